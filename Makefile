@@ -1,0 +1,39 @@
+# mcnamara — two commands: `make run` (build, generate demo data, run, write
+# the report) and `make test`. Everything else is for developers.
+SHELL := /bin/bash
+GO ?= go
+TAGS := duckdb_arrow
+GOFLAGS_BUILD := -tags $(TAGS)
+BIN := bin/mcnamara
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build run test bench lint deps clean
+
+all: build
+
+deps:
+	@command -v $(GO) >/dev/null || { echo "go is required: install Go 1.26+ from https://go.dev/dl/"; exit 1; }
+	@command -v gcc >/dev/null || { echo "gcc is required for cgo (DuckDB): apt-get install -y gcc"; exit 1; }
+	@command -v g++ >/dev/null || { echo "installing g++ (DuckDB links libstdc++)"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq g++; \
+		else echo "g++ is required: sudo apt-get install -y g++"; exit 1; fi; }
+
+build: deps
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcnamara
+
+run: build
+	./$(BIN) demo
+
+test: deps
+	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) ./...
+
+bench: deps
+	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./... | tee bench/latest.txt
+
+lint: deps
+	$(GO) vet $(GOFLAGS_BUILD) ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf bin demo lake

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func init() {
+	commands = append(commands, func(g *globals) *cobra.Command {
+		return &cobra.Command{
+			Use:   "version",
+			Short: "Print the version, the Go toolchain and the DuckDB library version",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				duck := "unknown"
+				if bi, ok := debug.ReadBuildInfo(); ok {
+					for _, d := range bi.Deps {
+						if d.Path == "github.com/duckdb/duckdb-go/v2" {
+							duck = d.Version
+						}
+					}
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "mcnamara %s (%s, %s/%s, duckdb-go %s)\n",
+					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, duck)
+				return nil
+			},
+		}
+	})
+}
