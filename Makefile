@@ -8,7 +8,10 @@ BIN := bin/mcnamara
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test bench lint deps clean
+.PHONY: all build run test bench lint deps assets clean
+
+ECHARTS_VERSION := 5.6.0
+ECHARTS_JS := reports/assets/echarts.min.js
 
 all: build
 
@@ -19,19 +22,29 @@ deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq g++; \
 		else echo "g++ is required: sudo apt-get install -y g++"; exit 1; fi; }
 
-build: deps
+# The report inlines echarts so it renders offline. It comes from the npm
+# package (not a CDN), fetched once and embedded with go:embed.
+assets: $(ECHARTS_JS)
+$(ECHARTS_JS):
+	@command -v npm >/dev/null || { echo "npm is required to fetch echarts@$(ECHARTS_VERSION): apt-get install -y npm"; exit 1; }
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null \
+		&& tar -xzf echarts-$(ECHARTS_VERSION).tgz package/dist/echarts.min.js \
+		&& cd - >/dev/null && mv $$tmp/package/dist/echarts.min.js $@ && rm -rf $$tmp \
+		&& echo "fetched echarts@$(ECHARTS_VERSION) -> $@"
+
+build: deps assets
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcnamara
 
 run: build
 	./$(BIN) demo
 
-test: deps
+test: deps assets
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) ./...
 
-bench: deps
+bench: deps assets
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./... | tee bench/latest.txt
 
-lint: deps
+lint: deps assets
 	$(GO) vet $(GOFLAGS_BUILD) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 

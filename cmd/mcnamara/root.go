@@ -1,16 +1,16 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"log/slog"
 	"os"
 
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/spf13/cobra"
 )
 
 // errLocked is returned (wrapped) when another process holds the lake lock.
-var errLocked = errors.New("another mcnamara run holds the lake lock")
+var errLocked = lake.ErrLocked
 
 // globals are the flags every subcommand shares.
 type globals struct {

@@ -1,0 +1,255 @@
+// Package ingest loads raw source exports into the lake: each file goes
+// through its mapping (DuckDB SQL), is converted and validated against the
+// contract, and lands as hive-partitioned Parquet with lineage; refused rows
+// land in _rejects with their reason. A batch becomes visible only when its
+// manifest record is written, so a crash leaves the previous lake intact.
+package ingest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mcnamara/mcnamara/pipeline/contract"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+)
+
+// Source is a mapping and the files to load through it.
+type Source struct {
+	Mapping Mapping
+	Files   []string
+}
+
+// Options configures a batch.
+type Options struct {
+	Lake string
+	// BusinessTZ is the zone whose calendar date partitions the lake.
+	BusinessTZ string
+	Logger     *slog.Logger
+	// Progress, if set, is told after each file (done of total).
+	Progress func(file string, done, total int)
+	Version  string
+	// RowGroupSize of the Parquet files written.
+	RowGroupSize int
+}
+
+// Result describes a finished batch.
+type Result struct {
+	Batch lake.Batch
+	// Committed is false when there was nothing new to load.
+	Committed bool
+	// FileErrors are the files refused as a whole (the others loaded).
+	FileErrors []error
+}
+
+// FileError is a file refused as a whole.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Run loads the sources' files as one batch. The caller holds the lake lock.
+func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.BusinessTZ == "" {
+		o.BusinessTZ = "UTC"
+	}
+	if o.RowGroupSize <= 0 {
+		o.RowGroupSize = 122_880
+	}
+	root, err := filepath.Abs(o.Lake)
+	if err != nil {
+		return Result{}, fmt.Errorf("lake path %s: %w", o.Lake, err)
+	}
+	if err := lake.Recover(root); err != nil {
+		return Result{}, err
+	}
+	batches, err := lake.ReadManifest(root)
+	if err != nil {
+		return Result{}, err
+	}
+	loaded := map[string]string{} // sha256 -> batch id
+	for _, b := range batches {
+		for _, in := range b.Inputs {
+			if in.Error == "" && in.Skipped == "" {
+				loaded[in.SHA256] = b.ID
+			}
+		}
+	}
+	if err := lake.AttachInputs(ctx, db, root); err != nil {
+		return Result{}, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("ingest: %w", err)
+	}
+	defer conn.Close()
+
+	id := newBatchID(time.Now())
+	staging := filepath.Join(root, lake.StagingDir, id)
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		return Result{}, fmt.Errorf("create staging %s: %w", staging, err)
+	}
+	defer os.RemoveAll(staging)
+
+	l := &loader{conn: conn, o: o, root: root, staging: staging, batch: lake.Batch{ID: id, StartedAt: time.Now().UTC(), Version: o.Version}}
+	total := 0
+	for _, s := range sources {
+		total += len(s.Files)
+	}
+	var res Result
+	done, fresh := 0, 0
+	for _, s := range sources {
+		for _, f := range s.Files {
+			if err := ctx.Err(); err != nil {
+				return Result{}, fmt.Errorf("ingest interrupted, nothing committed: %w", err)
+			}
+			in, err := l.input(s.Mapping, f)
+			if err != nil {
+				return Result{}, err
+			}
+			switch prev, dup := loaded[in.SHA256]; {
+			case dup:
+				in.Skipped = "already loaded by batch " + prev
+				o.Logger.Info("skip file already loaded", "file", f, "batch", prev)
+			case in.Bytes == 0:
+				in.Error = "file is empty (0 bytes): nothing to load; check the export job"
+			default:
+				loaded[in.SHA256] = id
+				if err := l.load(ctx, s.Mapping, f, &in, len(l.batch.Inputs)); err != nil {
+					var fe *FileError
+					if !errors.As(err, &fe) {
+						return Result{}, err
+					}
+					in.Error = fe.Err.Error()
+				} else {
+					fresh++
+				}
+			}
+			if in.Error != "" {
+				fe := &FileError{Path: f, Err: errors.New(in.Error)}
+				res.FileErrors = append(res.FileErrors, fe)
+				o.Logger.Error("file refused", "file", f, "reason", in.Error)
+				in.RowsRead, in.RowsLoaded, in.RowsRejected = 0, 0, 0
+			}
+			l.batch.Inputs = append(l.batch.Inputs, in)
+			done++
+			if o.Progress != nil {
+				o.Progress(f, done, total)
+			}
+		}
+	}
+	if fresh == 0 && len(res.FileErrors) == 0 {
+		res.Batch = l.batch
+		return res, nil // nothing new: no batch
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("ingest interrupted, nothing committed: %w", err)
+	}
+	if err := l.commit(); err != nil {
+		return Result{}, err
+	}
+	res.Batch, res.Committed = l.batch, true
+	return res, nil
+}
+
+type loader struct {
+	conn    *sql.Conn
+	o       Options
+	root    string
+	staging string
+	batch   lake.Batch
+	// tables with keys loaded earlier in this batch (temp table exists).
+	batchKeys map[string]bool
+}
+
+func (l *loader) input(m Mapping, path string) (lake.Input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return lake.Input{}, fmt.Errorf("open input %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return lake.Input{}, fmt.Errorf("read input %s: %w", path, err)
+	}
+	return lake.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n, Mapping: m.Name, Table: m.Table}, nil
+}
+
+// commit moves the staged files into the lake and then writes the manifest
+// record, which is the moment the batch becomes visible.
+func (l *loader) commit() error {
+	for _, set := range [][]lake.File{l.batch.Files, l.batch.RejectFiles} {
+		for _, f := range set {
+			src := filepath.Join(l.staging, filepath.FromSlash(f.Path))
+			dst := filepath.Join(l.root, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return fmt.Errorf("commit %s: %w", f.Path, err)
+			}
+			if err := os.Rename(src, dst); err != nil {
+				return fmt.Errorf("commit %s: %w", f.Path, err)
+			}
+		}
+	}
+	for _, in := range l.batch.Inputs {
+		l.batch.RowsRead += in.RowsRead
+		l.batch.RowsLoaded += in.RowsLoaded
+		l.batch.RowsRejected += in.RowsRejected
+	}
+	l.batch.FinishedAt = time.Now().UTC()
+	return lake.WriteBatch(l.root, l.batch)
+}
+
+func newBatchID(t time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// stagedFiles lists the parquet files under dir, relative to the staging root.
+func (l *loader) stagedFiles(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return filepath.SkipDir
+		}
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".parquet") {
+			rel, err := filepath.Rel(l.staging, p)
+			if err != nil {
+				return err
+			}
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// keyCols returns the table's key as a SQL column list.
+func keyCols(t contract.Table, prefix string) string {
+	k := make([]string, len(t.Key))
+	for i, c := range t.Key {
+		k[i] = prefix + ident(c)
+	}
+	return strings.Join(k, ", ")
+}

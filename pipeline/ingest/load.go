@@ -1,0 +1,332 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mcnamara/mcnamara/pipeline/contract"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+)
+
+// load runs one file through its mapping and stages its good rows and
+// rejects. Problems with the file as a whole come back as *FileError; the
+// batch goes on with the other files.
+func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Input, idx int) error {
+	t, err := contract.Lookup(m.Table)
+	if err != nil {
+		return &FileError{file, err}
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return &FileError{file, err}
+	}
+	c := l.conn
+	exec := func(q string, args ...any) error {
+		_, err := c.ExecContext(ctx, q, args...)
+		return err
+	}
+	// Naive timestamps in the file are read in the source's zone.
+	if err := exec("SET TimeZone = " + quote(m.TimeZone)); err != nil {
+		return fmt.Errorf("set time zone %s: %w", m.TimeZone, err)
+	}
+	defer exec("SET TimeZone = 'UTC'") //nolint:errcheck // best effort; next file sets it again
+
+	prevScan, err := l.maxScanID(ctx)
+	if err != nil {
+		return err
+	}
+	bound := m.Bind(abs)
+	cols, err := l.describe(ctx, bound)
+	if err != nil {
+		return &FileError{file, fmt.Errorf("mapping %s cannot read it: %w", m.Name, cleanDuckErr(err))}
+	}
+	byName := map[string]outCol{}
+	for _, oc := range cols {
+		if _, ok := t.Column(oc.Name); !ok && oc.Name != contract.LineCol {
+			return &FileError{file, fmt.Errorf("mapping %s yields column %q, which is not in the %s contract (want some of %s)",
+				m.Name, oc.Name, t.Name, columnNames(t))}
+		}
+		byName[oc.Name] = oc
+	}
+	for _, col := range t.Columns {
+		if _, ok := byName[col.Name]; !ok && col.Required && !(col.Name == "source_system" && m.SourceSystem != "") {
+			return &FileError{file, fmt.Errorf("mapping %s yields no %s column, which %s requires", m.Name, col.Name, t.Name)}
+		}
+	}
+	vsql, err := validationSQL(t, m, byName)
+	if err != nil {
+		return err
+	}
+	stage := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE stg AS %s\nFROM (SELECT row_number() OVER () AS _ord, * FROM (%s) src) m", vsql, bound)
+	if err := exec(stage); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &FileError{file, fmt.Errorf("mapping %s failed on it: %w", m.Name, cleanDuckErr(err))}
+	}
+	defer exec("DROP TABLE IF EXISTS stg") //nolint:errcheck
+
+	// Rows DuckDB's CSV reader refused: one reject per line.
+	header := m.HeaderLines
+	csvRejects := 0
+	hasRejects, err := l.rejectTablesExist(ctx)
+	if err != nil {
+		return err
+	}
+	if hasRejects {
+		var hasHeader sql.NullBool
+		var skip sql.NullInt64
+		err := c.QueryRowContext(ctx, `SELECT any_value(has_header), any_value(skip_rows) FROM reject_scans WHERE scan_id > ?`, prevScan).Scan(&hasHeader, &skip)
+		if err == nil && hasHeader.Valid && header < 0 {
+			header = int(skip.Int64)
+			if hasHeader.Bool {
+				header++
+			}
+		}
+		if err := exec(`CREATE OR REPLACE TEMP TABLE csvrej AS
+			SELECT line, any_value(column_name ORDER BY column_idx) AS col,
+			       string_agg(error_type || ': ' || error_message, '; ') AS reason,
+			       any_value(csv_line) AS raw
+			FROM reject_errors WHERE scan_id > ? GROUP BY line`, prevScan); err != nil {
+			return fmt.Errorf("read csv rejects of %s: %w", file, err)
+		}
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM csvrej").Scan(&csvRejects); err != nil {
+			return fmt.Errorf("count csv rejects of %s: %w", file, err)
+		}
+	} else {
+		if err := exec(`CREATE OR REPLACE TEMP TABLE csvrej AS SELECT NULL::BIGINT AS line, NULL::VARCHAR AS col, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw WHERE false`); err != nil {
+			return err
+		}
+	}
+	if header < 0 {
+		header = 0
+		if strings.Contains(m.SQL, "read_csv") {
+			header = 1
+		}
+	}
+	// The line of a good row: its ordinal plus the header plus the rejected
+	// lines before it (c = how many good rows precede each rejected line).
+	lineExpr := fmt.Sprintf("coalesce(s._line, s._ord + %d)", header)
+	lineJoin := ""
+	if csvRejects > 0 {
+		if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rl AS
+			SELECT c, max(idx) AS idx FROM (
+				SELECT line - %d - row_number() OVER (ORDER BY line) AS c, row_number() OVER (ORDER BY line) AS idx FROM csvrej)
+			GROUP BY c`, header)); err != nil {
+			return fmt.Errorf("line numbers of %s: %w", file, err)
+		}
+		lineExpr = fmt.Sprintf("coalesce(s._line, s._ord + %d + coalesce(rl.idx, 0))", header)
+		lineJoin = "ASOF LEFT JOIN rl ON s._ord > rl.c"
+	}
+
+	// Duplicate keys: within the file (the first wins), against the lake,
+	// and against files loaded earlier in this batch.
+	key := keyCols(t, "")
+	keyShow := keyCols(t, "s.")
+	existing := fmt.Sprintf("SELECT %s, _batch_id FROM %s", key, ident(t.Name))
+	if l.batchKeys[t.Name] {
+		existing += fmt.Sprintf(" UNION ALL SELECT %s, 'this batch' FROM %s", key, ident("bk_"+t.Name))
+	}
+	existing = fmt.Sprintf("SELECT %s, min(_batch_id) AS _batch_id FROM (%s) GROUP BY ALL", key, existing)
+	dupSQL := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE dup AS
+		SELECT s._ord, 'duplicate key (%[1]s) = (' || concat_ws(', ', %[2]s) || '): appears earlier in this file' AS reason
+		FROM stg s JOIN (SELECT %[3]s, min(_ord) AS first_ord FROM stg WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1) d
+		  USING (%[3]s)
+		WHERE s._reason IS NULL AND s._ord > d.first_ord
+		UNION ALL
+		SELECT s._ord, 'duplicate key (%[1]s) = (' || concat_ws(', ', %[2]s) || '): already loaded by ' || CASE e._batch_id WHEN 'this batch' THEN 'an earlier file of this batch' ELSE 'batch ' || e._batch_id END
+		FROM stg s JOIN (%[4]s) e USING (%[3]s)
+		WHERE s._reason IS NULL`,
+		strings.Join(t.Key, ", "), keyShow, key, existing)
+	if err := exec(dupSQL); err != nil {
+		return fmt.Errorf("duplicate check of %s: %w", file, err)
+	}
+
+	// Good rows → partitioned Parquet in staging.
+	cols2 := make([]string, len(t.Columns))
+	for i, col := range t.Columns {
+		cols2[i] = "s." + ident(col.Name)
+	}
+	lineage := fmt.Sprintf("%s AS %s, %s AS %s, %s AS %s", quote(l.batch.ID), contract.BatchCol, quote(file), contract.FileCol, lineExpr, contract.LineCol)
+	good := fmt.Sprintf("FROM stg s %s WHERE s._reason IS NULL AND s._ord NOT IN (SELECT _ord FROM dup)", lineJoin)
+	pattern := fmt.Sprintf("%s_f%03d_{i}", l.batch.ID, idx)
+	tableDir := filepath.Join(l.staging, t.Name)
+	var copySQL string
+	if t.Time != "" {
+		copySQL = fmt.Sprintf(`COPY (SELECT %s, %s, CAST(timezone(%s, s.%s) AS DATE) AS %s %s)
+			TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d, PARTITION_BY (%s), FILENAME_PATTERN %s, OVERWRITE_OR_IGNORE true)`,
+			strings.Join(cols2, ", "), lineage, quote(l.o.BusinessTZ), ident(t.Time), contract.DateCol, good,
+			quote(tableDir), l.o.RowGroupSize, contract.DateCol, quote(pattern))
+	} else {
+		copySQL = fmt.Sprintf(`COPY (SELECT %s, %s %s) TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE %d)`,
+			strings.Join(cols2, ", "), lineage, good,
+			quote(filepath.Join(tableDir, strings.ReplaceAll(pattern, "{i}", "0")+".parquet")), l.o.RowGroupSize)
+	}
+	before, err := l.stagedFiles(tableDir)
+	if err != nil {
+		return err
+	}
+	var loaded int64
+	if err := c.QueryRowContext(ctx, copySQL).Scan(&loaded); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("write %s rows of %s: %w", t.Name, file, err)
+	}
+	after, err := l.stagedFiles(tableDir)
+	if err != nil {
+		return err
+	}
+	newFiles := slices.DeleteFunc(after, func(p string) bool { return slices.Contains(before, p) })
+	if len(newFiles) > 0 {
+		counts, err := l.rowCounts(ctx, newFiles)
+		if err != nil {
+			return err
+		}
+		for _, p := range newFiles {
+			l.batch.Files = append(l.batch.Files, lake.File{Path: p, Table: t.Name, Rows: counts[p]})
+		}
+	}
+
+	// Refused rows → _rejects with file, line, column, reason and raw text.
+	rejPath := path.Join(lake.RejectsDir, t.Name, fmt.Sprintf("%s_f%03d.parquet", l.batch.ID, idx))
+	rejSQL := fmt.Sprintf(`COPY (
+		SELECT %[1]s AS _batch_id, %[2]s AS "table", %[3]s AS _source_file, _source_line, "column", reason, raw FROM (
+			SELECT %[4]s AS _source_line, s._column AS "column", s._reason AS reason, s._raw AS raw
+			FROM stg s %[5]s WHERE s._reason IS NOT NULL
+			UNION ALL
+			SELECT %[4]s, NULL, d.reason, CAST(json_object(%[7]s) AS VARCHAR)
+			FROM (SELECT * FROM stg WHERE _ord IN (SELECT _ord FROM dup)) s
+			  JOIN dup d USING (_ord) %[5]s
+			UNION ALL
+			SELECT line, col, reason, raw FROM csvrej)
+		ORDER BY _source_line) TO %[6]s (FORMAT parquet, COMPRESSION zstd)`,
+		quote(l.batch.ID), quote(t.Name), quote(file), lineExpr, lineJoin, quote(filepath.Join(l.staging, filepath.FromSlash(rejPath))), jsonPairs(t))
+	if err := os.MkdirAll(filepath.Join(l.staging, lake.RejectsDir, t.Name), 0o755); err != nil {
+		return fmt.Errorf("create rejects dir: %w", err)
+	}
+	var rejected int64
+	if err := c.QueryRowContext(ctx, rejSQL).Scan(&rejected); err != nil {
+		return fmt.Errorf("write rejects of %s: %w", file, err)
+	}
+	if rejected > 0 {
+		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: t.Name, Rows: rejected})
+	}
+	var staged int64
+	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM stg").Scan(&staged); err != nil {
+		return err
+	}
+	in.RowsRead = staged + int64(csvRejects)
+	in.RowsLoaded = loaded
+	in.RowsRejected = rejected
+	if in.RowsRead != in.RowsLoaded+in.RowsRejected {
+		return fmt.Errorf("ingest %s: counts do not reconcile: read %d, loaded %d, rejected %d (a bug: please report it)",
+			file, in.RowsRead, in.RowsLoaded, in.RowsRejected)
+	}
+
+	// Remember this file's keys for the next files of the batch.
+	if l.batchKeys == nil {
+		l.batchKeys = map[string]bool{}
+	}
+	ins := fmt.Sprintf("INSERT INTO %s SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
+	if !l.batchKeys[t.Name] {
+		ins = fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
+	}
+	if err := exec(ins); err != nil {
+		return fmt.Errorf("remember keys of %s: %w", file, err)
+	}
+	l.batchKeys[t.Name] = true
+	l.o.Logger.Info("loaded file", "file", file, "table", t.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
+	return nil
+}
+
+func (l *loader) rejectTablesExist(ctx context.Context) (bool, error) {
+	var n int
+	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_scans' AND temporary`).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up reject tables: %w", err)
+	}
+	return n > 0, nil
+}
+
+// maxScanID is the newest CSV reject scan so far (-1 before the first), so a
+// file's rejects are those of later scans.
+func (l *loader) maxScanID(ctx context.Context) (int64, error) {
+	ok, err := l.rejectTablesExist(ctx)
+	if err != nil || !ok {
+		return -1, err
+	}
+	var id sql.NullInt64
+	if err := l.conn.QueryRowContext(ctx, `SELECT max(scan_id) FROM reject_scans`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("read reject scans: %w", err)
+	}
+	return id.Int64, nil
+}
+
+func (l *loader) describe(ctx context.Context, q string) ([]outCol, error) {
+	rows, err := l.conn.QueryContext(ctx, "DESCRIBE SELECT * FROM ("+q+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []outCol
+	seen := map[string]bool{}
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra sql.NullString
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			return nil, err
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("column %q is yielded twice", name)
+		}
+		seen[name] = true
+		out = append(out, outCol{Name: name, Type: typ})
+	}
+	return out, rows.Err()
+}
+
+func (l *loader) rowCounts(ctx context.Context, rel []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, p := range rel {
+		var n int64
+		abs := filepath.Join(l.staging, filepath.FromSlash(p))
+		if err := l.conn.QueryRowContext(ctx, "SELECT sum(num_rows) FROM parquet_file_metadata("+quote(abs)+")").Scan(&n); err != nil {
+			return nil, fmt.Errorf("count rows of %s: %w", p, err)
+		}
+		out[p] = n
+	}
+	return out, nil
+}
+
+func columnNames(t contract.Table) string {
+	n := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		n[i] = c.Name
+	}
+	return strings.Join(n, ", ")
+}
+
+// cleanDuckErr drops DuckDB's multi-line SQL echo so file errors stay readable.
+func cleanDuckErr(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "\n\nLINE "); i > 0 {
+		msg = msg[:i]
+	}
+	return errors.New(strings.TrimSpace(msg))
+}
+
+// jsonPairs lists the contract columns of s as json_object arguments.
+func jsonPairs(t contract.Table) string {
+	p := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		p[i] = quote(c.Name) + ", s." + ident(c.Name)
+	}
+	return strings.Join(p, ", ")
+}

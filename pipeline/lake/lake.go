@@ -1,0 +1,127 @@
+// Package lake is the on-disk layout of the Parquet lake and its manifest:
+//
+//	lake/<table>/date=YYYY-MM-DD/<batch>-<n>.parquet   contract rows (hive partitions, business date)
+//	lake/identities/<batch>.parquet                      unpartitioned tables
+//	lake/_rejects/<table>/<batch>.parquet                every refused row with file, line, column, reason, raw text
+//	lake/_manifest/<batch>.json                          one record per batch: inputs, sha256, counts, files, times
+//	lake/marts/<mart>.parquet                            the modelled marts
+//
+// The manifest is the commit record: a data file belongs to the lake only
+// once the manifest record that lists it exists, so a crash mid-batch leaves
+// orphan files that readers never see and the next writer removes.
+package lake
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Directory names inside the lake.
+const (
+	ManifestDir = "_manifest"
+	RejectsDir  = "_rejects"
+	StagingDir  = "_staging"
+	MartsDir    = "marts"
+	LockFile    = ".lock"
+)
+
+// Input is one raw file offered to a batch.
+type Input struct {
+	Path         string `json:"path"`
+	SHA256       string `json:"sha256"`
+	Bytes        int64  `json:"bytes"`
+	Mapping      string `json:"mapping"`
+	Table        string `json:"table"`
+	RowsRead     int64  `json:"rows_read"`
+	RowsLoaded   int64  `json:"rows_loaded"`
+	RowsRejected int64  `json:"rows_rejected"`
+	// Error is set when the whole file was refused (missing column,
+	// unreadable, empty); its rows count as neither loaded nor rejected.
+	Error string `json:"error,omitempty"`
+	// Skipped is set when a file with the same sha256 was already loaded.
+	Skipped string `json:"skipped,omitempty"`
+}
+
+// File is one Parquet file written by a batch, relative to the lake root.
+type File struct {
+	Path  string `json:"path"`
+	Table string `json:"table"`
+	Rows  int64  `json:"rows"`
+}
+
+// Batch is the manifest record of one ingest.
+type Batch struct {
+	ID           string    `json:"batch_id"`
+	StartedAt    time.Time `json:"started_at"`
+	FinishedAt   time.Time `json:"finished_at"`
+	Inputs       []Input   `json:"inputs"`
+	Files        []File    `json:"files"`
+	RejectFiles  []File    `json:"reject_files"`
+	RowsRead     int64     `json:"rows_read"`
+	RowsLoaded   int64     `json:"rows_loaded"`
+	RowsRejected int64     `json:"rows_rejected"`
+	Version      string    `json:"mcnamara_version,omitempty"`
+}
+
+// ReadManifest returns the committed batches, oldest first.
+func ReadManifest(root string) ([]Batch, error) {
+	dir := filepath.Join(root, ManifestDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	var out []Batch
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read manifest %s: %w", p, err)
+		}
+		var rec Batch
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return nil, fmt.Errorf("manifest %s is corrupt: %w (move it aside and run `mcnamara check`)", p, err)
+		}
+		out = append(out, rec)
+	}
+	slices.SortFunc(out, func(a, b Batch) int {
+		return cmp.Or(a.StartedAt.Compare(b.StartedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// TableFiles lists the committed data files of each table, as absolute
+// paths, in batch order.
+func TableFiles(root string, batches []Batch) map[string][]string {
+	out := map[string][]string{}
+	for _, b := range batches {
+		for _, f := range b.Files {
+			out[f.Table] = append(out[f.Table], filepath.Join(root, filepath.FromSlash(f.Path)))
+		}
+	}
+	return out
+}
+
+// RejectFiles lists the committed reject files, as absolute paths.
+func RejectFiles(root string, batches []Batch) []string {
+	var out []string
+	for _, b := range batches {
+		for _, f := range b.RejectFiles {
+			out = append(out, filepath.Join(root, filepath.FromSlash(f.Path)))
+		}
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package lake
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mcnamara/mcnamara/pipeline/contract"
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// AttachInputs creates one DuckDB view per contract table (contacts,
+// outcomes, surveys, identities) over the lake's committed files, plus the
+// view rejects. A table with no files yet is an empty view of the right
+// columns and types, so models and ad-hoc queries always bind.
+func AttachInputs(ctx context.Context, db *sql.DB, root string) error {
+	batches, err := ReadManifest(root)
+	if err != nil {
+		return err
+	}
+	files := TableFiles(root, batches)
+	for _, t := range contract.Tables {
+		q := emptyView(t)
+		if fs := files[t.Name]; len(fs) > 0 {
+			q = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = %t, union_by_name = true)",
+				pathList(fs), t.Time != "")
+		}
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", duck.Ident(t.Name), q)); err != nil {
+			return fmt.Errorf("attach table %s: %w", t.Name, err)
+		}
+	}
+	rq := emptyRejects
+	if rf := RejectFiles(root, batches); len(rf) > 0 {
+		rq = fmt.Sprintf("SELECT * FROM read_parquet(%s, union_by_name = true)", pathList(rf))
+	}
+	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE VIEW rejects AS "+rq); err != nil {
+		return fmt.Errorf("attach rejects: %w", err)
+	}
+	return nil
+}
+
+// AttachMarts creates one view per mart file in lake/marts. It returns the
+// mart names found (none before the first build).
+func AttachMarts(ctx context.Context, db *sql.DB, root string) ([]string, error) {
+	dir := filepath.Join(root, MartsDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read marts: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".parquet")
+		if !ok || e.IsDir() {
+			continue
+		}
+		q := fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM read_parquet(%s)",
+			duck.Ident(name), duck.Quote(filepath.Join(dir, e.Name())))
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("attach mart %s: %w", name, err)
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// RejectColumns is the layout of lake/_rejects files.
+const emptyRejects = `SELECT CAST(NULL AS VARCHAR) AS _batch_id, CAST(NULL AS VARCHAR) AS "table",
+	CAST(NULL AS VARCHAR) AS _source_file, CAST(NULL AS BIGINT) AS _source_line,
+	CAST(NULL AS VARCHAR) AS "column", CAST(NULL AS VARCHAR) AS reason, CAST(NULL AS VARCHAR) AS raw
+	WHERE false`
+
+func emptyView(t contract.Table) string {
+	cols := make([]string, 0, len(t.Columns)+4)
+	for _, c := range t.Columns {
+		cols = append(cols, fmt.Sprintf("CAST(NULL AS %s) AS %s", c.Type, duck.Ident(c.Name)))
+	}
+	cols = append(cols,
+		"CAST(NULL AS VARCHAR) AS "+contract.BatchCol,
+		"CAST(NULL AS VARCHAR) AS "+contract.FileCol,
+		"CAST(NULL AS BIGINT) AS "+contract.LineCol)
+	if t.Time != "" {
+		cols = append(cols, "CAST(NULL AS DATE) AS "+duck.Ident(contract.DateCol))
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " WHERE false"
+}
+
+func pathList(paths []string) string {
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = duck.Quote(p)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
