@@ -54,7 +54,7 @@ Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.lake, "lake", "lake", "lake directory (Parquet tables, manifest, marts)")
+	pf.StringVar(&g.lake, "lake", "", "lake directory (Parquet tables, manifest, marts); default from the config, else ./lake")
 	pf.StringVar(&g.config, "config", "mcnamara.toml", "configuration file (TOML); optional unless given explicitly")
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -90,4 +90,3 @@ func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
-

@@ -49,7 +49,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	}
 	byName := map[string]outCol{}
 	for _, oc := range cols {
-		if _, ok := t.Column(oc.Name); !ok && oc.Name != contract.LineCol {
+		if _, ok := t.Column(oc.Name); !ok && oc.Name != contract.LineCol && oc.Name != RejectCol {
 			return &FileError{file, fmt.Errorf("mapping %s yields column %q, which is not in the %s contract (want some of %s)",
 				m.Name, oc.Name, t.Name, columnNames(t))}
 		}

@@ -17,6 +17,11 @@ type outCol struct {
 	Type string
 }
 
+// RejectCol is an optional mapping output: when non-null the row is refused
+// with that reason (a preset's documented exclusions, e.g. phantom calls),
+// so it is counted and kept in _rejects rather than silently filtered.
+const RejectCol = "_reject_reason"
+
 // futureSlack is how far in the future an instant may lie (clock skew,
 // time zones) before it is refused as a mistake.
 const futureSlack = "INTERVAL 2 DAY"
@@ -28,6 +33,11 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol) (string,
 	add := func(col, cond, reason string) {
 		whenCol = append(whenCol, fmt.Sprintf("WHEN %s THEN %s", cond, quote(col)))
 		whenReason = append(whenReason, fmt.Sprintf("WHEN %s THEN %s", cond, reason))
+	}
+	if _, ok := cols[RejectCol]; ok {
+		// The mapping's own, documented exclusions come first.
+		whenCol = append(whenCol, fmt.Sprintf("WHEN m.%s IS NOT NULL THEN NULL", RejectCol))
+		whenReason = append(whenReason, fmt.Sprintf("WHEN m.%[1]s IS NOT NULL THEN CAST(m.%[1]s AS VARCHAR)", RejectCol))
 	}
 	for _, c := range t.Columns {
 		id := ident(c.Name)

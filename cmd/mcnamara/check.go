@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/spf13/cobra"
+
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+)
+
+func init() {
+	commands = append(commands, func(g *globals) *cobra.Command {
+		return &cobra.Command{
+			Use:   "check",
+			Short: "Reconcile the lake against its manifest (row counts, files, rejects)",
+			Long: `Reconcile the lake with its manifest: for every batch, rows read = loaded +
+rejected; every file the manifest lists exists and holds the recorded rows;
+rejected rows are all in _rejects; no stray file lies in the lake.
+Exits 1 on any mismatch, listing each one.`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := loadConfig(g)
+				if err != nil {
+					return err
+				}
+				db, err := openDB(cmd.Context(), cfg)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				rep, err := lake.Check(cmd.Context(), db, cfg.Lake.Dir)
+				if err != nil {
+					return err
+				}
+				w := cmd.OutOrStdout()
+				t := table.NewWriter()
+				t.SetOutputMirror(w)
+				t.SetStyle(table.StyleLight)
+				t.AppendHeader(table.Row{"batches", "files", "rows read", "loaded", "rejected", "partitions"})
+				t.AppendRow(table.Row{rep.Batches, rep.Files, rep.RowsRead, rep.RowsLoaded, rep.RowsRejected, fmt.Sprint(rep.Partitions)})
+				t.Render()
+				for _, p := range rep.Problems {
+					fmt.Fprintln(w, "MISMATCH", p)
+				}
+				if len(rep.Problems) > 0 {
+					return fmt.Errorf("check: %d mismatch(es) between the lake %s and its manifest", len(rep.Problems), cfg.Lake.Dir)
+				}
+				fmt.Fprintln(w, "ok: the lake reconciles with its manifest")
+				return nil
+			},
+		}
+	})
+}

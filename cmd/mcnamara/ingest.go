@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+)
+
+func init() {
+	commands = append(commands, func(g *globals) *cobra.Command {
+		var mapping string
+		var wait, list bool
+		cmd := &cobra.Command{
+			Use:   "ingest [FILE...]",
+			Short: "Load raw export files into the lake (validated, partitioned Parquet)",
+			Long: `Load raw exports into the lake as one batch. Each file goes through a mapping
+(DuckDB SQL, see docs/mapping.md): the files named on the command line use
+--mapping, or the shipped preset whose file-name pattern fits them; with no
+files, every [[sources]] entry of the config is loaded from its globs.
+
+Refused rows land in lake/_rejects with file, line, column and reason; a file
+that cannot be read at all is reported and the other files still load.
+Re-ingesting a file already loaded (same sha256) does nothing.
+
+Exit codes: 0 ok, 1 a file was refused, 3 some rows were rejected, 4 locked.`,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if list {
+					return listPresets(cmd.OutOrStdout())
+				}
+				cfg, err := loadConfig(g)
+				if err != nil {
+					return err
+				}
+				sources, err := sourcesFor(cfg, args, mapping)
+				if err != nil {
+					return err
+				}
+				res, err := runIngest(cmd.Context(), g, cfg, sources, wait)
+				if err != nil {
+					return err
+				}
+				return ingestOutcome(res)
+			},
+		}
+		cmd.Flags().StringVar(&mapping, "mapping", "", "mapping for the named files: a preset name or a .sql file")
+		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of failing with exit code 4")
+		cmd.Flags().BoolVar(&list, "list-presets", false, "list the shipped mappings and exit")
+		return cmd
+	})
+}
+
+// runIngest takes the lock and runs one batch.
+func runIngest(ctx context.Context, g *globals, cfg config.File, sources []ingest.Source, wait bool) (ingest.Result, error) {
+	unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
+	if err != nil {
+		return ingest.Result{}, err
+	}
+	defer unlock()
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return ingest.Result{}, err
+	}
+	defer db.Close()
+	opts := ingest.Options{Lake: cfg.Lake.Dir, BusinessTZ: cfg.Lake.BusinessTimezone, Logger: g.logger, Version: version}
+	if isTerminal(os.Stderr) {
+		total := 0
+		for _, s := range sources {
+			total += len(s.Files)
+		}
+		p := mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr))
+		bar := p.AddBar(int64(total), mpb.PrependDecorators(decor.Name("ingest "), decor.CountersNoUnit("%d/%d files")),
+			mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)))
+		opts.Progress = func(string, int, int) { bar.Increment() }
+		defer p.Wait()
+		defer bar.Abort(false)
+	}
+	res, err := ingest.Run(ctx, db, opts, sources)
+	if err != nil {
+		return res, err
+	}
+	b := res.Batch
+	if res.Committed {
+		g.logger.Info("batch committed", "batch", b.ID, "rows_read", b.RowsRead, "rows_loaded", b.RowsLoaded, "rows_rejected", b.RowsRejected)
+	} else {
+		g.logger.Info("no new input: every file was already loaded", "files", len(b.Inputs))
+	}
+	return res, nil
+}
+
+func ingestOutcome(res ingest.Result) error {
+	if err := joinFileErrors(res.FileErrors); err != nil {
+		return err
+	}
+	if res.Batch.RowsRejected > 0 {
+		return rejectedError{rows: res.Batch.RowsRejected}
+	}
+	return nil
+}
+
+func listPresets(w io.Writer) error {
+	ms, err := config.Presets()
+	if err != nil {
+		return err
+	}
+	t := table.NewWriter()
+	t.SetOutputMirror(w)
+	t.AppendHeader(table.Row{"preset", "table", "files", "time zone", "what"})
+	for _, m := range ms {
+		t.AppendRow(table.Row{m.Name[len("preset "):], m.Table, fmt.Sprint(m.Match), m.TimeZone, m.Doc})
+	}
+	t.SetStyle(table.StyleLight)
+	t.Render()
+	return nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// loadConfig reads --config (required only when given explicitly) and
+// applies --lake on top.
+func loadConfig(g *globals) (config.File, error) {
+	cfg, err := config.Load(g.config, g.configSeen)
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	if g.lake != "" {
+		cfg.Lake.Dir = g.lake
+	} else {
+		cfg.Lake.Dir = cfg.Resolve(cfg.Lake.Dir)
+	}
+	return cfg, nil
+}
+
+// openDB opens the in-process DuckDB with the configured limits.
+func openDB(ctx context.Context, cfg config.File) (*sql.DB, error) {
+	return duck.Open(ctx, duck.Options{
+		MemoryLimit: cfg.Lake.MemoryLimit,
+		Threads:     cfg.Lake.Threads,
+		TempDir:     filepath.Join(cfg.Lake.Dir, "_staging", "duckdb_tmp"),
+	})
+}
+
+// sourcesFor decides what to load: the files named on the command line
+// (through --mapping, or the preset whose match globs fit each file), or
+// else every configured source's file globs.
+func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Source, error) {
+	if len(files) == 0 {
+		if len(cfg.Sources) == 0 {
+			return nil, usagef("nothing to ingest: name files on the command line or configure [[sources]] in %s (see `mcnamara init`)", cfg.Path())
+		}
+		var out []ingest.Source
+		for _, s := range cfg.Sources {
+			m, err := cfg.Mapping(s)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			var matched []string
+			for _, g := range s.Files {
+				ms, err := filepath.Glob(cfg.Resolve(g))
+				if err != nil {
+					return nil, usagef("source %q: files glob %q: %v", s.Name, g, err)
+				}
+				matched = append(matched, ms...)
+			}
+			sort.Strings(matched)
+			out = append(out, ingest.Source{Mapping: m, Files: matched})
+		}
+		return out, nil
+	}
+	if mapping != "" {
+		m, err := mappingByName(mapping)
+		if err != nil {
+			return nil, err
+		}
+		return []ingest.Source{{Mapping: m, Files: files}}, nil
+	}
+	presets, err := config.Presets()
+	if err != nil {
+		return nil, err
+	}
+	bySQL := map[string]int{}
+	var out []ingest.Source
+	for _, f := range files {
+		var hit *ingest.Mapping
+		for i := range presets {
+			if presets[i].Matches(f) {
+				hit = &presets[i]
+				break
+			}
+		}
+		if hit == nil {
+			return nil, usagef("%s: no shipped mapping matches this file name; pass --mapping PRESET|FILE.sql (presets: %s)", f, presetList(presets))
+		}
+		i, ok := bySQL[hit.Name]
+		if !ok {
+			i = len(out)
+			bySQL[hit.Name] = i
+			out = append(out, ingest.Source{Mapping: *hit})
+		}
+		out[i].Files = append(out[i].Files, f)
+	}
+	// Identities and surveys depend on nothing, but contacts should be in
+	// place before outcomes for readable logs; keep the contract order.
+	order := map[string]int{"identities": 0, "contacts": 1, "surveys": 2, "outcomes": 3}
+	sort.SliceStable(out, func(a, b int) bool { return order[out[a].Mapping.Table] < order[out[b].Mapping.Table] })
+	return out, nil
+}
+
+// mappingByName accepts a preset name or a path to a .sql mapping file.
+func mappingByName(name string) (ingest.Mapping, error) {
+	if strings.HasSuffix(name, ".sql") || strings.ContainsRune(name, os.PathSeparator) {
+		text, err := os.ReadFile(name)
+		if err != nil {
+			return ingest.Mapping{}, usagef("--mapping: %v", err)
+		}
+		m, err := ingest.ParseMapping(name, string(text))
+		if err != nil {
+			return m, usageError{err}
+		}
+		return m, nil
+	}
+	m, err := config.Preset(name)
+	if err != nil {
+		return m, usageError{err}
+	}
+	return m, nil
+}
+
+func presetList(ms []ingest.Mapping) string {
+	n := make([]string, len(ms))
+	for i, m := range ms {
+		n[i] = strings.TrimPrefix(m.Name, "preset ")
+	}
+	return strings.Join(n, ", ")
+}
+
+// joinFileErrors reports refused files as one error for the exit code.
+func joinFileErrors(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d file(s) refused, the others were loaded:\n  %w", len(errs), errors.Join(errs...))
+}

@@ -1,0 +1,247 @@
+// Package config reads mcnamara.toml: the lake, the sources and their
+// mappings, the build and metric targets, the report. Unknown keys are
+// refused (a typo must not silently fall back to a default).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	mcsql "github.com/mcnamara/mcnamara/sql"
+)
+
+// File is the whole configuration.
+type File struct {
+	Lake    Lake     `toml:"lake"`
+	Sources []Source `toml:"sources"`
+	Run     Run      `toml:"run"`
+
+	path string // where it was read from, for messages and relative paths
+}
+
+// Lake settings.
+type Lake struct {
+	Dir string `toml:"dir"`
+	// BusinessTimezone decides the calendar date of a contact (partitions,
+	// weeks and months in the marts and the report).
+	BusinessTimezone string `toml:"business_timezone"`
+	MemoryLimit      string `toml:"memory_limit"`
+	Threads          int    `toml:"threads"`
+}
+
+// Run settings for the scheduled job.
+type Run struct {
+	// ReportDir receives report-YYYY-MM-DD.html and report.html (latest).
+	ReportDir string `toml:"report_dir"`
+	// KeepReports is how many dated reports to keep.
+	KeepReports int `toml:"keep_reports"`
+}
+
+// Source is one kind of export: where its files arrive and how they map.
+type Source struct {
+	Name string `toml:"name"`
+	// One of Preset (a shipped mapping, see `mcnamara ingest --list-presets`),
+	// Mapping (a .sql mapping file) or the rename fields below.
+	Preset  string   `toml:"preset"`
+	Mapping string   `toml:"mapping"`
+	Files   []string `toml:"files"` // globs, relative to the config file
+
+	// Plain renames, compiled to mapping SQL.
+	Table        string            `toml:"table"`
+	Format       string            `toml:"format"` // csv (default), jsonl, parquet
+	Delimiter    string            `toml:"delimiter"`
+	Timezone     string            `toml:"timezone"`
+	SourceSystem string            `toml:"source_system"`
+	Columns      map[string]string `toml:"columns"`   // contract column = raw column
+	Formats      map[string]string `toml:"formats"`   // contract column = strptime format
+	Constants    map[string]string `toml:"constants"` // contract column = constant value
+}
+
+// Defaults returns the configuration used when no file exists.
+func Defaults() File {
+	return File{
+		Lake: Lake{Dir: "lake", BusinessTimezone: "UTC", MemoryLimit: "2GB"},
+		Run:  Run{ReportDir: "reports", KeepReports: 14},
+	}
+}
+
+// Load reads path. A missing file is an error only when required.
+func Load(path string, required bool) (File, error) {
+	f := Defaults()
+	f.path = path
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !required {
+		return f, nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("read config: %w", err)
+	}
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return f, fmt.Errorf("%s:%d:%d: %s", path, pe.Position.Line, pe.Position.Col, pe.Message)
+		}
+		return f, fmt.Errorf("%s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return f, fmt.Errorf("%s: unknown key(s) %s (see `mcnamara init` for the valid ones)", path, strings.Join(keys, ", "))
+	}
+	return f, f.validate()
+}
+
+// Path is the file the configuration came from.
+func (f File) Path() string { return f.path }
+
+// Resolve makes p relative to the config file's directory.
+func (f File) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || f.path == "" {
+		return p
+	}
+	return filepath.Join(filepath.Dir(f.path), p)
+}
+
+func (f File) validate() error {
+	seen := map[string]bool{}
+	for i, s := range f.Sources {
+		where := fmt.Sprintf("%s: [[sources]] #%d", f.path, i+1)
+		if s.Name == "" {
+			return fmt.Errorf("%s: name is required", where)
+		}
+		where = fmt.Sprintf("%s: source %q", f.path, s.Name)
+		if seen[s.Name] {
+			return fmt.Errorf("%s: name used twice", where)
+		}
+		seen[s.Name] = true
+		n := 0
+		for _, set := range []bool{s.Preset != "", s.Mapping != "", len(s.Columns) > 0} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return fmt.Errorf("%s: give exactly one of preset, mapping or columns", where)
+		}
+		if len(s.Files) == 0 {
+			return fmt.Errorf("%s: files (a list of globs) is required", where)
+		}
+	}
+	return nil
+}
+
+// Mapping returns the source's parsed mapping.
+func (f File) Mapping(s Source) (ingest.Mapping, error) {
+	switch {
+	case s.Preset != "":
+		return Preset(s.Preset)
+	case s.Mapping != "":
+		p := f.Resolve(s.Mapping)
+		text, err := os.ReadFile(p)
+		if err != nil {
+			return ingest.Mapping{}, fmt.Errorf("source %q: read mapping: %w", s.Name, err)
+		}
+		return ingest.ParseMapping(p, string(text))
+	}
+	text, err := s.compile()
+	if err != nil {
+		return ingest.Mapping{}, fmt.Errorf("%s: source %q: %w", f.path, s.Name, err)
+	}
+	return ingest.ParseMapping(fmt.Sprintf("%s [source %s]", f.path, s.Name), text)
+}
+
+// Preset returns a shipped mapping by name.
+func Preset(name string) (ingest.Mapping, error) {
+	text, err := mcsql.Preset(name)
+	if err != nil {
+		return ingest.Mapping{}, fmt.Errorf("preset %q: %w (list them with `mcnamara ingest --list-presets`)", name, err)
+	}
+	return ingest.ParseMapping("preset "+name, text)
+}
+
+// Presets returns every shipped mapping.
+func Presets() ([]ingest.Mapping, error) {
+	var out []ingest.Mapping
+	for _, n := range mcsql.PresetNames() {
+		m, err := Preset(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// compile turns plain renames into mapping SQL (the same path a hand-written
+// mapping takes).
+func (s Source) compile() (string, error) {
+	if s.Table == "" {
+		return "", errors.New("table is required with columns (contacts, outcomes, surveys or identities)")
+	}
+	var reader string
+	switch s.Format {
+	case "", "csv":
+		delim := ""
+		if s.Delimiter != "" {
+			delim = fmt.Sprintf(", delim = %s", sqlQuote(s.Delimiter))
+		}
+		reader = fmt.Sprintf("read_csv({{file}}, header = true, all_varchar = true, store_rejects = true%s)", delim)
+	case "jsonl":
+		// One line = one record, so a malformed line is one rejected row.
+		reader = "read_csv({{file}}, columns = {'j': 'VARCHAR'}, header = false, delim = '\\x01', quote = '', escape = '', store_rejects = true)"
+	case "parquet":
+		reader = "read_parquet({{file}})"
+	default:
+		return "", fmt.Errorf("format %q: want csv, jsonl or parquet", s.Format)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "-- table: %s\n", s.Table)
+	if s.SourceSystem != "" {
+		fmt.Fprintf(&b, "-- source_system: %s\n", s.SourceSystem)
+	} else {
+		fmt.Fprintf(&b, "-- source_system: %s\n", s.Name)
+	}
+	if s.Timezone != "" {
+		fmt.Fprintf(&b, "-- timezone: %s\n", s.Timezone)
+	}
+	for _, k := range sortedKeys(s.Formats) {
+		fmt.Fprintf(&b, "-- format %s: %s\n", k, s.Formats[k])
+	}
+	var sel []string
+	for _, k := range sortedKeys(s.Columns) {
+		src := s.Columns[k]
+		if s.Format == "jsonl" {
+			sel = append(sel, fmt.Sprintf("j->>%s AS %s", sqlQuote("$."+src), sqlIdent(k)))
+		} else {
+			sel = append(sel, fmt.Sprintf("%s AS %s", sqlIdent(src), sqlIdent(k)))
+		}
+	}
+	for _, k := range sortedKeys(s.Constants) {
+		sel = append(sel, fmt.Sprintf("%s AS %s", sqlQuote(s.Constants[k]), sqlIdent(k)))
+	}
+	fmt.Fprintf(&b, "SELECT\n    %s\nFROM %s", strings.Join(sel, ",\n    "), reader)
+	return b.String(), nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	k := make([]string, 0, len(m))
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
+}
+
+func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
