@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -45,7 +46,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	bound := m.Bind(abs)
 	cols, err := l.describe(ctx, bound)
 	if err != nil {
-		return &FileError{file, fmt.Errorf("mapping %s cannot read it: %w", m.Name, cleanDuckErr(err))}
+		return &FileError{file, readError(m, err)}
 	}
 	byName := map[string]outCol{}
 	for _, oc := range cols {
@@ -90,11 +91,14 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 				header++
 			}
 		}
+		// DuckDB may report several errors per line (one per column it
+		// tried); keep the first message of each error type.
 		if err := exec(`CREATE OR REPLACE TEMP TABLE csvrej AS
-			SELECT line, any_value(column_name ORDER BY column_idx) AS col,
-			       string_agg(error_type || ': ' || error_message, '; ') AS reason,
-			       any_value(csv_line) AS raw
-			FROM reject_errors WHERE scan_id > ? GROUP BY line`, prevScan); err != nil {
+			SELECT line, min_by(col, pos) AS col, string_agg(msg, '; ' ORDER BY pos) AS reason, min_by(raw, pos) AS raw
+			FROM (SELECT line, error_type, min_by(column_name, byte_position) AS col, min(byte_position) AS pos,
+			             error_type || ': ' || min_by(error_message, byte_position) AS msg, min_by(csv_line, byte_position) AS raw
+			      FROM reject_errors WHERE scan_id > ? GROUP BY line, error_type)
+			GROUP BY line`, prevScan); err != nil {
 			return fmt.Errorf("read csv rejects of %s: %w", file, err)
 		}
 		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM csvrej").Scan(&csvRejects); err != nil {
@@ -237,7 +241,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	}
 	ins := fmt.Sprintf("INSERT INTO %s SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
 	if !l.batchKeys[t.Name] {
-		ins = fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
+		ins = fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
 	}
 	if err := exec(ins); err != nil {
 		return fmt.Errorf("remember keys of %s: %w", file, err)
@@ -311,6 +315,22 @@ func columnNames(t contract.Table) string {
 		n[i] = c.Name
 	}
 	return strings.Join(n, ", ")
+}
+
+var missingColumn = regexp.MustCompile(`Referenced column "([^"]*)" not found`)
+
+// readError explains why a mapping could not read a file, in the user's terms.
+func readError(m Mapping, err error) error {
+	msg := cleanDuckErr(err).Error()
+	if c := missingColumn.FindStringSubmatch(msg); c != nil {
+		_, cand, _ := strings.Cut(msg, "Candidate bindings: ")
+		return fmt.Errorf("the file has no column %q, which mapping %s reads: check the export's header line, or the CSV dialect if the header was misread (closest columns found: %s)", c[1], m.Name, cand)
+	}
+	if strings.Contains(msg, "Error when sniffing file") {
+		first, _, _ := strings.Cut(msg, "\n")
+		return fmt.Errorf("cannot detect its CSV layout (%s): look for an unterminated quote or a non-CSV file, or state the dialect in mapping %s (delim, quote, columns, auto_detect = false)", strings.TrimSpace(first), m.Name)
+	}
+	return fmt.Errorf("mapping %s cannot read it: %s", m.Name, msg)
 }
 
 // cleanDuckErr drops DuckDB's multi-line SQL echo so file errors stay readable.

@@ -120,6 +120,9 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol) (string,
 				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(text), quote(fmt.Sprintf(" is above the maximum %v", *c.Max))))
 		}
 		if c.Type == contract.Text {
+			// A NUL byte is corruption (a broken export or a binary file),
+			// and breaks tools downstream.
+			add(c.Name, fmt.Sprintf("contains(%s, chr(0))", conv), quote(c.Name+": contains a NUL byte (corrupt export?)"))
 			add(c.Name, fmt.Sprintf("length(%s) > %d", conv, contract.DefaultMaxLen),
 				quote(fmt.Sprintf("%s: longer than %d characters", c.Name, contract.DefaultMaxLen)))
 		}

@@ -1,0 +1,191 @@
+package ingest_test
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden want.txt files")
+
+func openDB(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := duck.Open(context.Background(), duck.Options{Threads: 2, MemoryLimit: "1GB", TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func testMapping(t testing.TB) ingest.Mapping {
+	t.Helper()
+	text, err := os.ReadFile("testdata/calls.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ingest.ParseMapping("testdata/calls.sql", string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestBadInputCorpus loads each testdata/cases/<case>/*.csv as one batch and
+// compares the outcome (per-file counts, loaded rows with their lines, every
+// reject with line, column and reason) with the case's want.txt.
+func TestBadInputCorpus(t *testing.T) {
+	cases, err := filepath.Glob("testdata/cases/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := testMapping(t)
+	for _, dir := range cases {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+			sort.Strings(files)
+			m := m
+			if _, err := os.Stat(filepath.Join(dir, "mapping.sql")); err == nil {
+				text, _ := os.ReadFile(filepath.Join(dir, "mapping.sql"))
+				if m, err = ingest.ParseMapping("mapping.sql", string(text)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			root := t.TempDir()
+			db := openDB(t)
+			res, err := ingest.Run(context.Background(), db, ingest.Options{Lake: root, BusinessTZ: "America/New_York"},
+				[]ingest.Source{{Mapping: m, Files: files}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := describe(t, db, root, dir, res)
+
+			golden := filepath.Join(dir, "want.txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("outcome differs from %s (-want +got):\n%s", golden, diff)
+			}
+
+			// Nothing lost: every input reconciles and the lake checks clean.
+			for _, in := range res.Batch.Inputs {
+				if in.RowsRead != in.RowsLoaded+in.RowsRejected {
+					t.Errorf("%s: read %d != loaded %d + rejected %d", in.Path, in.RowsRead, in.RowsLoaded, in.RowsRejected)
+				}
+			}
+			rep, err := lake.Check(context.Background(), db, root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Problems) > 0 {
+				t.Errorf("lake check: %v", rep.Problems)
+			}
+
+			// Idempotent: the same files again change nothing.
+			before := snapshot(t, root)
+			res2, err := ingest.Run(context.Background(), db, ingest.Options{Lake: root, BusinessTZ: "America/New_York"},
+				[]ingest.Source{{Mapping: m, Files: files}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res2.Committed && len(res.FileErrors) == 0 {
+				t.Errorf("second ingest of the same files committed batch %s", res2.Batch.ID)
+			}
+			if res.Committed && len(res.FileErrors) == 0 {
+				if diff := cmp.Diff(before, snapshot(t, root)); diff != "" {
+					t.Errorf("second ingest changed the lake:\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+// describe renders a batch's outcome as stable text for the golden file.
+func describe(t *testing.T, db *sql.DB, root, dir string, res ingest.Result) string {
+	t.Helper()
+	var b strings.Builder
+	clean := func(s string) string {
+		s = strings.ReplaceAll(s, res.Batch.ID, "BATCH")
+		abs, _ := filepath.Abs(dir)
+		s = strings.ReplaceAll(s, abs+string(filepath.Separator), "")
+		return strings.ReplaceAll(s, dir+string(filepath.Separator), "")
+	}
+	fmt.Fprintf(&b, "committed: %v\n", res.Committed)
+	for _, in := range res.Batch.Inputs {
+		fmt.Fprintf(&b, "file %s: read=%d loaded=%d rejected=%d", clean(in.Path), in.RowsRead, in.RowsLoaded, in.RowsRejected)
+		if in.Error != "" {
+			fmt.Fprintf(&b, " error=%q", clean(in.Error))
+		}
+		b.WriteString("\n")
+	}
+	if err := lake.AttachInputs(context.Background(), db, root); err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString("loaded:\n")
+	rows, err := db.Query(`SELECT _source_file, _source_line, contact_id, coalesce(customer_key, '-'), strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ'),
+		coalesce(department, '-'), coalesce(wait_seconds::VARCHAR, '-'), coalesce(handle_seconds::VARCHAR, '-'), coalesce(disposition, '-'), "date"::VARCHAR
+		FROM contacts ORDER BY _source_file, _source_line`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var f, id, key, at, dep, wait, handle, disp, date string
+		var line int64
+		if err := rows.Scan(&f, &line, &id, &key, &at, &dep, &wait, &handle, &disp, &date); err != nil {
+			t.Fatal(err)
+		}
+		if len(dep) > 20 {
+			dep = dep[:20] + fmt.Sprintf("…(%d chars)", len(dep))
+		}
+		fmt.Fprintf(&b, "  %s:%d %s key=%s at=%s dept=%q wait=%s handle=%s disp=%s date=%s\n", clean(f), line, id, key, at, dep, wait, handle, disp, date)
+	}
+	rows.Close()
+	b.WriteString("rejects:\n")
+	rows, err = db.Query(`SELECT _source_file, _source_line, coalesce("column", '-'), reason, left(raw, 120) FROM rejects ORDER BY _source_file, _source_line`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f, col, reason, raw string
+		var line int64
+		if err := rows.Scan(&f, &line, &col, &reason, &raw); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "  %s:%d column=%s reason=%q\n    raw=%q\n", clean(f), line, col, clean(reason), raw)
+	}
+	return b.String()
+}
+
+// snapshot lists the lake's files and sizes (the manifest included).
+func snapshot(t *testing.T, root string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && !strings.HasSuffix(p, lake.LockFile) {
+			rel, _ := filepath.Rel(root, p)
+			out[rel] = fi.Size()
+		}
+		return nil
+	})
+	return out
+}
