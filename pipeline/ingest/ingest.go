@@ -115,8 +115,13 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	}
 	var res Result
 	done, fresh := 0, 0
+	remaining := map[string]int{} // files per table still to come
+	for _, s := range sources {
+		remaining[s.Mapping.Table] += len(s.Files)
+	}
 	for _, s := range sources {
 		for _, f := range s.Files {
+			remaining[s.Mapping.Table]--
 			if err := ctx.Err(); err != nil {
 				return Result{}, fmt.Errorf("ingest interrupted, nothing committed: %w", err)
 			}
@@ -132,7 +137,7 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 				in.Error = "file is empty (0 bytes): nothing to load; check the export job"
 			default:
 				loaded[in.SHA256] = id
-				if err := l.load(ctx, s.Mapping, f, &in, len(l.batch.Inputs)); err != nil {
+				if err := l.load(ctx, s.Mapping, f, &in, len(l.batch.Inputs), remaining[s.Mapping.Table] > 0); err != nil {
 					var fe *FileError
 					if !errors.As(err, &fe) {
 						return Result{}, err

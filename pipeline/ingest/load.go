@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
@@ -19,7 +20,7 @@ import (
 // load runs one file through its mapping and stages its good rows and
 // rejects. Problems with the file as a whole come back as *FileError; the
 // batch goes on with the other files.
-func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Input, idx int) error {
+func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Input, idx int, more bool) error {
 	t, err := contract.Lookup(m.Table)
 	if err != nil {
 		return &FileError{file, err}
@@ -30,7 +31,9 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	}
 	c := l.conn
 	exec := func(q string, args ...any) error {
+		start := time.Now()
 		_, err := c.ExecContext(ctx, q, args...)
+		l.o.Logger.Debug("sql", "took", time.Since(start), "sql", firstLine(q))
 		return err
 	}
 	// Naive timestamps in the file are read in the source's zone.
@@ -61,11 +64,11 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			return &FileError{file, fmt.Errorf("mapping %s yields no %s column, which %s requires", m.Name, col.Name, t.Name)}
 		}
 	}
-	vsql, err := validationSQL(t, m, byName)
+	vsql, err := validationSQL(t, m, byName, fmt.Sprintf("(SELECT row_number() OVER () AS _ord, * FROM (%s) src) m", bound))
 	if err != nil {
 		return err
 	}
-	stage := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE stg AS %s\nFROM (SELECT row_number() OVER () AS _ord, * FROM (%s) src) m", vsql, bound)
+	stage := "CREATE OR REPLACE TEMP TABLE stg AS " + vsql
 	if err := exec(stage); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -236,6 +239,10 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	}
 
 	// Remember this file's keys for the next files of the batch.
+	if !more {
+		l.o.Logger.Info("loaded file", "file", file, "table", t.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
+		return nil
+	}
 	if l.batchKeys == nil {
 		l.batchKeys = map[string]bool{}
 	}
@@ -296,17 +303,29 @@ func (l *loader) describe(ctx context.Context, q string) ([]outCol, error) {
 	return out, rows.Err()
 }
 
+// rowCounts reads the row counts of the staged files from their footers.
 func (l *loader) rowCounts(ctx context.Context, rel []string) (map[string]int64, error) {
-	out := map[string]int64{}
-	for _, p := range rel {
-		var n int64
-		abs := filepath.Join(l.staging, filepath.FromSlash(p))
-		if err := l.conn.QueryRowContext(ctx, "SELECT sum(num_rows) FROM parquet_file_metadata("+quote(abs)+")").Scan(&n); err != nil {
-			return nil, fmt.Errorf("count rows of %s: %w", p, err)
-		}
-		out[p] = n
+	abs := make([]string, len(rel))
+	byAbs := map[string]string{}
+	for i, p := range rel {
+		abs[i] = quote(filepath.Join(l.staging, filepath.FromSlash(p)))
+		byAbs[filepath.Join(l.staging, filepath.FromSlash(p))] = p
 	}
-	return out, nil
+	rows, err := l.conn.QueryContext(ctx, "SELECT file_name, sum(num_rows) FROM parquet_file_metadata(["+strings.Join(abs, ", ")+"]) GROUP BY ALL")
+	if err != nil {
+		return nil, fmt.Errorf("count staged rows: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[byAbs[filepath.Clean(name)]] = n
+	}
+	return out, rows.Err()
 }
 
 func columnNames(t contract.Table) string {
@@ -349,4 +368,15 @@ func jsonPairs(t contract.Table) string {
 		p[i] = quote(c.Name) + ", s." + ident(c.Name)
 	}
 	return strings.Join(p, ", ")
+}
+
+func firstLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.IndexByte(q, '\n'); i > 0 {
+		q = q[:i]
+	}
+	if len(q) > 80 {
+		q = q[:80]
+	}
+	return q
 }

@@ -26,18 +26,19 @@ const RejectCol = "_reject_reason"
 // time zones) before it is refused as a mistake.
 const futureSlack = "INTERVAL 2 DAY"
 
-// validationSQL returns the SELECT that converts and checks the rows of the
-// staged mapping output `m` (with _ord).
-func validationSQL(t contract.Table, m Mapping, cols map[string]outCol) (string, error) {
-	var sel, whenCol, whenReason []string
-	add := func(col, cond, reason string) {
-		whenCol = append(whenCol, fmt.Sprintf("WHEN %s THEN %s", cond, quote(col)))
-		whenReason = append(whenReason, fmt.Sprintf("WHEN %s THEN %s", cond, reason))
+// validationSQL returns the query that converts and checks the rows of
+// src (the mapping's output numbered with _ord). Values are converted once
+// in an inner projection; the rules then test the converted columns, so an
+// expensive conversion (strptime) is not repeated per rule.
+func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src string) (string, error) {
+	var inner, outer, when, rawPairs []string
+	add := func(cond, reason string) {
+		when = append(when, fmt.Sprintf("WHEN %s THEN %s", cond, reason))
 	}
 	if _, ok := cols[RejectCol]; ok {
 		// The mapping's own, documented exclusions come first.
-		whenCol = append(whenCol, fmt.Sprintf("WHEN m.%s IS NOT NULL THEN NULL", RejectCol))
-		whenReason = append(whenReason, fmt.Sprintf("WHEN m.%[1]s IS NOT NULL THEN CAST(m.%[1]s AS VARCHAR)", RejectCol))
+		inner = append(inner, fmt.Sprintf("CAST(m.%s AS VARCHAR) AS _mrej", RejectCol))
+		add("v._mrej IS NOT NULL", "v._mrej")
 	}
 	for _, c := range t.Columns {
 		id := ident(c.Name)
@@ -54,12 +55,13 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol) (string,
 		var conv, what string
 		switch c.Type {
 		case contract.Text:
-			conv, what = text, "text"
-			if len(c.Enum) > 0 {
+			what = "text"
+			switch {
+			case len(c.Enum) > 0:
 				conv = "lower(" + text + ")"
-			} else if oc.Type == "VARCHAR" {
+			case oc.Type == "VARCHAR":
 				conv = fmt.Sprintf("CASE WHEN trim(%s) = '' THEN NULL ELSE %s END", raw, raw)
-			} else {
+			default:
 				conv = fmt.Sprintf("CAST(%s AS VARCHAR)", raw)
 			}
 		case contract.Instant:
@@ -94,58 +96,71 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol) (string,
 		default:
 			return "", fmt.Errorf("column %s: unsupported contract type %s", c.Name, c.Type)
 		}
-		sel = append(sel, fmt.Sprintf("%s AS %s", conv, id))
-
+		inner = append(inner, fmt.Sprintf("%s AS %s", conv, id))
+		outer = append(outer, "v."+id)
+		v := "v." + id
+		r := "v." + ident("r_"+c.Name)
 		if present {
-			add(c.Name, fmt.Sprintf("%s IS NOT NULL AND (%s) IS NULL", text, conv),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": cannot read "), sqlShow(text), quote(" as "+what)))
+			inner = append(inner, fmt.Sprintf("%s AS %s", text, ident("r_"+c.Name)))
+			rawPairs = append(rawPairs, quote(c.Name)+", "+r)
+			add(fmt.Sprintf("%s IS NOT NULL AND %s IS NULL", r, v),
+				fmt.Sprintf("%s || %s || %s", quote(c.Name+": cannot read "), sqlShow(r), quote(" as "+what)))
 		}
 		if c.Required {
-			add(c.Name, fmt.Sprintf("(%s) IS NULL", conv), quote(c.Name+": required but missing"))
+			add(v+" IS NULL", quote(c.Name+": required but missing"))
+		}
+		if !present {
+			continue // a constant or NULL: nothing else to check
 		}
 		if len(c.Enum) > 0 {
 			list := make([]string, len(c.Enum))
 			for i, e := range c.Enum {
 				list[i] = quote(e)
 			}
-			add(c.Name, fmt.Sprintf("(%s) NOT IN (%s)", conv, strings.Join(list, ", ")),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(text), quote(" is not one of "+strings.Join(c.Enum, "|"))))
+			add(fmt.Sprintf("%s NOT IN (%s)", v, strings.Join(list, ", ")),
+				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is not one of "+strings.Join(c.Enum, "|"))))
 		}
 		if c.Min != nil {
-			add(c.Name, fmt.Sprintf("(%s) < %v", conv, *c.Min),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(text), quote(fmt.Sprintf(" is below the minimum %v", *c.Min))))
+			add(fmt.Sprintf("%s < %v", v, *c.Min),
+				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(fmt.Sprintf(" is below the minimum %v", *c.Min))))
 		}
 		if c.Max != nil {
-			add(c.Name, fmt.Sprintf("(%s) > %v", conv, *c.Max),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(text), quote(fmt.Sprintf(" is above the maximum %v", *c.Max))))
+			add(fmt.Sprintf("%s > %v", v, *c.Max),
+				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(fmt.Sprintf(" is above the maximum %v", *c.Max))))
 		}
 		if c.Type == contract.Text {
 			// A NUL byte is corruption (a broken export or a binary file),
 			// and breaks tools downstream.
-			add(c.Name, fmt.Sprintf("contains(%s, chr(0))", conv), quote(c.Name+": contains a NUL byte (corrupt export?)"))
-			add(c.Name, fmt.Sprintf("length(%s) > %d", conv, contract.DefaultMaxLen),
+			add(fmt.Sprintf("contains(%s, chr(0))", v), quote(c.Name+": contains a NUL byte (corrupt export?)"))
+			add(fmt.Sprintf("length(%s) > %d", v, contract.DefaultMaxLen),
 				quote(fmt.Sprintf("%s: longer than %d characters", c.Name, contract.DefaultMaxLen)))
 		}
 		if c.Type == contract.Instant {
-			add(c.Name, fmt.Sprintf("(%s) > now() + %s", conv, futureSlack),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(text), quote(" is in the future")))
-			add(c.Name, fmt.Sprintf("(%s) < TIMESTAMPTZ '1970-01-02 00:00:00+00'", conv),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(text), quote(" is before 1970")))
+			add(fmt.Sprintf("%s > now() + %s", v, futureSlack),
+				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is in the future")))
+			add(fmt.Sprintf("%s < TIMESTAMPTZ '1970-01-02 00:00:00+00'", v),
+				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is before 1970")))
 		}
 	}
 	line := "NULL::BIGINT"
 	if _, ok := cols[contract.LineCol]; ok {
 		line = "TRY_CAST(m." + contract.LineCol + " AS BIGINT)"
 	}
-	sel = append(sel, line+" AS _line")
+	inner = append(inner, line+" AS _line")
+	mrej := "false"
+	if _, ok := cols[RejectCol]; ok {
+		mrej = "v._mrej IS NOT NULL"
+	}
 	var b strings.Builder
-	b.WriteString("SELECT m._ord,\n  ")
-	b.WriteString(strings.Join(sel, ",\n  "))
-	fmt.Fprintf(&b, ",\n  CASE %s END AS _column", strings.Join(whenCol, " "))
-	fmt.Fprintf(&b, ",\n  CASE %s END AS _reason", strings.Join(whenReason, " "))
-	// The record as read, kept only for refused rows (to_json on every row
-	// would cost the whole load); _reason is the alias defined just above.
-	b.WriteString(",\n  CASE WHEN _reason IS NOT NULL THEN CAST(json_merge_patch(to_json(m), '{\"_ord\":null}') AS VARCHAR) END AS _raw")
+	b.WriteString("SELECT v._ord, ")
+	b.WriteString(strings.Join(outer, ", "))
+	b.WriteString(", v._line")
+	fmt.Fprintf(&b, ",\n  CASE %s END AS _reason", strings.Join(when, "\n    "))
+	// Every rule's reason starts with its column's name.
+	fmt.Fprintf(&b, ",\n  CASE WHEN _reason IS NULL OR %s THEN NULL ELSE split_part(_reason, ':', 1) END AS _column", mrej)
+	// The record as read, kept only for refused rows.
+	fmt.Fprintf(&b, ",\n  CASE WHEN _reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _raw", strings.Join(rawPairs, ", "))
+	fmt.Fprintf(&b, "\nFROM (SELECT m._ord,\n  %s\n  FROM %s) v", strings.Join(inner, ",\n  "), src)
 	return b.String(), nil
 }
 
