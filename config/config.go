@@ -4,6 +4,7 @@
 package config
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -245,3 +246,9 @@ func sortedKeys(m map[string]string) []string {
 
 func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+//go:embed starter.toml
+var starter string
+
+// Starter is the commented configuration `mcnamara init` writes.
+func Starter() string { return starter }

@@ -1,0 +1,87 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "mcnamara.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestStarterLoads(t *testing.T) {
+	f, err := Load(write(t, Starter()), true)
+	if err != nil {
+		t.Fatalf("the starter config does not load: %v", err)
+	}
+	if f.Lake.BusinessTimezone != "America/New_York" || len(f.Sources) != 1 {
+		t.Errorf("unexpected starter: %+v", f)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"unknown key", "[lake]\ndirr = 'x'\n", "unknown key(s) lake.dirr"},
+		{"syntax", "[lake\n", "mcnamara.toml:2:6: expected"},
+		{"no name", "[[sources]]\npreset = 'x'\nfiles = ['a']\n", "name is required"},
+		{"two kinds", "[[sources]]\nname='a'\npreset = 'x'\nmapping='m.sql'\nfiles = ['a']\n", "exactly one of preset, mapping or columns"},
+		{"no files", "[[sources]]\nname='a'\npreset = 'x'\n", "files (a list of globs) is required"},
+		{"dup name", "[[sources]]\nname='a'\npreset='x'\nfiles=['a']\n[[sources]]\nname='a'\npreset='x'\nfiles=['a']\n", "name used twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(write(t, tt.text), true)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "none.toml"), false); err != nil {
+		t.Errorf("a missing optional config is not an error: %v", err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "none.toml"), true); err == nil {
+		t.Error("a missing required config must be an error")
+	}
+}
+
+func TestRenamesCompileToMapping(t *testing.T) {
+	p := write(t, `
+[[sources]]
+name = "email"
+table = "contacts"
+timezone = "Europe/London"
+files = ["x.csv"]
+[sources.columns]
+contact_id = "TicketID"
+started_at = "Created"
+[sources.formats]
+started_at = "%d/%m/%Y %H:%M"
+[sources.constants]
+channel = "email"
+`)
+	f, err := Load(p, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.Mapping(f.Sources[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"TicketID" AS "contact_id"`, `'email' AS "channel"`, "read_csv({{file}}"} {
+		if !strings.Contains(m.SQL, want) {
+			t.Errorf("compiled SQL lacks %q:\n%s", want, m.SQL)
+		}
+	}
+	if m.Table != "contacts" || m.TimeZone != "Europe/London" || m.SourceSystem != "email" || m.Formats["started_at"] != "%d/%m/%Y %H:%M" {
+		t.Errorf("compiled mapping = %+v", m)
+	}
+}
