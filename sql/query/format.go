@@ -1,0 +1,269 @@
+package query
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+)
+
+// scanner reads rows as display values.
+type scanner struct {
+	rows *sql.Rows
+	cols []string
+	vals []any
+	ptrs []any
+}
+
+func newScanner(rows *sql.Rows) (*scanner, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	s := &scanner{rows: rows, cols: cols, vals: make([]any, len(cols)), ptrs: make([]any, len(cols))}
+	for i := range s.vals {
+		s.ptrs[i] = &s.vals[i]
+	}
+	return s, nil
+}
+
+func (s *scanner) next() (bool, error) {
+	if !s.rows.Next() {
+		return false, s.rows.Err()
+	}
+	return true, s.rows.Scan(s.ptrs...)
+}
+
+// text renders a value for csv, table and markdown.
+func display(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.UTC().Format(time.RFC3339)
+	case float64:
+		if math.Trunc(x) == x && math.Abs(x) < 1e15 {
+			return fmt.Sprintf("%.0f", x)
+		}
+		return fmt.Sprintf("%.4g", x)
+	case []byte:
+		return string(x)
+	case string:
+		return x
+	}
+	if b, err := json.Marshal(v); err == nil && !strings.HasPrefix(string(b), "{}") {
+		return strings.Trim(string(b), `"`)
+	}
+	return fmt.Sprint(v)
+}
+
+func writeCSV(rows *sql.Rows, w io.Writer) error {
+	s, err := newScanner(rows)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(s.cols); err != nil {
+		return err
+	}
+	rec := make([]string, len(s.cols))
+	for {
+		ok, err := s.next()
+		if err != nil || !ok {
+			cw.Flush()
+			if err == nil {
+				err = cw.Error()
+			}
+			return err
+		}
+		for i, v := range s.vals {
+			rec[i] = display(v)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// writeJSON streams a JSON array of objects, one row per line.
+func writeJSON(rows *sql.Rows, w io.Writer) error {
+	s, err := newScanner(rows)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	first := true
+	for {
+		ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if !first {
+			bw.WriteString(",")
+		}
+		first = false
+		bw.WriteString("\n  {")
+		for i, c := range s.cols {
+			if i > 0 {
+				bw.WriteString(", ")
+			}
+			k, _ := json.Marshal(c)
+			v, err := json.Marshal(jsonValue(s.vals[i]))
+			if err != nil {
+				return fmt.Errorf("column %s: %w", c, err)
+			}
+			bw.Write(k)
+			bw.WriteString(": ")
+			bw.Write(v)
+		}
+		bw.WriteString("}")
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
+}
+
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+	case []byte:
+		return string(x)
+	case time.Time:
+		return display(x)
+	case duckdb.Interval:
+		return fmt.Sprintf("%d months %d days %d µs", x.Months, x.Days, x.Micros)
+	}
+	return v
+}
+
+func writeMarkdown(rows *sql.Rows, w io.Writer) error {
+	s, err := newScanner(rows)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	esc := func(x string) string {
+		x = strings.ReplaceAll(x, "|", `\|`)
+		return strings.ReplaceAll(strings.ReplaceAll(x, "\r", " "), "\n", " ")
+	}
+	bw.WriteString("|")
+	for _, c := range s.cols {
+		bw.WriteString(" " + esc(c) + " |")
+	}
+	bw.WriteString("\n|")
+	for range s.cols {
+		bw.WriteString(" --- |")
+	}
+	bw.WriteString("\n")
+	for {
+		ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return bw.Flush()
+		}
+		bw.WriteString("|")
+		for _, v := range s.vals {
+			bw.WriteString(" " + esc(display(v)) + " |")
+		}
+		bw.WriteString("\n")
+	}
+}
+
+// writeTable renders up to max rows for a terminal and says how many more
+// there were (a table must be held to align its columns).
+func writeTable(rows *sql.Rows, w io.Writer, max int) error {
+	s, err := newScanner(rows)
+	if err != nil {
+		return err
+	}
+	t := table.NewWriter()
+	t.SetOutputMirror(w)
+	t.SetStyle(table.StyleLight)
+	t.Style().Format.Header = text.FormatDefault // keep column names as written
+	hdr := make(table.Row, len(s.cols))
+	for i, c := range s.cols {
+		hdr[i] = c
+	}
+	t.AppendHeader(hdr)
+	n, more := 0, 0
+	for {
+		ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if n >= max {
+			more++
+			continue
+		}
+		r := make(table.Row, len(s.vals))
+		for i, v := range s.vals {
+			r[i] = display(v)
+		}
+		t.AppendRow(r)
+		n++
+	}
+	t.Render()
+	if more > 0 {
+		fmt.Fprintf(w, "… %d more rows not shown: use --format csv|json|parquet (or --max-rows) for all %d\n", more, n+more)
+	} else {
+		fmt.Fprintf(w, "(%d rows)\n", n)
+	}
+	return nil
+}
+
+// writeParquet streams Arrow record batches from DuckDB into a Parquet file.
+func writeParquet(ctx context.Context, conn *sql.Conn, r Request, args []any, w io.Writer) error {
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rdr, err := a.QueryContext(ctx, r.SQL, args...)
+		if err != nil {
+			return r.locate(err)
+		}
+		defer rdr.Release()
+		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd))
+		fw, err := pqarrow.NewFileWriter(rdr.Schema(), w, props, pqarrow.DefaultWriterProps())
+		if err != nil {
+			return fmt.Errorf("parquet writer: %w", err)
+		}
+		for rdr.Next() {
+			if err := fw.WriteBuffered(rdr.RecordBatch()); err != nil {
+				return fmt.Errorf("write parquet: %w", err)
+			}
+		}
+		if err := rdr.Err(); err != nil {
+			return r.locate(err)
+		}
+		return fw.Close()
+	})
+}
