@@ -8,7 +8,7 @@ BIN := bin/mcnamara
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test bench lint deps assets clean
+.PHONY: all build run test bench lint deps assets browser clean
 
 ECHARTS_VERSION := 5.6.0
 ECHARTS_JS := reports/assets/echarts.min.js
@@ -32,14 +32,25 @@ $(ECHARTS_JS):
 		&& cd - >/dev/null && mv $$tmp/package/dist/echarts.min.js $@ && rm -rf $$tmp \
 		&& echo "fetched echarts@$(ECHARTS_VERSION) -> $@"
 
+# Headless Chromium for the report's browser tests. CI installs it; a
+# developer without root gets a message and those tests skip (outside CI only).
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then echo "installing chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| { echo "could not install chromium: apt-get install -y chromium"; exit 1; }; \
+	elif [ "$$CI" = true ]; then echo "chromium is required in CI: apt-get install -y chromium"; exit 1; \
+	else echo "note: chromium not found (sudo apt-get install -y chromium); browser tests will skip"; fi
+
 build: deps assets
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcnamara
 
 run: build
 	./$(BIN) demo
 
-test: deps assets
-	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) ./...
+test: deps assets browser
+	CGO_ENABLED=1 CHROMIUM=$(CHROMIUM) $(GO) test $(GOFLAGS_BUILD) -timeout 30m ./...
 
 bench: deps assets
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./... | tee bench/latest.txt

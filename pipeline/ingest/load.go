@@ -176,6 +176,9 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			strings.Join(cols2, ", "), lineage, good,
 			quote(filepath.Join(tableDir, strings.ReplaceAll(pattern, "{i}", "0")+".parquet")), l.o.RowGroupSize)
 	}
+	if err := os.MkdirAll(tableDir, 0o755); err != nil {
+		return fmt.Errorf("create staging for %s: %w", t.Name, err)
+	}
 	before, err := l.stagedFiles(tableDir)
 	if err != nil {
 		return err
