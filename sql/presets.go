@@ -37,3 +37,48 @@ func Preset(name string) (string, error) {
 	}
 	return string(b), nil
 }
+
+//go:embed examples/*.sql
+var examples embed.FS
+
+// ExampleNames lists the example queries, sorted.
+func ExampleNames() []string {
+	entries, _ := fs.ReadDir(examples, "examples")
+	var out []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".sql"); ok {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Example returns the text of the example query named name.
+func Example(name string) (string, error) {
+	b, err := examples.ReadFile(path.Join("examples", name+".sql"))
+	if err != nil {
+		return "", fmt.Errorf("no example query named %q (have: %s)", name, strings.Join(ExampleNames(), ", "))
+	}
+	return string(b), nil
+}
+
+// ExampleParams returns the `-- param NAME: VALUE  description` lines of a
+// query's header: the parameters it takes, with an example value.
+func ExampleParams(text string) map[string]string {
+	out := map[string]string{}
+	for _, l := range strings.Split(text, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(l), "-- param ")
+		if !ok {
+			continue
+		}
+		name, val, ok := strings.Cut(rest, ":")
+		if !ok {
+			continue
+		}
+		if f := strings.Fields(val); len(f) > 0 {
+			out[strings.TrimSpace(name)] = f[0]
+		}
+	}
+	return out
+}

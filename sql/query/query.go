@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // Formats the results can be written in.
@@ -71,6 +74,29 @@ func Run(ctx context.Context, conn *sql.Conn, r Request, w io.Writer) error {
 	}
 	if strings.TrimSpace(stripComments(r.SQL)) == "" {
 		return &Error{Name: r.Name, Err: errors.New("no SQL to run")}
+	}
+	// Parse first: only one SELECT may run (no DML, COPY, ATTACH, SET…).
+	var parsed string
+	// The function takes a constant only; the text is quoted, not run.
+	if err := conn.QueryRowContext(ctx, "SELECT CAST(json_serialize_sql("+duck.Quote(r.SQL)+") AS VARCHAR)").Scan(&parsed); err != nil {
+		return fmt.Errorf("parse query: %w", err)
+	}
+	var p struct {
+		Error      bool              `json:"error"`
+		Message    string            `json:"error_message"`
+		Type       string            `json:"error_type"`
+		Statements []json.RawMessage `json:"statements"`
+	}
+	if err := json.Unmarshal([]byte(parsed), &p); err != nil {
+		return fmt.Errorf("parse query: %w", err)
+	}
+	switch {
+	case p.Error && p.Type == "not implemented":
+		return &Error{Name: r.Name, Err: errors.New("only a single SELECT (or WITH … SELECT) query can run here: the lake is read-only")}
+	case p.Error:
+		// A syntax error: let the prepare below report it with its line.
+	case len(p.Statements) != 1:
+		return &Error{Name: r.Name, Err: fmt.Errorf("the file holds %d statements; put one SELECT per file", len(p.Statements))}
 	}
 	var args []any
 	err := conn.Raw(func(dc any) error {
