@@ -88,8 +88,8 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 			}
 		case contract.Bool:
 			what = "a yes/no value"
-			conv = fmt.Sprintf(`CASE WHEN lower(%[1]s) IN ('true','t','yes','y','1') THEN true
-				WHEN lower(%[1]s) IN ('false','f','no','n','0') THEN false END`, text)
+			conv = fmt.Sprintf(`CASE WHEN list_contains(['true','t','yes','y','1'], lower(%[1]s)) THEN true
+				WHEN list_contains(['false','f','no','n','0'], lower(%[1]s)) THEN false END`, text)
 			if oc.Type == "BOOLEAN" {
 				conv = raw
 			}
@@ -117,7 +117,9 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 			for i, e := range c.Enum {
 				list[i] = quote(e)
 			}
-			add(fmt.Sprintf("%s NOT IN (%s)", v, strings.Join(list, ", ")),
+			// list_contains, not NOT IN: DuckDB rewrites long IN lists into
+			// a join per column, which costs more than the whole load.
+			add(fmt.Sprintf("NOT list_contains([%s], %s)", strings.Join(list, ", "), v),
 				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is not one of "+strings.Join(c.Enum, "|"))))
 		}
 		if c.Min != nil {
