@@ -12,18 +12,24 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	mcsql "github.com/mcnamara/mcnamara/sql"
 )
 
 // File is the whole configuration.
 type File struct {
-	Lake    Lake     `toml:"lake"`
-	Sources []Source `toml:"sources"`
-	Run     Run      `toml:"run"`
+	Lake    Lake           `toml:"lake"`
+	Sources []Source       `toml:"sources"`
+	Run     Run            `toml:"run"`
+	Build   build.Options  `toml:"build"`
+	Metrics metrics.Config `toml:"metrics"`
+	Report  Report         `toml:"report"`
 
 	path string // where it was read from, for messages and relative paths
 }
@@ -36,6 +42,17 @@ type Lake struct {
 	BusinessTimezone string `toml:"business_timezone"`
 	MemoryLimit      string `toml:"memory_limit"`
 	Threads          int    `toml:"threads"`
+}
+
+// Report settings.
+type Report struct {
+	// Title shown at the top of the report.
+	Title string `toml:"title"`
+	// ShowCustomerKeys prints customer keys as they are; by default they
+	// are pseudonymised with a keyed hash (key: pseudonym_key, or the
+	// MCNAMARA_PSEUDONYM_KEY environment variable).
+	ShowCustomerKeys bool   `toml:"show_customer_keys"`
+	PseudonymKey     string `toml:"pseudonym_key"`
 }
 
 // Run settings for the scheduled job.
@@ -70,7 +87,8 @@ type Source struct {
 func Defaults() File {
 	return File{
 		Lake: Lake{Dir: "lake", BusinessTimezone: "UTC", MemoryLimit: "2GB"},
-		Run:  Run{ReportDir: "reports", KeepReports: 14},
+		Run:   Run{ReportDir: "reports", KeepReports: 14},
+		Build: build.DefaultOptions(),
 	}
 }
 
@@ -114,7 +132,28 @@ func (f File) Resolve(p string) string {
 	return filepath.Join(filepath.Dir(f.path), p)
 }
 
+// BuildOptions returns the build options in force: the [build] section, the
+// [metrics] catalog, and the lake's time zone and limits.
+func (f File) BuildOptions() (build.Options, error) {
+	o := f.Build
+	cat, err := metrics.New(f.Metrics)
+	if err != nil {
+		return o, fmt.Errorf("%s: [metrics]: %w", f.path, err)
+	}
+	o.Catalog = cat
+	o.TimeZone = f.Lake.BusinessTimezone
+	o.MemoryLimit = f.Lake.MemoryLimit
+	o.Threads = f.Lake.Threads
+	return o, nil
+}
+
 func (f File) validate() error {
+	if _, err := time.LoadLocation(f.Lake.BusinessTimezone); err != nil {
+		return fmt.Errorf("%s: [lake] business_timezone %q is not an IANA time zone (e.g. Europe/Berlin)", f.path, f.Lake.BusinessTimezone)
+	}
+	if _, err := f.BuildOptions(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, s := range f.Sources {
 		where := fmt.Sprintf("%s: [[sources]] #%d", f.path, i+1)

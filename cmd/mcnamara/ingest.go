@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -61,16 +62,17 @@ Exit codes: 0 ok, 1 a file was refused, 3 some rows were rejected, 4 locked.`,
 
 // runIngest takes the lock and runs one batch.
 func runIngest(ctx context.Context, g *globals, cfg config.File, sources []ingest.Source, wait bool) (ingest.Result, error) {
-	unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
-	if err != nil {
-		return ingest.Result{}, err
-	}
-	defer unlock()
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return ingest.Result{}, err
-	}
-	defer db.Close()
+	var res ingest.Result
+	err := withLake(ctx, cfg, wait, func(db *sql.DB) error {
+		var err error
+		res, err = ingestLocked(ctx, g, db, cfg, sources)
+		return err
+	})
+	return res, err
+}
+
+// ingestLocked runs one batch; the caller holds the lake lock.
+func ingestLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File, sources []ingest.Source) (ingest.Result, error) {
 	opts := ingest.Options{Lake: cfg.Lake.Dir, BusinessTZ: cfg.Lake.BusinessTimezone, Logger: g.logger, Version: version}
 	if isTerminal(os.Stderr) {
 		total := 0
@@ -95,6 +97,21 @@ func runIngest(ctx context.Context, g *globals, cfg config.File, sources []inges
 		g.logger.Info("no new input: every file was already loaded", "files", len(b.Inputs))
 	}
 	return res, nil
+}
+
+// withLake holds the lake's writer lock and a DuckDB handle around fn.
+func withLake(ctx context.Context, cfg config.File, wait bool, fn func(db *sql.DB) error) error {
+	unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
 }
 
 func ingestOutcome(res ingest.Result) error {

@@ -37,13 +37,13 @@ func benchSizes() []int64 {
 // ACD call log has about rows rows, and returns its path and exact rows.
 func phoneCSV(b *testing.B, rows int64) (string, int64) {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("mcnamara-bench-phone-%d", rows))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("mcnamara-bench-phone-2025-%d", rows))
 	marker := filepath.Join(dir, "done")
 	// The ACD log carries about 62% of all contacts.
 	contacts := rows * 100 / 62
 	if _, err := os.Stat(marker); err != nil {
 		os.RemoveAll(dir)
-		if _, err := synth.Generate(context.Background(), synth.Options{Out: dir, Contacts: contacts, Days: 365, Seed: 1}); err != nil {
+		if _, err := synth.Generate(context.Background(), synth.Options{Out: dir, Contacts: contacts, Days: 365, Seed: 1, Start: time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)}); err != nil {
 			b.Fatal(err)
 		}
 		os.WriteFile(marker, nil, 0o644)

@@ -84,11 +84,14 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	loaded := map[string]string{} // sha256 -> batch id
+	// A file is "already loaded" per mapping: one export may feed two
+	// tables through two mappings (e.g. complaints → contacts and disputes
+	// → outcomes), and the second must not be skipped as a re-delivery.
+	loaded := map[loadKey]string{} // (sha256, mapping) -> batch id
 	for _, b := range batches {
 		for _, in := range b.Inputs {
 			if in.Error == "" && in.Skipped == "" {
-				loaded[in.SHA256] = b.ID
+				loaded[loadKey{in.SHA256, in.Mapping}] = b.ID
 			}
 		}
 	}
@@ -129,14 +132,14 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 			if err != nil {
 				return Result{}, err
 			}
-			switch prev, dup := loaded[in.SHA256]; {
+			switch prev, dup := loaded[loadKey{in.SHA256, in.Mapping}]; {
 			case dup:
 				in.Skipped = "already loaded by batch " + prev
 				o.Logger.Info("skip file already loaded", "file", f, "batch", prev)
 			case in.Bytes == 0:
 				in.Error = "file is empty (0 bytes): nothing to load; check the export job"
 			default:
-				loaded[in.SHA256] = id
+				loaded[loadKey{in.SHA256, in.Mapping}] = id
 				if err := l.load(ctx, s.Mapping, f, &in, len(l.batch.Inputs), remaining[s.Mapping.Table] > 0); err != nil {
 					var fe *FileError
 					if !errors.As(err, &fe) {
@@ -173,6 +176,9 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	res.Batch, res.Committed = l.batch, true
 	return res, nil
 }
+
+// loadKey identifies a file already loaded through a mapping.
+type loadKey struct{ sha256, mapping string }
 
 type loader struct {
 	conn    *sql.Conn
