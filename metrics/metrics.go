@@ -1,0 +1,241 @@
+// Package metrics is the metric catalog: every KPI (the organisation's own
+// scorecard view of a contact) and every outcome measure (the customer's
+// view) is defined here exactly once — name, kind, unit, which direction is
+// good, the SQL expression it aggregates and, for KPIs, the default target.
+// The models (sql/models) materialise the KPI expressions as columns of
+// contact_facts, reports read names, units and descriptions from here, and
+// `mcnamara metrics` prints it with the targets in force.
+package metrics
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Kind says whose view a metric takes.
+type Kind string
+
+const (
+	// KPI is the organisation's view: measured per contact, it has a
+	// target, and can be part of the scorecard that makes up claimed success.
+	KPI Kind = "kpi"
+	// Outcome is the customer's view: measured after the fact, per contact
+	// or per journey; it has no target.
+	Outcome Kind = "outcome"
+)
+
+// Direction says which way a metric is good.
+type Direction string
+
+const (
+	LowerIsBetter  Direction = "lower"
+	HigherIsBetter Direction = "higher"
+)
+
+// Tables a metric expression can be evaluated over (marts).
+const (
+	ContactFacts = "contact_facts"
+	Journeys     = "journeys"
+)
+
+// Metric is one catalog entry.
+type Metric struct {
+	// Name is snake_case with a unit suffix, Prometheus style.
+	Name        string
+	Kind        Kind
+	Description string
+	Unit        string
+	Good        Direction
+	// Table is the mart the metric is aggregated over.
+	Table string
+	// Expr is the per-row value. For a KPI it is evaluated over the
+	// contract columns of a contact (plus csat from surveys and
+	// claimed_resolution) and materialised in contact_facts as a column
+	// named Name; for an outcome measure it is evaluated over Table.
+	Expr string
+	// Target is the default target of a KPI (nil: no default target).
+	Target *float64
+	// ChannelTargets are built-in per-channel defaults of a KPI (a chat or
+	// an e-mail is not answered in phone time).
+	ChannelTargets map[string]float64
+}
+
+// Aggregate is the SQL that computes the metric over its table: the mean
+// of the per-row values (NULL rows — not measured, censored — are skipped).
+func (m Metric) Aggregate() string {
+	if m.Kind == KPI {
+		return "avg(" + m.Name + ")"
+	}
+	return "avg(" + m.Expr + ")"
+}
+
+// Met returns the SQL predicate "value meets target": value <= target when
+// lower is better, value >= target when higher is better. Either side NULL
+// gives NULL (not measured).
+func (m Metric) Met(value, target string) string {
+	op := "<="
+	if m.Good == HigherIsBetter {
+		op = ">="
+	}
+	return value + " " + op + " " + target
+}
+
+// MetValue is Met evaluated in Go, with the same semantics.
+func (m Metric) MetValue(value, target float64) bool {
+	if m.Good == HigherIsBetter {
+		return value >= target
+	}
+	return value <= target
+}
+
+func ptr(v float64) *float64 { return &v }
+
+// builtin is the catalog. Order is the order of columns and of listings.
+var builtin = []Metric{
+	{
+		Name: "handle_time_seconds", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Handle time of a contact; its mean is AHT. Abandoned contacts were never handled and are not measured.",
+		Expr:        "CASE WHEN disposition = 'abandoned' THEN NULL ELSE handle_seconds END",
+		Target:      ptr(300),
+	},
+	{
+		Name: "wait_time_seconds", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Time the customer waited before an agent answered (abandoned contacts included: they waited).",
+		Expr:        "wait_seconds",
+		Target:      ptr(60),
+		ChannelTargets: map[string]float64{
+			"email":  86400, // a reply within a day
+			"branch": 600, "store": 600,
+		},
+	},
+	{
+		Name: "csat_score", Kind: KPI, Unit: "score (1-5)", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Customer satisfaction score of the contact (its own, else its survey's); measured only when surveyed.",
+		Expr:        "csat",
+		Target:      ptr(4),
+	},
+	{
+		Name: "sla_met_ratio", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of contacts the source system itself marked as within SLA (a contact meets it when marked).",
+		Expr:        "CAST(sla_met AS DOUBLE)",
+		Target:      ptr(0.8),
+	},
+	{
+		Name: "claimed_resolution_ratio", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of contacts the organisation says resolved the need: disposition resolved (without a disposition, the source's SLA verdict).",
+		Expr:        "CAST(claimed_resolution AS DOUBLE)",
+		Target:      ptr(0.8),
+	},
+	{
+		Name: "transfer_ratio", Kind: KPI, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Share of contacts passed on to someone else (disposition transferred or a transfer target recorded).",
+		Expr:        "CASE WHEN disposition = 'transferred' OR transferred_to IS NOT NULL THEN 1.0 ELSE 0.0 END",
+		Target:      ptr(0.1),
+	},
+	{
+		Name: "outcome_failed_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts whose customer failed: they came back in the same journey, or the journey ended badly.",
+		Expr:        "CAST(outcome_failed AS DOUBLE)",
+	},
+	{
+		Name: "gap_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "The McNamara gap: share of claimed-success contacts whose customer failed.",
+		Expr:        "CASE WHEN claimed_success THEN CAST(gap AS DOUBLE) END",
+	},
+	{
+		Name: "repeat_contact_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts after which the customer had to come back within the same journey.",
+		Expr:        "CASE WHEN outcome_failed IS NOT NULL THEN CAST(followed_by_repeat AS DOUBLE) END",
+	},
+	{
+		Name: "failure_demand_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Failure demand (Seddon): share of journeyed contacts that are a 2nd or later contact of their journey.",
+		Expr:        "CAST(is_repeat AS DOUBLE)",
+	},
+	{
+		Name: "verified_resolution_ratio", Kind: Outcome, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts after which the need was verifiably resolved with no further contact.",
+		Expr:        "CAST(verified_resolution AS DOUBLE)",
+	},
+	{
+		Name: "days_to_resolution", Kind: Outcome, Unit: "days", Good: LowerIsBetter, Table: Journeys,
+		Description: "Days from a journey's first contact to its verified resolution (resolved journeys only).",
+		Expr:        "days_to_resolution",
+	},
+	{
+		Name: "customer_effort_hours", Kind: Outcome, Unit: "hours", Good: LowerIsBetter, Table: Journeys,
+		Description: "Hours the customer spent on a journey: waiting, being handled, and travelling to visits.",
+		Expr:        "customer_hours",
+	},
+	{
+		Name: "contacts_per_journey", Kind: Outcome, Unit: "contacts", Good: LowerIsBetter, Table: Journeys,
+		Description: "Contacts the customer needed for one need.",
+		Expr:        "CAST(contacts AS DOUBLE)",
+	},
+	{
+		Name: "silo_hops", Kind: Outcome, Unit: "hops", Good: LowerIsBetter, Table: Journeys,
+		Description: "Moves between departments or channels within a journey.",
+		Expr:        "CAST(hops AS DOUBLE)",
+	},
+	{
+		Name: "silo_loops", Kind: Outcome, Unit: "loops", Good: LowerIsBetter, Table: Journeys,
+		Description: "Returns to a department·channel the journey had already visited (rinse and repeat).",
+		Expr:        "CAST(loops AS DOUBLE)",
+	},
+}
+
+// DefaultScorecard is the set of KPIs that make up claimed success unless
+// configured otherwise: handled within the AHT target, answered within the
+// wait target, and rated at or above the CSAT target when surveyed.
+var DefaultScorecard = []string{"handle_time_seconds", "wait_time_seconds", "csat_score"}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Builtin returns a copy of the built-in metric definitions.
+func Builtin() []Metric {
+	out := make([]Metric, len(builtin))
+	copy(out, builtin)
+	return out
+}
+
+func lookup(ms []Metric, name string) (Metric, bool) {
+	for _, m := range ms {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Metric{}, false
+}
+
+func kpiNames(ms []Metric) string {
+	var n []string
+	for _, m := range ms {
+		if m.Kind == KPI {
+			n = append(n, m.Name)
+		}
+	}
+	return strings.Join(n, ", ")
+}
+
+func validateDefs(ms []Metric) error {
+	seen := map[string]bool{}
+	for _, m := range ms {
+		switch {
+		case !nameRE.MatchString(m.Name):
+			return fmt.Errorf("metric %q: name must be snake_case", m.Name)
+		case seen[m.Name]:
+			return fmt.Errorf("metric %q defined twice", m.Name)
+		case m.Kind != KPI && m.Kind != Outcome:
+			return fmt.Errorf("metric %s: kind %q (want kpi or outcome)", m.Name, m.Kind)
+		case m.Good != LowerIsBetter && m.Good != HigherIsBetter:
+			return fmt.Errorf("metric %s: direction %q (want lower or higher)", m.Name, m.Good)
+		case m.Expr == "":
+			return fmt.Errorf("metric %s: no expression", m.Name)
+		case m.Kind == KPI && m.Table != ContactFacts:
+			return fmt.Errorf("metric %s: a KPI is measured per contact", m.Name)
+		}
+		seen[m.Name] = true
+	}
+	return nil
+}

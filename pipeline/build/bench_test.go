@@ -1,0 +1,154 @@
+package build_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mcnamara/mcnamara/pipeline/build"
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// BenchmarkBuild builds the marts from synthetic inputs of N contacts
+// (N/10 outcomes, N/5 surveys, identities for half the keys), generated
+// with DuckDB range() into Parquet like the lake's. Sizes come from
+// MCNAMARA_BENCH_CONTACTS (comma-separated, default 100000,1000000); the
+// inputs are cached under $TMPDIR/mcnamara-bench so a second run measures
+// the build alone. peak_rss_MiB is the process's high-water mark.
+//
+//	MCNAMARA_BENCH_CONTACTS=10000000 go test -tags duckdb_arrow -run '^$' -bench Build -benchtime 1x ./pipeline/build
+func BenchmarkBuild(b *testing.B) {
+	sizes := []int{100_000, 1_000_000}
+	if env := os.Getenv("MCNAMARA_BENCH_CONTACTS"); env != "" {
+		sizes = nil
+		for _, s := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1000 {
+				b.Fatalf("MCNAMARA_BENCH_CONTACTS: %q is not a size (>= 1000)", s)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: "3GB", TempDir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			dir := filepath.Join(os.TempDir(), "mcnamara-bench", strconv.Itoa(n))
+			if err := synthesize(ctx, db, dir, n); err != nil {
+				b.Fatal(err)
+			}
+			o := build.DefaultOptions()
+			o.MemoryLimit, o.Threads = "3GB", 2
+			if os.Getenv("MCNAMARA_BENCH_LOG") != "" {
+				o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			}
+			lakeDir := b.TempDir()
+			for b.Loop() {
+				if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "contacts/s")
+			if hwm := peakRSS(); hwm > 0 {
+				b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
+			}
+		})
+	}
+}
+
+// synthesize writes contacts, outcomes, surveys and identities of n
+// contacts as Parquet into dir (once) and creates the input views over them.
+func synthesize(ctx context.Context, db *sql.DB, dir string, n int) error {
+	persons := max(n/3, 1)
+	gen := map[string]string{
+		"contacts": fmt.Sprintf(`
+SELECT
+    'c' || i AS contact_id,
+    CASE WHEN i %% 3 = 0 THEN 'chatsys' ELSE 'acd' END AS source_system,
+    CASE WHEN i %% 20 = 0 THEN NULL ELSE 'k' || (hash(i) %% %[2]d) END AS customer_key,
+    CASE WHEN i %% 5 = 0 THEN 'K' || (hash(i) %% %[2]d) END AS case_id,
+    ['phone','phone','phone','chat','chat','email','store','branch','web','ivr'][1 + i %% 10] AS channel,
+    ['Billing','Support','Retail','Claims','Sales','Tech','Loans','Cards'][CAST(1 + hash(i * 3) %% 8 AS BIGINT)] AS department,
+    'a' || (hash(i * 5) %% 1000) AS agent_id,
+    't' || (hash(i * 5) %% 1000 // 20) AS team,
+    'topic' || (hash(i * 11) %% 20) AS topic,
+    TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(CAST(hash(i * 7) %% (365 * 86400) AS BIGINT)) AS started_at,
+    CAST(hash(i * 13) %% 180 AS DOUBLE) AS wait_seconds,
+    CAST(30 + hash(i * 17) %% 900 AS DOUBLE) AS handle_seconds,
+    CASE WHEN i %% 17 = 0 THEN 'Support' END AS transferred_to,
+    CASE WHEN i %% 50 = 0 THEN NULL
+         ELSE ['resolved','resolved','resolved','resolved','unresolved','transferred','escalated','abandoned','callback','other'][CAST(1 + hash(i * 19) %% 10 AS BIGINT)] END AS disposition,
+    CASE WHEN i %% 50 = 0 THEN hash(i) %% 2 = 0 END AS sla_met,
+    CASE WHEN i %% 9 = 0 THEN CAST(1 + hash(i * 23) %% 5 AS DOUBLE) END AS csat,
+    'bench' AS _batch_id, 'synthetic' AS _source_file, i AS _source_line
+FROM range(%[1]d) t(i)`, n, persons),
+		"outcomes": fmt.Sprintf(`
+SELECT
+    'e' || i AS event_id, 'crm' AS source_system,
+    'k' || (hash(i * 29) %% %[2]d) AS customer_key,
+    CASE WHEN i %% 4 = 0 THEN 'K' || (hash(i * 31) %% %[2]d) END AS case_id,
+    TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(CAST(hash(i * 37) %% (400 * 86400) AS BIGINT)) AS occurred_at,
+    ['resolved','reopened','complaint','dispute','churn','refund','cancelled'][CAST(1 + hash(i * 41) %% 7 AS BIGINT)] AS kind,
+    CAST(NULL AS DOUBLE) AS amount, CAST(NULL AS VARCHAR) AS note,
+    'bench' AS _batch_id, 'synthetic' AS _source_file, i AS _source_line
+FROM range(%[1]d) t(i)`, max(n/10, 1), persons),
+		"surveys": fmt.Sprintf(`
+SELECT 'c' || (i * 5) AS contact_id, CASE WHEN (i * 5) %% 3 = 0 THEN 'chatsys' ELSE 'acd' END AS source_system,
+       TIMESTAMPTZ '2024-06-01 00:00:00+00' AS answered_at,
+       CAST(1 + hash(i * 43) %% 5 AS DOUBLE) AS csat, CAST(hash(i) %% 11 AS INTEGER) AS nps,
+       'bench' AS _batch_id, 'synthetic' AS _source_file, i AS _source_line
+FROM range(%[1]d) t(i)`, max(n/5, 1)),
+		"identities": fmt.Sprintf(`
+SELECT s.source_system, 'k' || i AS customer_key, 'P' || i AS person_id,
+       'bench' AS _batch_id, 'synthetic' AS _source_file, i AS _source_line
+FROM range(%[1]d) t(i), (VALUES ('acd'), ('chatsys'), ('crm')) s(source_system)
+WHERE i %% 2 = 0`, persons),
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for table, q := range gen {
+		p := filepath.Join(dir, table+".parquet")
+		if _, err := os.Stat(p); err != nil {
+			tmp := p + ".tmp"
+			if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet)", q, duck.Quote(tmp))); err != nil {
+				return fmt.Errorf("synthesize %s: %w", table, err)
+			}
+			if err := os.Rename(tmp, p); err != nil {
+				return err
+			}
+		}
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM read_parquet(%s)", table, duck.Quote(p))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// peakRSS returns the process's peak resident set size in bytes (Linux).
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

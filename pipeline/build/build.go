@@ -1,0 +1,227 @@
+package build
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// Mart is one written mart.
+type Mart struct {
+	Name string
+	Path string
+	Rows int64
+}
+
+// Result reports a build.
+type Result struct {
+	Marts    []Mart
+	Duration time.Duration
+}
+
+// tempPrefix names the directories a build writes into before the marts are
+// renamed into place; leftovers of a crashed build are removed by the next.
+const tempPrefix = ".build-"
+
+// afterWrite, when set (tests), runs after each mart is written to the temp
+// directory; an error stands for a crash at that point.
+var afterWrite func(mart string) error
+
+// Build runs the models on db, which must already have the input views
+// (contacts, outcomes, surveys, identities — see lake.AttachInputs), and
+// writes the marts into lakeDir/marts. The caller holds the lake lock.
+func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, error) {
+	start := time.Now()
+	log := o.logger()
+	steps, err := Script(o)
+	if err != nil {
+		return Result{}, err
+	}
+	// Variables and temp tables live on one connection; it is discarded
+	// afterwards so its temp tables do not outlive the build.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("build: connect: %w", err)
+	}
+	defer func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = conn.Close()
+	}()
+	if err := configure(ctx, conn, o); err != nil {
+		return Result{}, err
+	}
+	w, err := newMartWriter(filepath.Join(lakeDir, lake.MartsDir))
+	if err != nil {
+		return Result{}, err
+	}
+	defer w.cleanup()
+	for _, s := range steps {
+		t0 := time.Now()
+		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+			return Result{}, fmt.Errorf("build: model %s: %w", s.Name, err)
+		}
+		log.Debug("model done", "model", s.Name, "elapsed", time.Since(t0).Round(time.Millisecond))
+		// Marts are written as soon as a model has made them, so big
+		// ones defined as views are computed once and read back columnar.
+		if err := w.writeReady(ctx, conn, log); err != nil {
+			return Result{}, err
+		}
+	}
+	marts, err := w.commit()
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Marts: marts, Duration: time.Since(start)}
+	log.Info("marts built", "marts", len(marts), "elapsed", res.Duration.Round(time.Millisecond))
+	return res, nil
+}
+
+func configure(ctx context.Context, conn *sql.Conn, o Options) error {
+	if o.MemoryLimit != "" {
+		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+duck.Quote(o.MemoryLimit)); err != nil {
+			return fmt.Errorf("build: memory limit %q: %w", o.MemoryLimit, err)
+		}
+	}
+	if o.Threads > 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", o.Threads)); err != nil {
+			return fmt.Errorf("build: threads %d: %w", o.Threads, err)
+		}
+	}
+	var n int
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_timezone_names() WHERE name = ?", o.TimeZone).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("build: check time zone: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("business time zone %q is unknown: use an IANA name such as \"Europe/Berlin\" or \"America/Chicago\"", o.TimeZone)
+	}
+	return nil
+}
+
+// martWriter writes marts into a fresh temp directory inside dir and, on
+// commit, renames them over the previous ones.
+type martWriter struct {
+	dir, tmp string
+	written  []Mart
+}
+
+func newMartWriter(dir string) (*martWriter, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create marts dir: %w", err)
+	}
+	if err := removeLeftovers(dir); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(dir, tempPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("create marts temp dir: %w", err)
+	}
+	return &martWriter{dir: dir, tmp: tmp}, nil
+}
+
+func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
+
+// writeReady writes the marts that exist now and were not written yet. A
+// mart defined as a view is then redefined over its file.
+func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
+	for _, m := range Marts[len(w.written):] {
+		var kind string
+		err := conn.QueryRowContext(ctx,
+			"SELECT table_type FROM information_schema.tables WHERE table_name = ? AND table_catalog = 'temp'", m.Name).Scan(&kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // marts are made in order
+		}
+		if err != nil {
+			return fmt.Errorf("look up mart %s: %w", m.Name, err)
+		}
+		t0 := time.Now()
+		p := filepath.Join(w.tmp, m.Name+".parquet")
+		q := "SELECT * FROM " + duck.Ident(m.Name)
+		if m.OrderBy != "" {
+			q += " ORDER BY " + m.OrderBy
+		}
+		r, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, duck.Quote(p)))
+		if err != nil {
+			return fmt.Errorf("write mart %s: %w", m.Name, err)
+		}
+		rows, _ := r.RowsAffected()
+		if err := syncPath(p); err != nil {
+			return fmt.Errorf("write mart %s: %w", m.Name, err)
+		}
+		if kind == "VIEW" {
+			if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM read_parquet(%s)",
+				duck.Ident(m.Name), duck.Quote(p))); err != nil {
+				return fmt.Errorf("read back mart %s: %w", m.Name, err)
+			}
+		}
+		w.written = append(w.written, Mart{Name: m.Name, Path: filepath.Join(w.dir, m.Name+".parquet"), Rows: rows})
+		log.Debug("mart written", "mart", m.Name, "rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
+		if afterWrite != nil {
+			if err := afterWrite(m.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// commit renames every written mart over the previous one.
+func (w *martWriter) commit() ([]Mart, error) {
+	if len(w.written) != len(Marts) {
+		return nil, fmt.Errorf("build: the models made %d of the %d marts", len(w.written), len(Marts))
+	}
+	if err := syncPath(w.tmp); err != nil {
+		return nil, fmt.Errorf("sync marts temp dir: %w", err)
+	}
+	for _, m := range w.written {
+		if err := os.Rename(filepath.Join(w.tmp, m.Name+".parquet"), m.Path); err != nil {
+			return nil, fmt.Errorf("replace mart %s: %w", m.Name, err)
+		}
+	}
+	if err := syncPath(w.dir); err != nil {
+		return nil, fmt.Errorf("sync marts dir: %w", err)
+	}
+	return w.written, nil
+}
+
+func removeLeftovers(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read marts dir: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), tempPrefix) {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("remove leftover %s: %w", e.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// syncPath flushes a file or directory to stable storage.
+func syncPath(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	// Some file systems refuse fsync on directories; the rename is still atomic.
+	if errors.Is(err, os.ErrInvalid) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,127 @@
+package build
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mcnamara/mcnamara/metrics"
+	mcsql "github.com/mcnamara/mcnamara/sql"
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// Marts are the tables the models leave behind that are written to
+// lake/marts, in the order the models make them, with the order their rows
+// are written in (empty: as produced, to spare a sort of the big ones).
+var Marts = []struct{ Name, OrderBy string }{
+	{"journeys", ""},
+	{"contact_facts", ""},
+	{"gap", "dimension, member, grain, period_start NULLS FIRST"},
+	{"journey_flows", "step, from_node, to_node"},
+	{"kpi_outcome_correlation", "dimension, kpi"},
+	{"metric_targets", "ordinal, level_rank, member"},
+	{"coverage", ""},
+}
+
+// Step is one SQL unit of the build: the prelude or a model file.
+type Step struct {
+	Name string
+	SQL  string
+}
+
+// Script returns the build's SQL in run order: a prelude that sets the
+// variables and fills kpi_catalog and kpi_targets from the options, then
+// the model files with their placeholders filled in. It is what
+// `mcnamara build --print-sql` prints: run it in any DuckDB that has the
+// input views to get the same tables.
+func Script(o Options) ([]Step, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	cat := o.catalog()
+	steps := []Step{{Name: "00_prelude.sql", SQL: prelude(o, cat)}}
+	fill := placeholders(cat)
+	for _, m := range mcsql.Models() {
+		s := m.SQL
+		for k, v := range fill {
+			s = strings.ReplaceAll(s, k, v)
+		}
+		if i := strings.Index(s, "{{"); i >= 0 {
+			end := min(len(s), i+40)
+			return nil, fmt.Errorf("model %s: unknown placeholder at %q", m.Name, s[i:end])
+		}
+		steps = append(steps, Step{Name: m.Name, SQL: s})
+	}
+	return steps, nil
+}
+
+// placeholders are the only templating in the models; see 02_contacts.sql.
+func placeholders(cat *metrics.Catalog) map[string]string {
+	var values, met, held []string
+	for _, m := range cat.KPIs() {
+		values = append(values, fmt.Sprintf("(%s) AS %s", m.Expr, m.Name))
+		met = append(met, fmt.Sprintf("%s AS met_%s", m.Met(m.Name, "target_"+m.Name), m.Name))
+	}
+	for _, name := range cat.Scorecard() {
+		held = append(held, fmt.Sprintf("coalesce(met_%s, true)", name))
+	}
+	heldSQL := "true"
+	if len(held) > 0 {
+		heldSQL = "(" + strings.Join(held, " AND ") + ")"
+	}
+	const sep = ",\n        "
+	return map[string]string{
+		"{{kpi_values}}":     strings.Join(values, sep),
+		"{{kpi_met}}":        strings.Join(met, sep),
+		"{{scorecard_held}}": heldSQL,
+	}
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func prelude(o Options, cat *metrics.Catalog) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("-- 00_prelude.sql — the build's settings and the metric catalog as tables.\n")
+	p("SET VARIABLE repeat_window = to_seconds(%s);  -- %s days\n", num(o.RepeatWindowDays*86400), num(o.RepeatWindowDays))
+	p("SET VARIABLE outcome_horizon = to_seconds(%s);  -- %s days\n", num(o.OutcomeHorizonDays*86400), num(o.OutcomeHorizonDays))
+	p("SET VARIABLE travel_seconds_per_visit = CAST(%s AS DOUBLE);\n", num(o.TravelMinutesPerVisit*60))
+	p("SET VARIABLE time_zone = %s;\n", duck.Quote(o.TimeZone))
+	p("SET VARIABLE resolution = %s;\n", duck.Quote(o.Resolution))
+	p("SET VARIABLE flow_steps = %d;\n", o.FlowSteps)
+	if o.AsOf.IsZero() {
+		p("SET VARIABLE as_of = CAST(NULL AS TIMESTAMPTZ);\n")
+	} else {
+		p("SET VARIABLE as_of = TIMESTAMPTZ %s;\n", duck.Quote(o.AsOf.UTC().Format(time.RFC3339Nano)))
+	}
+
+	p("\nCREATE OR REPLACE TEMP TABLE kpi_catalog (ordinal INTEGER, metric VARCHAR, kind VARCHAR, unit VARCHAR, good VARCHAR, in_scorecard BOOLEAN, expr VARCHAR, description VARCHAR);\n")
+	var rows []string
+	for i, m := range cat.Metrics() {
+		rows = append(rows, fmt.Sprintf("(%d, %s, %s, %s, %s, %t, %s, %s)", i+1, duck.Quote(m.Name), duck.Quote(string(m.Kind)),
+			duck.Quote(m.Unit), duck.Quote(string(m.Good)), cat.InScorecard(m.Name), duck.Quote(m.Expr), duck.Quote(m.Description)))
+	}
+	p("INSERT INTO kpi_catalog VALUES\n    %s;\n", strings.Join(rows, ",\n    "))
+
+	p("\nCREATE OR REPLACE TEMP TABLE kpi_targets (metric VARCHAR, level VARCHAR, member VARCHAR, target DOUBLE);\n")
+	rows = rows[:0]
+	hasDefault := map[string]bool{}
+	for _, t := range cat.Targets() {
+		member := "NULL"
+		if t.Level != metrics.LevelDefault {
+			member = duck.Quote(t.Member)
+		} else {
+			hasDefault[t.Metric] = true
+		}
+		rows = append(rows, fmt.Sprintf("(%s, %s, %s, %s)", duck.Quote(t.Metric), duck.Quote(string(t.Level)), member, num(t.Value)))
+	}
+	// every KPI needs a row so that group_targets has its column
+	for _, m := range cat.KPIs() {
+		if !hasDefault[m.Name] {
+			rows = append(rows, fmt.Sprintf("(%s, 'default', NULL, NULL)", duck.Quote(m.Name)))
+		}
+	}
+	p("INSERT INTO kpi_targets VALUES\n    %s;\n", strings.Join(rows, ",\n    "))
+	return b.String()
+}

@@ -1,0 +1,64 @@
+-- 02_contacts.sql — one row per contact: the person behind it, its csat,
+-- its business date, the KPI values, targets and met flags, and whether the
+-- scorecard calls it a success (claimed_success).
+--
+-- Variables: time_zone (business time zone, e.g. 'Europe/Berlin'),
+-- as_of (TIMESTAMPTZ or NULL: judge the data as it stood then).
+-- Three placeholders, written in double braces in the SQL below, are
+-- filled from the metric catalog (`mcnamara build --print-sql` shows them
+-- filled in):
+--   kpi_values      <expr> AS <kpi>, for every KPI
+--   kpi_met         <kpi> <= target_<kpi> AS met_<kpi> (>= when higher is better)
+--   scorecard_held  coalesce(met_<kpi>, true) AND … over the scorecard's KPIs
+
+-- data_end: the end of the data. Contacts whose repeat window runs past it
+-- are open (censored). Without as_of it is the last contact's start.
+SET VARIABLE data_end = coalesce(getvariable('as_of'), (SELECT max(started_at) FROM contacts));
+
+CREATE OR REPLACE TEMP TABLE contact_base AS
+WITH base AS (
+    SELECT
+        c.contact_id, c.source_system, c.customer_key, nullif(trim(c.case_id), '') AS case_id, c.channel, c.department,
+        c.agent_id, c.team, c.topic, c.started_at, c.wait_seconds, c.handle_seconds,
+        c.transferred_to, c.disposition, c.sla_met,
+        -- csat: the contact's own score, else the one its survey gave.
+        coalesce(c.csat, s.csat) AS csat,
+        s.nps,
+        CAST(timezone(getvariable('time_zone'), c.started_at) AS DATE) AS business_date,
+        -- Identity stitching: the mapped person, else the system-qualified
+        -- key (two systems' key 123 are not the same person by accident).
+        -- Anonymous contacts (no key) have no person and no journey.
+        CASE WHEN nullif(trim(c.customer_key), '') IS NOT NULL
+             THEN coalesce(i.person_id, c.source_system || '/' || c.customer_key) END AS person_id,
+        -- The organisation's claim that the need was met: disposition
+        -- resolved; when the source gives no disposition, its SLA verdict.
+        coalesce(c.disposition = 'resolved', c.sla_met, false) AS claimed_resolution,
+        c.started_at + to_seconds(coalesce(c.wait_seconds, 0) + coalesce(c.handle_seconds, 0)) AS ended_at,
+        t.* EXCLUDE (t_team, t_department, t_channel),
+        c._batch_id, c._source_file, c._source_line
+    FROM contacts c
+    LEFT JOIN identities i
+           ON i.source_system = c.source_system AND i.customer_key = c.customer_key
+    LEFT JOIN surveys s
+           ON s.source_system = c.source_system AND s.contact_id = c.contact_id
+    LEFT JOIN group_targets t
+           ON t.t_team IS NOT DISTINCT FROM c.team
+          AND t.t_department IS NOT DISTINCT FROM c.department
+          AND t.t_channel = c.channel
+    WHERE getvariable('as_of') IS NULL OR c.started_at <= getvariable('as_of')
+), valued AS (
+    SELECT *,
+        {{kpi_values}}
+    FROM base
+), measured AS (
+    SELECT *,
+        {{kpi_met}}
+    FROM valued
+), held AS (
+    -- A KPI that is not measured for a contact (no value, e.g. no survey,
+    -- or no target) does not hold back its claimed success.
+    SELECT *, {{scorecard_held}} AS kpi_held
+    FROM measured
+)
+SELECT *, claimed_resolution AND kpi_held AS claimed_success
+FROM held;

@@ -1,0 +1,72 @@
+-- 04_outcomes.sql — attach customer-outcome events to journeys.
+--
+-- Variables: outcome_horizon (INTERVAL, default 90 days), as_of.
+--
+-- An event attaches by case: when its case_id is the case of a journey, it
+-- belongs to that journey (to each, if several persons' journeys share the
+-- case) and to nothing else. An event with no case_id, or whose case is no
+-- journey's, attaches by person: to the person's latest journey that
+-- started at or before the event. Either way it counts only up to
+-- outcome_horizon after the journey's last contact; case events may come
+-- before the first contact (a case opened on the web), person events not.
+-- Events that attach nowhere are counted in the coverage mart.
+
+CREATE OR REPLACE TEMP TABLE journey_spans AS
+SELECT journey_id, person_id, case_id, started_at AS first_at, last_at
+FROM contact_seq
+WHERE seq = 1;
+
+CREATE OR REPLACE TEMP TABLE outcome_events AS
+SELECT
+    o.event_id, o.source_system, o.kind, o.occurred_at,
+    nullif(trim(o.case_id), '') AS case_id,
+    CASE WHEN nullif(trim(o.customer_key), '') IS NOT NULL
+         THEN coalesce(i.person_id, o.source_system || '/' || o.customer_key) END AS person_id
+FROM outcomes o
+LEFT JOIN identities i
+       ON i.source_system = o.source_system AND i.customer_key = o.customer_key
+WHERE getvariable('as_of') IS NULL OR o.occurred_at <= getvariable('as_of');
+
+CREATE OR REPLACE TEMP TABLE outcome_links AS
+WITH case_match AS (
+    SELECT o.event_id, o.source_system, o.kind, o.occurred_at, j.journey_id, j.last_at
+    FROM outcome_events o
+    JOIN journey_spans j ON j.case_id = o.case_id
+), by_person AS (
+    SELECT o.event_id, o.source_system, o.kind, o.occurred_at, j.journey_id, j.last_at
+    FROM (SELECT * FROM outcome_events e
+          WHERE e.person_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM case_match m
+                            WHERE m.event_id = e.event_id AND m.source_system = e.source_system)) o
+    ASOF JOIN journey_spans j
+           ON j.person_id = o.person_id AND o.occurred_at >= j.first_at
+)
+SELECT event_id, source_system, kind, occurred_at, journey_id, 'case' AS attached_by
+FROM case_match WHERE occurred_at <= last_at + getvariable('outcome_horizon')
+UNION ALL
+SELECT event_id, source_system, kind, occurred_at, journey_id, 'person' AS attached_by
+FROM by_person WHERE occurred_at <= last_at + getvariable('outcome_horizon');
+
+CREATE OR REPLACE TEMP TABLE journey_events AS
+SELECT
+    journey_id,
+    count(*) AS outcome_events,
+    bool_or(kind = 'resolved')  AS has_resolution_event,
+    max(occurred_at) FILTER (WHERE kind = 'resolved') AS resolved_event_at,
+    bool_or(kind = 'reopened')  AS reopened,
+    bool_or(kind = 'complaint') AS complaint,
+    bool_or(kind = 'dispute')   AS dispute,
+    bool_or(kind = 'churn')     AS churn,
+    bool_or(kind = 'refund')    AS refund,
+    bool_or(kind = 'cancelled') AS cancelled
+FROM outcome_links
+GROUP BY journey_id;
+
+-- Contact source systems whose journeys receive resolution events: their
+-- journeys are judged by those events (resolution_basis 'event'); the
+-- others by the measured-FCR convention ('measured'). The variable
+-- resolution ('auto', 'events', 'measured') can force one basis.
+CREATE OR REPLACE TEMP TABLE resolution_systems AS
+SELECT DISTINCT s.source_system
+FROM contact_seq s
+WHERE s.journey_id IN (SELECT journey_id FROM journey_events WHERE has_resolution_event);

@@ -1,0 +1,119 @@
+-- 05_journeys.sql — the journeys mart: one row per journey, the customer
+-- scorecard and the customer-view outcome.
+--
+-- Variables: repeat_window, data_end (02), resolution ('auto' | 'events' |
+-- 'measured'), travel_seconds_per_visit.
+--
+-- The outcome of a journey:
+--   verified_resolved  basis 'event': a resolution event attached to it;
+--                      basis 'measured' (sources without resolution events,
+--                      the usual measured-FCR convention): no further
+--                      contact of the person within repeat_window after the
+--                      last one, and no reopening, complaint, dispute or churn.
+--   ended_badly        not verified_resolved, or reopened, complaint,
+--                      dispute or churn attached (within the horizon).
+--   window_open        the end is not judged yet: nothing bad is known and
+--                      the last contact's repeat window runs past data_end.
+--   outcome_failed     the customer had to come back (2+ contacts) or the
+--                      journey ended badly; NULL while open with one contact.
+--   outcome            'failed' | 'open' | 'resolved'.
+
+-- A view: the build writes it to lake/marts/journeys.parquet once and
+-- points the name at that file for the models that follow.
+CREATE OR REPLACE TEMP VIEW journeys AS
+WITH agg AS (
+    SELECT
+        any_value(journey_id) AS journey_id,
+        any_value(person_id) AS person_id,
+        any_value(case_id) AS case_id,
+        min(started_at) AS first_contact_at,
+        max(started_at) AS last_contact_at,
+        any_value(ended_at) FILTER (WHERE seq = n) AS last_contact_ended_at,
+        -- the person's next contact after the journey's last one
+        max(next_contact_at) FILTER (WHERE seq = n) AS next_contact_at,
+        count(*) AS contacts,
+        count(*) FILTER (WHERE channel IN ('phone', 'ivr')) AS calls,
+        count(*) FILTER (WHERE channel = 'chat') AS chats,
+        count(*) FILTER (WHERE channel IN ('branch', 'store')) AS visits,
+        count(*) FILTER (WHERE channel = 'email') AS emails,
+        count(*) FILTER (WHERE channel NOT IN ('phone', 'ivr', 'chat', 'branch', 'store', 'email')) AS other_contacts,
+        coalesce(sum(wait_seconds), 0) AS wait_seconds,
+        coalesce(sum(handle_seconds), 0) AS handle_seconds,
+        count(*) FILTER (WHERE hop) AS hops,
+        count(*) FILTER (WHERE loop) AS loops,
+        any_value(node) FILTER (WHERE seq = 1) AS first_node,
+        any_value(node) FILTER (WHERE seq = n) AS last_node,
+        any_value(topic) FILTER (WHERE seq = 1) AS topic,  -- of the first contact
+        count(*) FILTER (WHERE claimed_success) AS claimed_success_contacts,
+        count(*) FILTER (WHERE claimed_success AND seq < n) AS claimed_then_repeated,
+        bool_or(claimed_success AND seq = n) AS last_claimed,
+        bool_or(source_system IN (SELECT source_system FROM resolution_systems)) AS has_event_system
+    FROM contact_seq
+    GROUP BY journey_rid
+), basis AS (
+    SELECT
+        a.*,
+        CASE getvariable('resolution')
+            WHEN 'events' THEN 'event'
+            WHEN 'measured' THEN 'measured'
+            ELSE CASE WHEN a.has_event_system THEN 'event' ELSE 'measured' END
+        END AS resolution_basis,
+        coalesce(e.outcome_events, 0) AS outcome_events,
+        coalesce(e.has_resolution_event, false) AS has_resolution_event,
+        e.resolved_event_at,
+        coalesce(e.reopened, false) AS reopened,
+        coalesce(e.complaint, false) AS complaint,
+        coalesce(e.dispute, false) AS dispute,
+        coalesce(e.churn, false) AS churn,
+        coalesce(e.refund, false) AS refund,
+        coalesce(e.cancelled, false) AS cancelled,
+        coalesce(e.reopened OR e.complaint OR e.dispute OR e.churn, false) AS bad_event,
+        a.next_contact_at IS NOT NULL
+            AND a.next_contact_at - a.last_contact_at <= getvariable('repeat_window') AS came_back
+    FROM agg a
+    LEFT JOIN journey_events e USING (journey_id)
+), known AS (
+    SELECT *,
+        NOT (bad_event OR (resolution_basis = 'measured' AND came_back))
+            AND last_contact_at + getvariable('repeat_window') > getvariable('data_end') AS window_open
+    FROM basis
+), resolved AS (
+    SELECT *,
+        CASE WHEN window_open THEN NULL
+             WHEN resolution_basis = 'event' THEN has_resolution_event
+             ELSE NOT (bad_event OR came_back) END AS verified_resolved
+    FROM known
+), ended AS (
+    SELECT *,
+        CASE WHEN window_open THEN NULL ELSE bad_event OR NOT verified_resolved END AS ended_badly,
+        CASE WHEN verified_resolved THEN
+            CASE WHEN resolution_basis = 'event' THEN resolved_event_at ELSE last_contact_ended_at END
+        END AS resolved_at
+    FROM resolved
+), judged AS (
+    SELECT *,
+        CASE WHEN contacts > 1 OR ended_badly THEN true
+             WHEN window_open THEN NULL
+             ELSE false END AS outcome_failed
+    FROM ended
+)
+SELECT
+    journey_id, person_id, case_id,
+    first_contact_at, last_contact_at, last_contact_ended_at,
+    first_node, last_node, topic,
+    contacts, calls, chats, visits, emails, other_contacts,
+    wait_seconds, handle_seconds,
+    visits * getvariable('travel_seconds_per_visit') AS travel_seconds,
+    (wait_seconds + handle_seconds + visits * getvariable('travel_seconds_per_visit')) / 3600.0 AS customer_hours,
+    hops, loops,
+    epoch(last_contact_ended_at - first_contact_at) / 86400.0 AS journey_days,
+    CASE WHEN resolved_at IS NOT NULL
+         THEN greatest(0.0, epoch(resolved_at - first_contact_at) / 86400.0) END AS days_to_resolution,
+    resolution_basis, outcome_events, has_resolution_event,
+    reopened, complaint, dispute, churn, refund, cancelled,
+    came_back, window_open, verified_resolved, resolved_at, ended_badly, outcome_failed,
+    CASE WHEN outcome_failed THEN 'failed' WHEN outcome_failed IS NULL THEN 'open' ELSE 'resolved' END AS outcome,
+    claimed_success_contacts,
+    claimed_then_repeated
+        + CASE WHEN last_claimed AND ended_badly THEN 1 ELSE 0 END AS gap_contacts
+FROM judged;

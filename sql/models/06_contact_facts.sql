@@ -1,0 +1,44 @@
+-- 06_contact_facts.sql — the contact_facts mart: every contact (anonymous
+-- ones too) with its person, journey, place in the journey, KPI view
+-- (target_<kpi>, met_<kpi>, kpi_held, claimed_success) and customer view.
+--
+--   is_repeat           a 2nd or later contact of its journey (failure demand)
+--   followed_by_repeat  another contact of the same journey follows
+--   window_open         the last contact of a journey whose end is not
+--                       judged yet (censored): outcome_failed, gap and
+--                       verified_resolution are NULL
+--   outcome_failed      followed_by_repeat, or the journey ended badly
+--   verified_resolution the last contact of a journey verified resolved
+--   gap                 claimed_success AND outcome_failed (the McNamara gap)
+-- Anonymous contacts (no customer key) have no person and no journey: all
+-- journey and customer-view columns are NULL; their KPI view is kept.
+
+-- A view, written once like journeys.
+CREATE OR REPLACE TEMP VIEW contact_facts AS
+WITH joined AS (
+    SELECT
+        b.* EXCLUDE (ended_at, _batch_id, _source_file, _source_line),
+        s.journey_id,
+        s.seq AS seq_in_journey,
+        s.seq > 1 AS is_repeat,
+        s.seq < s.n AS followed_by_repeat,
+        s.hop AS silo_hop,
+        s.loop AS silo_loop,
+        s.seq = s.n AND j.window_open AS window_open,
+        CASE WHEN s.seq < s.n THEN true
+             WHEN j.window_open THEN NULL
+             ELSE j.ended_badly END AS outcome_failed,
+        CASE WHEN s.seq < s.n THEN false
+             WHEN j.window_open THEN NULL
+             ELSE j.verified_resolved END AS verified_resolution,
+        b._batch_id, b._source_file, b._source_line
+    FROM contact_base b
+    LEFT JOIN contact_seq s ON s.rid = b.rowid
+    LEFT JOIN (SELECT journey_id, window_open, ended_badly, verified_resolved FROM journeys) j
+           ON j.journey_id = s.journey_id
+)
+SELECT
+    * EXCLUDE (_batch_id, _source_file, _source_line),
+    CASE WHEN outcome_failed IS NOT NULL THEN claimed_success AND outcome_failed END AS gap,
+    _batch_id, _source_file, _source_line
+FROM joined;
