@@ -86,7 +86,7 @@ type Source struct {
 // Defaults returns the configuration used when no file exists.
 func Defaults() File {
 	return File{
-		Lake: Lake{Dir: "lake", BusinessTimezone: "UTC", MemoryLimit: "2GB"},
+		Lake:  Lake{Dir: "lake", BusinessTimezone: "UTC", MemoryLimit: "2GB"},
 		Run:   Run{ReportDir: "reports", KeepReports: 14},
 		Build: build.DefaultOptions(),
 	}

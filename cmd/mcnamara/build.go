@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/config"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
@@ -37,13 +37,14 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 				if err != nil {
 					return err
 				}
-				opts, err := defaultsFor(g, cfg.Lake.BusinessTimezone, cfg.Lake.MemoryLimit, cfg.Lake.Threads)
+				opts, err := buildOptions(cfg)
 				if err != nil {
 					return err
 				}
 				if printSQL {
 					return printScript(cmd.OutOrStdout(), opts)
 				}
+				opts.Logger = g.logger
 				ctx := cmd.Context()
 				unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
 				if err != nil {
@@ -74,23 +75,14 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 	})
 }
 
-// defaultsFor is the single hook where the loaded configuration reaches the
-// build: for now it returns the documented defaults (metric catalog with
-// built-in targets and scorecard, build.DefaultOptions) plus the [lake]
-// settings. TODO(lead): decode the config's [metrics] section into
-// metrics.Config and its [build] section over build.DefaultOptions() here;
-// return configuration errors as usageError so they exit with code 2.
-func defaultsFor(_ *globals, timeZone, memoryLimit string, threads int) (build.Options, error) {
-	cat, err := metrics.New(metrics.Config{})
+// buildOptions is the single place where the loaded configuration reaches
+// the build and the metric catalog: [build] decoded over the defaults,
+// [metrics] (targets, scorecard) and the [lake] time zone and limits.
+func buildOptions(cfg config.File) (build.Options, error) {
+	o, err := cfg.BuildOptions()
 	if err != nil {
-		return build.Options{}, usageError{err}
+		return o, usageError{err}
 	}
-	o := build.DefaultOptions()
-	if timeZone != "" {
-		o.TimeZone = timeZone
-	}
-	o.MemoryLimit, o.Threads = memoryLimit, threads
-	o.Catalog = cat
 	return o, nil
 }
 

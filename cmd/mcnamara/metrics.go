@@ -31,7 +31,7 @@ team; the most specific wins: team > department > channel > default).`,
 				if err != nil {
 					return err
 				}
-				opts, err := defaultsFor(g, cfg.Lake.BusinessTimezone, cfg.Lake.MemoryLimit, cfg.Lake.Threads)
+				opts, err := buildOptions(cfg)
 				if err != nil {
 					return err
 				}

@@ -79,24 +79,26 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 	}
 	bySQL := map[string]int{}
 	var out []ingest.Source
+	// A file goes through every preset that matches it: one export can feed
+	// two tables (a complaint file yields contacts and dispute outcomes).
 	for _, f := range files {
-		var hit *ingest.Mapping
-		for i := range presets {
-			if presets[i].Matches(f) {
-				hit = &presets[i]
-				break
+		matched := false
+		for _, p := range presets {
+			if !p.Matches(f) {
+				continue
 			}
+			matched = true
+			i, ok := bySQL[p.Name]
+			if !ok {
+				i = len(out)
+				bySQL[p.Name] = i
+				out = append(out, ingest.Source{Mapping: p})
+			}
+			out[i].Files = append(out[i].Files, f)
 		}
-		if hit == nil {
+		if !matched {
 			return nil, usagef("%s: no shipped mapping matches this file name; pass --mapping PRESET|FILE.sql (presets: %s)", f, presetList(presets))
 		}
-		i, ok := bySQL[hit.Name]
-		if !ok {
-			i = len(out)
-			bySQL[hit.Name] = i
-			out = append(out, ingest.Source{Mapping: *hit})
-		}
-		out[i].Files = append(out[i].Files, f)
 	}
 	// Identities and surveys depend on nothing, but contacts should be in
 	// place before outcomes for readable logs; keep the contract order.

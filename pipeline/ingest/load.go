@@ -97,7 +97,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		// DuckDB may report several errors per line (one per column it
 		// tried); keep the first message of each error type.
 		if err := exec(`CREATE OR REPLACE TEMP TABLE csvrej AS
-			SELECT line, min_by(col, pos) AS col, string_agg(msg, '; ' ORDER BY pos) AS reason, min_by(raw, pos) AS raw
+			SELECT CAST(line AS BIGINT) AS line, min_by(col, pos) AS col, string_agg(msg, '; ' ORDER BY pos) AS reason, min_by(raw, pos) AS raw
 			FROM (SELECT line, error_type, min_by(column_name, byte_position) AS col, min(byte_position) AS pos,
 			             error_type || ': ' || min_by(error_message, byte_position) AS msg, min_by(csv_line, byte_position) AS raw
 			      FROM reject_errors WHERE scan_id > ? GROUP BY line, error_type)

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/pipeline/build"
+	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+)
+
+// pipelineRun is the whole job under one hold of the lake lock: ingest new
+// files, and when there was something new (or force, or no marts yet)
+// build the marts and write the report(s).
+type pipelineRun struct {
+	wait  bool
+	force bool
+	// reports are the files the report is written to (the first is
+	// rendered, the others are atomic copies).
+	reports []string
+}
+
+// pipelineResult says what a run did.
+type pipelineResult struct {
+	ingest  ingest.Result
+	built   bool
+	reports []string
+}
+
+func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, sources []ingest.Source) (pipelineResult, error) {
+	var out pipelineResult
+	err := withLake(ctx, cfg, p.wait, func(db *sql.DB) error {
+		res, err := ingestLocked(ctx, g, db, cfg, sources)
+		if err != nil {
+			return err
+		}
+		out.ingest = res
+		if !res.Committed && !p.force && martsExist(cfg.Lake.Dir) {
+			g.logger.Info("no new input: marts and report left as they are")
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := buildLocked(ctx, g, db, cfg); err != nil {
+			return err
+		}
+		out.built = true
+		for _, r := range p.reports {
+			if err := writeReportLocked(ctx, g, db, cfg, r); err != nil {
+				return err
+			}
+			out.reports = append(out.reports, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// buildLocked computes the marts; the caller holds the lake lock.
+func buildLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File) (build.Result, error) {
+	opts, err := cfg.BuildOptions()
+	if err != nil {
+		return build.Result{}, usageError{err}
+	}
+	opts.Logger = g.logger
+	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
+		return build.Result{}, err
+	}
+	res, err := build.Build(ctx, db, cfg.Lake.Dir, opts)
+	if err != nil {
+		return res, fmt.Errorf("build marts: %w", err)
+	}
+	g.logger.Info("marts built", "marts", len(res.Marts), "took", res.Duration.Round(1e6))
+	return res, nil
+}
+
+func martsExist(root string) bool {
+	_, err := os.Stat(filepath.Join(root, lake.MartsDir, "contact_facts.parquet"))
+	return !errors.Is(err, fs.ErrNotExist)
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/reports"
+)
+
+func init() {
+	commands = append(commands, func(g *globals) *cobra.Command {
+		var out string
+		var wait bool
+		cmd := &cobra.Command{
+			Use:   "report",
+			Short: "Write the executive report (one self-contained HTML file) from the marts",
+			Long: `Write one self-contained HTML report from the lake's marts: it opens offline
+(the chart library is inlined), customer keys are pseudonymised unless the
+config says otherwise, and every chart has a one-sentence finding and a CSV
+download of its data. Run ` + "`mcnamara build`" + ` first (or use ` + "`mcnamara run`" + `).`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := loadConfig(g)
+				if err != nil {
+					return err
+				}
+				if !martsExist(cfg.Lake.Dir) {
+					return usagef("no marts in %s: run `mcnamara build` (or `mcnamara run`) first", cfg.Lake.Dir)
+				}
+				return withLake(cmd.Context(), cfg, wait, func(db *sql.DB) error {
+					if err := writeReportLocked(cmd.Context(), g, db, cfg, out); err != nil {
+						return err
+					}
+					fmt.Fprintln(cmd.OutOrStdout(), "report:", out)
+					return nil
+				})
+			},
+		}
+		cmd.Flags().StringVar(&out, "out", "report.html", "the HTML file to write (atomically)")
+		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of exiting with code 4")
+		return cmd
+	})
+}
+
+// writeReportLocked renders the report from the marts into path,
+// atomically: a crash leaves the previous report in place.
+func writeReportLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File, path string) error {
+	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
+		return err
+	}
+	if _, err := lake.AttachMarts(ctx, db, cfg.Lake.Dir); err != nil {
+		return err
+	}
+	meta, err := reportMeta(cfg)
+	if err != nil {
+		return err
+	}
+	key := cfg.Report.PseudonymKey
+	if env := os.Getenv("MCNAMARA_PSEUDONYM_KEY"); env != "" {
+		key = env
+	}
+	opts := reports.Options{
+		Title:              cfg.Report.Title,
+		PseudonymKey:       []byte(key),
+		RevealCustomerKeys: cfg.Report.ShowCustomerKeys,
+		Timezone:           cfg.Lake.BusinessTimezone,
+		Logger:             g.logger,
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("report dir: %w", err)
+	}
+	pf, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
+	if err != nil {
+		return fmt.Errorf("create report %s: %w", path, err)
+	}
+	defer pf.Cleanup()
+	w := bufio.NewWriterSize(pf, 1<<20)
+	if err := reports.Render(ctx, w, db, meta, opts); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := pf.CloseAtomicallyReplace(); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	g.logger.Info("report written", "path", path)
+	return nil
+}
+
+// reportMeta converts the manifest and the catalog into the report's own
+// plain types (reports imports neither pipeline nor metrics).
+func reportMeta(cfg config.File) (reports.Meta, error) {
+	batches, err := lake.ReadManifest(cfg.Lake.Dir)
+	if err != nil {
+		return reports.Meta{}, err
+	}
+	opts, err := cfg.BuildOptions()
+	if err != nil {
+		return reports.Meta{}, usageError{err}
+	}
+	meta := reports.Meta{
+		GeneratedAt:      time.Now().UTC(),
+		Version:          version,
+		LakeDir:          cfg.Lake.Dir,
+		ConfigPath:       cfg.Path(),
+		RepeatWindowDays: int(opts.RepeatWindowDays),
+	}
+	for _, b := range batches {
+		rb := reports.Batch{ID: b.ID, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt,
+			RowsRead: b.RowsRead, RowsLoaded: b.RowsLoaded, RowsRejected: b.RowsRejected}
+		for _, in := range b.Inputs {
+			rb.Inputs = append(rb.Inputs, reports.Input{Path: filepath.Base(in.Path), Table: in.Table, Mapping: in.Mapping,
+				RowsRead: in.RowsRead, RowsLoaded: in.RowsLoaded, RowsRejected: in.RowsRejected, Error: in.Error, Skipped: in.Skipped})
+		}
+		meta.Batches = append(meta.Batches, rb)
+	}
+	for _, e := range opts.Catalog.Entries() {
+		m := reports.Metric{Name: e.Name, Title: strings.ReplaceAll(e.Name, "_", " "), Description: e.Description, Unit: unitOf(e.Unit)}
+		if e.Kind == metrics.KPI {
+			if e.InScorecard {
+				m.Title += " (scorecard)"
+			}
+			op := "≥"
+			if e.Good == metrics.LowerIsBetter {
+				op = "≤"
+			}
+			for _, t := range e.Targets {
+				scope := string(t.Level)
+				if t.Member != "" {
+					scope += " " + t.Member
+				}
+				m.Targets = append(m.Targets, reports.Target{Scope: scope, Op: op, Value: t.Value})
+			}
+		}
+		meta.Metrics = append(meta.Metrics, m)
+	}
+	return meta, nil
+}
+
+func unitOf(u string) string {
+	switch {
+	case strings.Contains(u, "second"):
+		return "seconds"
+	case strings.Contains(u, "ratio"), u == "%":
+		return "ratio"
+	}
+	return u
+}

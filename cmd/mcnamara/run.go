@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	commands = append(commands, func(g *globals) *cobra.Command {
+		var wait, force bool
+		cmd := &cobra.Command{
+			Use:   "run",
+			Short: "The scheduled job: ingest new files, build the marts, write the report",
+			Long: `The nightly job, under the lake lock: ingest the new files of every
+[[sources]] entry, rebuild the marts, and write the report to
+[run] report_dir as report-YYYY-MM-DD.html and report.html (the latest),
+keeping the newest [run] keep_reports dated reports. A run that finds no new
+input says so and exits 0 without rebuilding.
+
+Non-interactive and cron-friendly: no prompts, progress only on a terminal,
+--log-format json for log collectors. SIGINT/SIGTERM stop it cleanly: what
+was not committed is dropped and the previous lake, marts and report stay.
+
+Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked.`,
+			Example: `  # crontab: every night at 02:30
+  30 2 * * *  cd /srv/mcnamara && mcnamara run --config mcnamara.toml --log-format json >> run.log 2>&1`,
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := loadConfig(g)
+				if err != nil {
+					return err
+				}
+				sources, err := sourcesFor(cfg, nil, "")
+				if err != nil {
+					return err
+				}
+				loc, _ := time.LoadLocation(cfg.Lake.BusinessTimezone)
+				dir := cfg.Resolve(cfg.Run.ReportDir)
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return fmt.Errorf("report dir: %w", err)
+				}
+				dated := filepath.Join(dir, "report-"+time.Now().In(loc).Format("2006-01-02")+".html")
+				latest := filepath.Join(dir, "report.html")
+				res, err := pipelineRun{wait: wait, force: force, reports: []string{dated, latest}}.do(cmd.Context(), g, cfg, sources)
+				if err != nil {
+					return err
+				}
+				if res.built {
+					if err := pruneReports(dir, cfg.Run.KeepReports); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "run: batch %s, %d rows loaded, %d rejected; report %s\n",
+						res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected, latest)
+				} else {
+					fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
+				}
+				return ingestOutcome(res.ingest)
+			},
+		}
+		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of exiting with code 4")
+		cmd.Flags().BoolVar(&force, "force", false, "rebuild the marts and report even without new input")
+		return cmd
+	})
+}
+
+// pruneReports keeps the newest keep dated reports (report-YYYY-MM-DD.html).
+func pruneReports(dir string, keep int) error {
+	if keep <= 0 {
+		return nil
+	}
+	ms, err := filepath.Glob(filepath.Join(dir, "report-*.html"))
+	if err != nil {
+		return err
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(ms)))
+	for _, m := range ms {
+		if !strings.HasPrefix(filepath.Base(m), "report-") {
+			continue
+		}
+		if keep > 0 {
+			keep--
+			continue
+		}
+		if err := os.Remove(m); err != nil {
+			return fmt.Errorf("prune old report: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,391 @@
+// Draws the report's charts from the JSON model and wires the CSV buttons.
+// Everything from the data is untrusted: it reaches the DOM only as text
+// (textContent, SVG text drawn by echarts) and tooltips only through esc().
+(function () {
+  'use strict';
+  var M = JSON.parse(document.getElementById('report-model').textContent);
+  var C = { blue: '#0072B2', orange: '#E69F00', verm: '#D55E00', green: '#009E73', sky: '#56B4E9',
+    purple: '#CC79A7', yellow: '#F0E442', grey: '#8c959f', ink: '#1d2329' };
+  var PALETTE = [C.blue, C.orange, C.green, C.verm, C.sky, C.purple, C.yellow, '#555555'];
+
+  var sections = {};
+  [M.main, M.journeys, M.reference].forEach(function (g) {
+    (g || []).forEach(function (s) { sections[s.id] = s; });
+  });
+
+  // ---- formatting (mirrors the Go side) ----
+  function esc(v) {
+    return String(v == null ? '' : v).replace(/[&<>"'`=\/]/g, function (c) {
+      return '&#' + c.charCodeAt(0) + ';';
+    });
+  }
+  function label(v) { return v == null || v === '' ? '(blank)' : String(v); }
+  function pct(x) {
+    if (x == null || isNaN(x)) return '–';
+    var p = x * 100;
+    return (Math.abs(p) < 10 && p !== Math.trunc(p) ? p.toFixed(1) : Math.round(p).toFixed(0)) + '%';
+  }
+  function dur(s) {
+    if (s == null || isNaN(s) || s < 0) return '–';
+    s = Math.round(s);
+    if (s < 60) return s + ' s';
+    var m = Math.round(s / 60);
+    if (s < 3600) return m === 60 ? '1 h' : m + ' min';
+    var h = Math.floor(m / 60); m = m % 60;
+    return m === 0 ? h + ' h' : h + ' h ' + m + ' min';
+  }
+  function days(d) {
+    if (d == null || isNaN(d)) return '–';
+    if (d < 1) return 'under a day';
+    if (d < 10 && d !== Math.trunc(d)) return d.toFixed(1) + ' days';
+    return Math.round(d) === 1 ? '1 day' : Math.round(d) + ' days';
+  }
+  function int(n) { return n == null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }); }
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  // Times in the model are wall-clock times of the report's time zone,
+  // written as if UTC; read them back with the UTC getters.
+  function date(s) {
+    var t = new Date(s.length === 10 ? s + 'T00:00:00Z' : s);
+    return isNaN(t) ? String(s) : t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()] + ' ' + t.getUTCFullYear();
+  }
+  function shortDate(s) {
+    var t = new Date(s + 'T00:00:00Z');
+    return isNaN(t) ? String(s) : t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()];
+  }
+  function stamp(s) {
+    var t = new Date(s);
+    if (isNaN(t)) return String(s);
+    var p = function (n) { return (n < 10 ? '0' : '') + n; };
+    return date(s) + ' ' + p(t.getUTCHours()) + ':' + p(t.getUTCMinutes());
+  }
+  function fmt(format, v) {
+    if (v == null) return '–';
+    switch (format) {
+      case 'pct': return pct(v);
+      case 'dur': return dur(v);
+      case 'hours': return dur(v * 3600);
+      case 'days': return days(v);
+      case 'int': return int(v);
+      case 'num': return Number(v).toFixed(2);
+      case 'date': return date(v);
+      case 'time': return stamp(v);
+      case 'bool': return v ? 'yes' : 'no';
+    }
+    return label(v);
+  }
+
+  // ---- data access ----
+  function table(s) { return s.data || s.table; }
+  function colIndex(t) {
+    var ix = {};
+    t.columns.forEach(function (c, i) { ix[c.key] = i; });
+    return ix;
+  }
+  function objects(t) {
+    var ix = colIndex(t);
+    return t.rows.map(function (r) {
+      var o = {};
+      Object.keys(ix).forEach(function (k) { o[k] = r[ix[k]]; });
+      return o;
+    });
+  }
+  // A tooltip is a list of [name, value] lines, escaped here and nowhere
+  // else; echarts inserts the returned string as HTML.
+  function tip(title, lines) {
+    var h = '<div class="tt"><b>' + esc(title) + '</b>';
+    lines.forEach(function (l) { h += '<br>' + esc(l[0]) + ': <b>' + esc(l[1]) + '</b>'; });
+    return h + '</div>';
+  }
+  function baseTooltip(extra) {
+    var t = { confine: true, renderMode: 'html', appendToBody: false, textStyle: { fontSize: 12 } };
+    for (var k in extra) t[k] = extra[k];
+    return t;
+  }
+  var pctAxis = { type: 'value', min: 0, max: 1, axisLabel: { formatter: function (v) { return pct(v); } } };
+  var catLabel = { width: 150, overflow: 'truncate', formatter: function (v) { return label(v); } };
+  var legend = { top: 0, type: 'scroll', textStyle: { width: 220, overflow: 'truncate' } };
+
+  // ---- one builder per chart kind ----
+  var build = {};
+
+  build.trend = function (s) {
+    var rows = objects(s.data);
+    var weeks = rows.map(function (r) { return r.week; });
+    var line = function (name, key, color, dashed, hidden) {
+      return { name: name, type: 'line', data: rows.map(function (r) { return r[key]; }), connectNulls: false,
+        symbolSize: 6, lineStyle: { width: 3, type: dashed ? 'dashed' : 'solid', color: color },
+        itemStyle: { color: color } };
+    };
+    var series = [line('KPI-met rate', 'kpi_rate', C.blue), line('Verified-outcome rate', 'customer_rate', C.orange),
+      line('Gap rate', 'gap_rate', C.verm, true), line('Failure demand share', 'failure_demand_share', C.grey, true)];
+    var open = (s.chart.params || {}).open_from;
+    if (open && weeks.indexOf(open) >= 0) {
+      series[0].markArea = { silent: true, itemStyle: { color: 'rgba(140,149,159,0.14)' },
+        label: { color: C.grey, position: 'insideTop', formatter: 'outcomes still open' },
+        data: [[{ xAxis: open }, { xAxis: weeks[weeks.length - 1] }]] };
+    }
+    return {
+      legend: Object.assign({ selected: { 'Failure demand share': false } }, legend),
+      grid: { left: 56, right: 20, top: 40, bottom: 36 },
+      tooltip: baseTooltip({ trigger: 'axis', formatter: function (ps) {
+        var r = rows[ps[0].dataIndex];
+        return tip('Week of ' + date(r.week), [['Contacts', int(r.contacts)],
+          ['KPI-met rate', pct(r.kpi_rate)], ['Verified-outcome rate', pct(r.customer_rate)],
+          ['Gap rate', pct(r.gap_rate)], ['Failure demand share', pct(r.failure_demand_share)]]);
+      } }),
+      xAxis: { type: 'category', data: weeks, axisLabel: { formatter: shortDate } },
+      yAxis: pctAxis,
+      series: series
+    };
+  };
+
+  build.quadrant = function (s) {
+    var rows = objects(s.data), p = s.chart.params || {};
+    var maxN = Math.max.apply(null, rows.map(function (r) { return r.contacts; }).concat([1]));
+    var minX = Math.min.apply(null, rows.map(function (r) { return r.kpi_rate; }).concat([p.kpi_line]));
+    var minY = Math.min.apply(null, rows.map(function (r) { return r.customer_rate; }).concat([p.customer_line]));
+    var lo = function (v) { return Math.max(0, Math.floor((v - 0.05) * 10) / 10); };
+    var series = function (level, name, color, symbol) {
+      var pts = rows.filter(function (r) { return r.level === level; });
+      return { name: name, type: 'scatter', symbol: symbol, itemStyle: { color: color, opacity: 0.75, borderColor: '#fff' },
+        data: pts.map(function (r) { return { value: [r.kpi_rate, r.customer_rate], row: r }; }),
+        symbolSize: function (v, ps) { return 6 + 34 * Math.sqrt(ps.data.row.contacts / maxN); } };
+    };
+    var agents = series('agent', 'Agents', C.blue, 'circle');
+    agents.markArea = { silent: true, itemStyle: { color: 'rgba(213,94,0,0.09)' },
+      label: { color: C.verm, fontWeight: 'bold', position: 'insideBottomRight' },
+      data: [[{ name: 'KPI met, customers failed', coord: [p.kpi_line, p.customer_line] }, { coord: [1, lo(minY)] }]] };
+    agents.markLine = { silent: true, symbol: 'none', lineStyle: { color: C.grey, type: 'dashed' }, label: { show: false },
+      data: [{ xAxis: p.kpi_line }, { yAxis: p.customer_line }] };
+    return {
+      legend: legend,
+      grid: { left: 64, right: 24, top: 40, bottom: 52 },
+      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
+        var r = ps.data.row;
+        return tip((r.level === 'team' ? 'Team ' : 'Agent ') + label(r.member), [['Contacts', int(r.contacts)],
+          ['KPI attainment', pct(r.kpi_rate)], ['Customer success', pct(r.customer_rate)], ['Gap rate', pct(r.gap_rate)]]);
+      } }),
+      xAxis: { type: 'value', name: 'KPI attainment (scorecard success) →', nameLocation: 'middle', nameGap: 30,
+        min: lo(minX), max: 1, axisLabel: { formatter: pct } },
+      yAxis: { type: 'value', name: 'Customer success →', nameLocation: 'middle', nameGap: 46,
+        min: lo(minY), max: 1, axisLabel: { formatter: pct } },
+      series: [agents, series('team', 'Teams', C.orange, 'diamond')]
+    };
+  };
+
+  build.resolution = function (s) {
+    var rows = objects(s.data).slice().reverse();
+    var bar = function (name, key, color) {
+      return { name: name, type: 'bar', data: rows.map(function (r) { return r[key]; }), itemStyle: { color: color },
+        label: { show: true, position: 'right', formatter: function (p) { return pct(p.value); }, fontSize: 11 } };
+    };
+    return {
+      legend: legend,
+      grid: { left: 160, right: 56, top: 36, bottom: 28 },
+      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
+        var r = rows[ps[0].dataIndex];
+        return tip(label(r.department), [['Contacts', int(r.contacts)], ['Claimed resolution', pct(r.claimed)],
+          ['Verified resolution', pct(r.verified)], ['Average handle time', dur(r.aht_seconds)],
+          ['Handle-time target', dur(r.aht_target_seconds)]]);
+      } }),
+      xAxis: pctAxis,
+      yAxis: { type: 'category', data: rows.map(function (r) { return r.department; }), axisLabel: catLabel },
+      series: [bar('Claimed resolution (scorecard)', 'claimed', C.blue), bar('Verified resolution (customer)', 'verified', C.orange)]
+    };
+  };
+
+  build.heatmap = function (s) {
+    var rows = objects(s.data), deps = (s.chart.params || {}).departments || [];
+    var weeks = Array.from(new Set(rows.map(function (r) { return r.week; }))).sort();
+    var wi = {}, di = {};
+    weeks.forEach(function (w, i) { wi[w] = i; });
+    deps.forEach(function (d, i) { di[label(d)] = i; });
+    var maxRate = 0;
+    var data = rows.map(function (r) {
+      if (r.gap_rate != null) maxRate = Math.max(maxRate, r.gap_rate);
+      return { value: [wi[r.week], di[label(r.department)], r.gap_rate == null ? '-' : r.gap_rate], row: r };
+    });
+    return {
+      grid: { left: 160, right: 20, top: 10, bottom: 70 },
+      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
+        var r = ps.data.row;
+        return tip(label(r.department) + ', week of ' + date(r.week), [['Gap rate', pct(r.gap_rate)],
+          ['Gap contacts', int(r.gap_contacts)], ['Contacts', int(r.contacts)]]);
+      } }),
+      xAxis: { type: 'category', data: weeks, axisLabel: { formatter: shortDate }, splitArea: { show: true } },
+      yAxis: { type: 'category', data: deps.map(label), inverse: true, axisLabel: catLabel, splitArea: { show: true } },
+      visualMap: { min: 0, max: Math.max(maxRate, 0.01), calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
+        itemHeight: 160, text: ['gap rate ' + pct(Math.max(maxRate, 0.01)), '0%'],
+        inRange: { color: ['#fbeee6', '#f2b38a', C.verm, '#7a2e00'] } },
+      series: [{ name: 'Gap rate', type: 'heatmap', data: data,
+        label: { show: weeks.length <= 16, fontSize: 10, formatter: function (p) { return p.data.row.gap_rate == null ? '' : pct(p.data.row.gap_rate); } } }]
+    };
+  };
+
+  build.goodhart = function (s) {
+    var p = s.chart.params || {}, rows = objects(s.data), kpis = p.kpis || [];
+    var selected = {};
+    if (p.selected != null && kpis.indexOf(p.selected) >= 0) {
+      kpis.forEach(function (k) { selected[label(k)] = k === p.selected; });
+    }
+    return {
+      legend: Object.assign({ selectedMode: 'single', selected: selected }, legend),
+      grid: { left: 64, right: 24, top: 40, bottom: 52 },
+      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
+        var r = ps.data.row;
+        return tip('Agent ' + label(r.agent), [['KPI', label(r.kpi)], ['KPI met', pct(r.met_rate)],
+          ['Customer success', pct(r.customer_rate)], ['Contacts', int(r.contacts)]]);
+      } }),
+      xAxis: { type: 'value', name: 'Share of contacts meeting the KPI target →', nameLocation: 'middle', nameGap: 30,
+        min: 0, max: 1, axisLabel: { formatter: pct } },
+      yAxis: { type: 'value', name: 'Customer success →', nameLocation: 'middle', nameGap: 46, min: 0, max: 1,
+        axisLabel: { formatter: pct } },
+      series: kpis.map(function (k, i) {
+        return { name: label(k), type: 'scatter', symbolSize: 10, itemStyle: { color: PALETTE[i % PALETTE.length], opacity: 0.8 },
+          data: rows.filter(function (r) { return r.kpi === k; }).map(function (r) { return { value: [r.met_rate, r.customer_rate], row: r }; }) };
+      })
+    };
+  };
+
+  build.sankey = function (s) {
+    var p = s.chart.params || {}, nodes = p.nodes || [], links = p.links || [];
+    var text = function (n) { return (n.back ? '↩ to ' : '') + label(n.label); };
+    return {
+      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
+        if (ps.dataType === 'edge') {
+          var l = links[ps.dataIndex];
+          return tip(text(nodes[l.source]) + ' → ' + text(nodes[l.target]), [['Journeys', int(l.value)]]);
+        }
+        return tip(text(nodes[ps.dataIndex]), [['Journeys', int(ps.value)]]);
+      } }),
+      series: [{ type: 'sankey', left: 8, right: 180, top: 10, bottom: 10, nodeGap: 8, draggable: false,
+        emphasis: { focus: 'adjacency' }, lineStyle: { color: 'gradient', opacity: 0.35 },
+        layoutIterations: 64, nodeAlign: 'left',
+        label: { width: 170, overflow: 'truncate', fontSize: 11, formatter: function (ps) { return text(nodes[ps.dataIndex]); } },
+        data: nodes.map(function (n, i) {
+          return { name: 'n' + i, itemStyle: { color: n.back ? C.verm : PALETTE[i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 2] } };
+        }),
+        links: links.map(function (l) { return { source: 'n' + l.source, target: 'n' + l.target, value: l.value }; }) }]
+    };
+  };
+
+  build.days = function (s) {
+    var rows = objects(s.data), buckets = (s.chart.params || {}).buckets || [];
+    return {
+      legend: legend,
+      grid: { left: 56, right: 20, top: 40, bottom: 36 },
+      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
+        var i = ps[0].dataIndex;
+        return tip(buckets[i], rows.map(function (r) {
+          var n = r['b' + i];
+          return [label(r.channel), pct(r.journeys ? n / r.journeys : null) + ' (' + int(n) + ')'];
+        }));
+      } }),
+      xAxis: { type: 'category', data: buckets },
+      yAxis: { type: 'value', axisLabel: { formatter: pct } },
+      series: rows.map(function (r, k) {
+        return { name: label(r.channel), type: 'bar', itemStyle: { color: PALETTE[k % PALETTE.length] },
+          data: buckets.map(function (_, i) { return r.journeys ? r['b' + i] / r.journeys : 0; }) };
+      })
+    };
+  };
+
+  build.timeline = function (s) {
+    var rows = objects(s.table);
+    var deps = [];
+    rows.forEach(function (r) { var d = label(r.department); if (deps.indexOf(d) < 0) deps.push(d); });
+    var pt = function (r) { return { value: [Date.parse(r.contact_at), label(r.department)], row: r }; };
+    var pick = function (f) { return rows.filter(f).map(pt); };
+    var dot = function (name, color, symbol, data) {
+      return { name: name, type: 'scatter', symbol: symbol, symbolSize: 14, z: 3, itemStyle: { color: color }, data: data,
+        label: { show: rows.length <= 12, position: 'top', fontSize: 10, color: C.ink, width: 90, overflow: 'truncate',
+          formatter: function (p) { return label(p.data.row.channel); } } };
+    };
+    return {
+      useUTC: true,
+      legend: legend,
+      grid: { left: 160, right: 30, top: 40, bottom: 30 },
+      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
+        var r = ps.data.row;
+        if (!r) return '';
+        return tip('Contact ' + r.seq + ', ' + stamp(r.contact_at), [['Channel', label(r.channel)], ['Department', label(r.department)],
+          ['Team', label(r.team)], ['Agent', label(r.agent_id)], ['Topic', label(r.topic)], ['Wait', dur(r.wait_seconds)],
+          ['Handle', dur(r.handle_seconds)], ['Disposition', label(r.disposition)],
+          ['Scorecard', r.claimed_success ? 'success' : 'not a success'], ['Customer', r.gap ? 'failed despite the success' : '–']]);
+      } }),
+      xAxis: { type: 'time', axisLabel: { hideOverlap: true, formatter: function (v) {
+        var t = new Date(v);
+        return t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()];
+      } } },
+      yAxis: { type: 'category', data: deps, axisLabel: catLabel },
+      series: [
+        { name: 'Path', type: 'line', data: rows.map(pt), symbol: 'none', lineStyle: { color: C.grey, width: 1.5 },
+          itemStyle: { color: C.grey }, z: 1, silent: true },
+        dot('Scorecard: success, customer failed', C.verm, 'diamond', pick(function (r) { return r.claimed_success && r.gap; })),
+        dot('Scorecard: success', C.blue, 'circle', pick(function (r) { return r.claimed_success && !r.gap; })),
+        dot('Scorecard: not a success', C.grey, 'circle', pick(function (r) { return !r.claimed_success; }))
+      ]
+    };
+  };
+
+  // ---- drawing ----
+  var charts = [];
+  window.__report = { charts: charts };
+  function fitSVG(el) {
+    // A viewBox lets print scale the vector chart to the page width.
+    var svg = el.querySelector('svg');
+    if (svg && svg.getAttribute('width')) {
+      svg.setAttribute('viewBox', '0 0 ' + parseFloat(svg.getAttribute('width')) + ' ' + parseFloat(svg.getAttribute('height')));
+      svg.setAttribute('preserveAspectRatio', 'xMinYMin meet');
+    }
+  }
+  document.querySelectorAll('.chart[data-section]').forEach(function (el) {
+    var s = sections[el.getAttribute('data-section')];
+    var kind = s && s.chart && s.chart.kind;
+    if (!build[kind]) return;
+    if (s.height) el.style.height = s.height + 'px';
+    var chart = echarts.init(el, null, { renderer: 'svg' });
+    var opt = build[kind](s);
+    opt.animation = false;
+    opt.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif' };
+    chart.setOption(opt);
+    chart.on('finished', function () { fitSVG(el); });
+    fitSVG(el);
+    charts.push({ id: s.id, kind: kind, el: el, chart: chart });
+  });
+  var timer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { charts.forEach(function (c) { c.chart.resize(); }); }, 120);
+  });
+
+  // ---- CSV downloads, built from the embedded data (no network) ----
+  function csvCell(v) {
+    if (v == null) return '';
+    var s = String(v);
+    // A leading =, +, -, @ makes spreadsheets evaluate a text cell as a
+    // formula; a quote in front keeps it text.
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function csv(t) {
+    var lines = [t.columns.map(function (c) { return csvCell(c.key); }).join(',')];
+    t.rows.forEach(function (r) { lines.push(r.map(csvCell).join(',')); });
+    return '\ufeff' + lines.join('\r\n') + '\r\n';
+  }
+  document.querySelectorAll('button.csv[data-section]').forEach(function (btn) {
+    btn.addEventListener('click', function () {
+      var id = btn.getAttribute('data-section'), s = sections[id];
+      if (!s || !table(s)) return;
+      var url = URL.createObjectURL(new Blob([csv(table(s))], { type: 'text/csv;charset=utf-8' }));
+      var a = document.createElement('a');
+      a.href = url;
+      a.download = id.replace(/[^a-z0-9-]/gi, '_') + '.csv';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+  });
+  window.__report.csv = function (id) { return csv(table(sections[id])); };
+})();

@@ -1,0 +1,509 @@
+package reports
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// flows draws journey_flows as a Sankey. Sankey diagrams must be acyclic,
+// but flows between departments go both ways, so every edge that closes a
+// cycle is redirected to a "↩ to X" copy of its target: the volume stays
+// visible and the graph stays drawable.
+func (b *builder) flows(s *Section) error {
+	if err := b.need("journey_flows", "from_node", "to_node", "journeys"); err != nil {
+		return err
+	}
+	t, err := b.q.query(b.ctx, `SELECT from_node, to_node, CAST(journeys AS BIGINT) AS journeys,
+			`+b.optCol("journey_flows", "loop_journeys", "BIGINT")+`
+		FROM journey_flows WHERE journeys > 0 AND from_node IS NOT NULL AND to_node IS NOT NULL
+		ORDER BY journeys DESC, from_node, to_node LIMIT 50`)
+	if err != nil {
+		return err
+	}
+	if len(t.rows) == 0 {
+		return noData("No data: the journey_flows mart is empty (no journey moved between departments or channels).")
+	}
+	s.Data = &Table{Columns: []Column{col("from_node", "From", fmtText), col("to_node", "To", fmtText),
+		col("journeys", "Journeys", fmtInt), col("loop_journeys", "Of which returning to a place already visited", fmtInt)}}
+	var edges []edge
+	var loop rec
+	for _, r := range t.recs() {
+		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.n("journeys"), r.get("loop_journeys")})
+		edges = append(edges, edge{r.str("from_node"), r.str("to_node"), r.n("journeys")})
+		if r.n("loop_journeys") > 0 && (loop.t == nil || r.n("loop_journeys") > loop.n("loop_journeys")) {
+			loop = r
+		}
+	}
+	nodes, links := acyclic(edges)
+	s.Chart = &Chart{Kind: "sankey", Params: map[string]any{"nodes": nodes, "links": links}}
+	s.Height = max(360, min(900, 40*len(nodes)))
+
+	top := edges[0]
+	for _, e := range edges {
+		if e.from != e.to {
+			top = e
+			break
+		}
+	}
+	var total, hopped, looped int64
+	if b.has("journeys", "hops", "loops") {
+		jt, err := b.q.query(b.ctx, `SELECT count(*) AS n, count(*) FILTER (WHERE hops > 0) AS hopped,
+			count(*) FILTER (WHERE loops > 0) AS looped FROM journeys`)
+		if err != nil {
+			return err
+		}
+		r := jt.recs()[0]
+		total, hopped, looped = r.n("n"), r.n("hopped"), r.n("looped")
+	}
+	move := fmt.Sprintf("the largest flow is %s → %s (%s)", quoted(top.from), quoted(top.to), plural(top.n, "journey", "journeys"))
+	if loop.t != nil {
+		move = fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.str("from_node")), quoted(loop.str("to_node")),
+			plural(loop.n("loop_journeys"), "journey", "journeys"))
+	}
+	if total > 0 {
+		s.Finding = fmt.Sprintf("Of %s, %s crossed a department or channel boundary and %s came back to one already visited; %s.",
+			plural(total, "journey", "journeys"), pct(float64(hopped)/float64(total)), pct(float64(looped)/float64(total)), move)
+	} else {
+		s.Finding = strings.ToUpper(move[:1]) + move[1:] + "."
+	}
+	s.Note = "The 50 largest flows are shown."
+	if len(nodes) > len(distinctNodes(edges)) {
+		s.Note = "A flow that runs against the main direction (so that the diagram would go round in a circle) ends in a “↩ to …” node. " + s.Note
+	}
+	return nil
+}
+
+func distinctNodes(es []edge) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range es {
+		m[e.from], m[e.to] = true, true
+	}
+	return m
+}
+
+type edge struct {
+	from, to string
+	n        int64
+}
+
+// sankeyNode is a node of the drawn graph; nodes are addressed by index
+// so that no source label can collide with another or with ours.
+type sankeyNode struct {
+	Label string `json:"label"`
+	Back  bool   `json:"back,omitempty"`
+}
+
+type sankeyLink struct {
+	Source int   `json:"source"`
+	Target int   `json:"target"`
+	Value  int64 `json:"value"`
+}
+
+func acyclic(edges []edge) ([]sankeyNode, []sankeyLink) {
+	var nodes []sankeyNode
+	id := map[string]int{}
+	backID := map[string]int{}
+	node := func(label string) int {
+		if i, ok := id[label]; ok {
+			return i
+		}
+		id[label] = len(nodes)
+		nodes = append(nodes, sankeyNode{Label: label})
+		return id[label]
+	}
+	adj := map[string][]int{} // edge indexes by source, in input order
+	var order []string
+	for i, e := range edges {
+		if _, ok := adj[e.from]; !ok {
+			order = append(order, e.from)
+		}
+		adj[e.from] = append(adj[e.from], i)
+		node(e.from)
+		node(e.to)
+	}
+	// Depth-first search from the sources in order of volume; an edge to a
+	// node on the current path closes a cycle.
+	back := make([]bool, len(edges))
+	state := map[string]int{} // 0 new, 1 on path, 2 done
+	var visit func(string)
+	visit = func(u string) {
+		state[u] = 1
+		for _, ei := range adj[u] {
+			v := edges[ei].to
+			switch state[v] {
+			case 0:
+				visit(v)
+			case 1:
+				back[ei] = true
+			}
+		}
+		state[u] = 2
+	}
+	for _, u := range order {
+		if state[u] == 0 {
+			visit(u)
+		}
+	}
+	links := make([]sankeyLink, 0, len(edges))
+	for i, e := range edges {
+		t := id[e.to]
+		if back[i] {
+			bi, ok := backID[e.to]
+			if !ok {
+				bi = len(nodes)
+				backID[e.to] = bi
+				nodes = append(nodes, sankeyNode{Label: e.to, Back: true})
+			}
+			t = bi
+		}
+		links = append(links, sankeyLink{Source: id[e.from], Target: t, Value: e.n})
+	}
+	return nodes, links
+}
+
+// dayBuckets are the bins of the days-to-resolution chart: [lo, hi).
+var dayBuckets = []struct {
+	lo, hi int
+	label  string
+}{
+	{0, 1, "same day"}, {1, 2, "1 day"}, {2, 4, "2–3 days"}, {4, 8, "4–7 days"},
+	{8, 15, "8–14 days"}, {15, 31, "15–30 days"}, {31, 61, "31–60 days"}, {61, -1, "61+ days"},
+}
+
+func (b *builder) daysToResolution(s *Section) error {
+	if err := b.need("journeys", "journey_id", "days_to_resolution", "verified_resolved"); err != nil {
+		return err
+	}
+	if err := b.need("contact_facts", "journey_id", "seq_in_journey", "channel"); err != nil {
+		return err
+	}
+	sel := []string{"channel", "count(*) AS journeys", "median(d) AS median_days", "quantile_cont(d, 0.9) AS p90_days"}
+	for i, bk := range dayBuckets {
+		cond := fmt.Sprintf("d >= %d", bk.lo)
+		if bk.hi > 0 {
+			cond += fmt.Sprintf(" AND d < %d", bk.hi)
+		}
+		sel = append(sel, fmt.Sprintf("count(*) FILTER (WHERE %s) AS b%d", cond, i))
+	}
+	// A journey belongs to the channel of its first contact.
+	t, err := b.q.query(b.ctx, `WITH j AS (
+			SELECT f.channel, CAST(j.days_to_resolution AS DOUBLE) AS d
+			FROM journeys j JOIN contact_facts f ON f.journey_id = j.journey_id AND f.seq_in_journey = 1
+			WHERE j.verified_resolved AND j.days_to_resolution IS NOT NULL)
+		SELECT `+strings.Join(sel, ", ")+` FROM j GROUP BY channel ORDER BY journeys DESC, channel LIMIT 12`)
+	if err != nil {
+		return err
+	}
+	if len(t.rows) == 0 {
+		return noData("No data: no journey has reached a verified resolution yet.")
+	}
+	cols := []Column{col("channel", "First channel", fmtText), col("journeys", "Resolved journeys", fmtInt),
+		col("median_days", "Median days", fmtDays), col("p90_days", "90th percentile days", fmtDays)}
+	labels := make([]any, len(dayBuckets))
+	for i, bk := range dayBuckets {
+		cols = append(cols, col(fmt.Sprintf("b%d", i), bk.label, fmtInt))
+		labels[i] = bk.label
+	}
+	s.Data = &Table{Columns: cols}
+	s.Chart = &Chart{Kind: "days", Params: map[string]any{"buckets": labels}}
+	// Compare channels on the median, or on the 90th percentile when the
+	// medians agree (often all "same day": most journeys need one contact).
+	var rs []rec
+	var most int64
+	for _, r := range t.recs() {
+		row := []any{r.get("channel"), r.n("journeys"), jf(optF(r, "median_days")), jf(optF(r, "p90_days"))}
+		for i := range dayBuckets {
+			row = append(row, r.n(fmt.Sprintf("b%d", i)))
+		}
+		s.Data.Rows = append(s.Data.Rows, row)
+		most = max(most, r.n("journeys"))
+	}
+	minN := min(most, 5) // enough journeys for a median to mean something
+	for _, r := range t.recs() {
+		if r.n("journeys") >= minN {
+			rs = append(rs, r)
+		}
+	}
+	spread := func(key string) (slow, fast rec) {
+		slow, fast = rs[0], rs[0]
+		for _, r := range rs {
+			if r.f(key) > slow.f(key) {
+				slow = r
+			}
+			if r.f(key) < fast.f(key) {
+				fast = r
+			}
+		}
+		return slow, fast
+	}
+	slow, fast := spread("median_days")
+	switch {
+	case len(rs) == 1:
+		s.Finding = fmt.Sprintf("Journeys reach a verified resolution in a median of %s; one in ten takes longer than %s.",
+			days(slow.f("median_days")), days(slow.f("p90_days")))
+	case days(slow.f("median_days")) != days(fast.f("median_days")):
+		s.Finding = fmt.Sprintf("Journeys that start by %s take a median of %s to reach a verified resolution, against %s for %s.",
+			quoted(slow.str("channel")), days(slow.f("median_days")), days(fast.f("median_days")), quoted(fast.str("channel")))
+	default:
+		slow, fast = spread("p90_days")
+		s.Finding = fmt.Sprintf("Half of all journeys resolve %s whatever the channel they start in, but one in ten that start by %s takes longer than %s, against %s for %s.",
+			within(slow.f("median_days")), quoted(slow.str("channel")), days(slow.f("p90_days")), days(fast.f("p90_days")), quoted(fast.str("channel")))
+	}
+	return nil
+}
+
+// and joins words as a list: "a, b and c".
+func and(ws []string) string {
+	if len(ws) < 2 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+}
+
+// within says how soon: "the same day" or "within 3 days".
+func within(d float64) string {
+	if d < 1 {
+		return "the same day"
+	}
+	return "within " + days(d)
+}
+
+// pseudonym replaces a person id by a keyed hash, so the report can name
+// "the same customer" without revealing who.
+func (b *builder) pseudonym(id string) string {
+	if b.opts.RevealCustomerKeys {
+		return id
+	}
+	if id == "" {
+		return "anonymous"
+	}
+	m := hmac.New(sha256.New, b.opts.PseudonymKey)
+	m.Write([]byte(id))
+	return hex.EncodeToString(m.Sum(nil))[:10]
+}
+
+func (b *builder) worstJourneys() []Section {
+	head := Section{ID: "worst", Title: "The worst journeys, as the customer lived them", Status: statusOK}
+	core := []string{"journey_id", "person_id", "contacts", "outcome_failed"}
+	if err := b.need("journeys", core...); err != nil {
+		head.Status, head.Note = statusNoData, err.Error()
+		return []Section{head}
+	}
+	if err := b.need("contact_facts", "journey_id", "seq_in_journey", "started_at", "channel", "department"); err != nil {
+		head.Status, head.Note = statusNoData, err.Error()
+		return []Section{head}
+	}
+	js, contacts, err := b.loadWorst()
+	if err != nil {
+		head.Status, head.Note = statusError, "This section could not be computed: "+err.Error()
+		b.log.Warn("report: section failed", "section", head.ID, "err", err)
+		return []Section{head}
+	}
+	if len(js) == 0 {
+		head.Status, head.Note = statusNoData, "No data: no journey has a failed outcome."
+		return []Section{head}
+	}
+	var all, claimed int64
+	out := []Section{head}
+	for i, j := range js {
+		s := b.journeySection(i, j, contacts[j.str("journey_id")])
+		all += j.n("contacts")
+		for _, r := range contacts[j.str("journey_id")] {
+			if r.b("claimed_success") {
+				claimed++
+			}
+		}
+		out = append(out, s)
+	}
+	out[0].Finding = fmt.Sprintf("These %s with a failed outcome cost their customers the most contacts: %s in all, of which the scorecard counted %s a success.",
+		plural(int64(len(js)), "journey", "journeys"), count(all), count(claimed))
+	if b.opts.RevealCustomerKeys {
+		out[0].Note = "Customers are shown by their person id (pseudonymisation is switched off)."
+	} else {
+		out[0].Note = "Customers are shown by a keyed pseudonym, never by their customer number. “Worst” means the most contacts, then the most loops, hops and hours of the customer's time."
+	}
+	return out
+}
+
+func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
+	jcols := []string{"journey_id", "person_id", "CAST(contacts AS BIGINT) AS contacts",
+		"timezone(?, " + ident("first_contact_at") + ") AS first_contact_at", "timezone(?, " + ident("last_contact_at") + ") AS last_contact_at"}
+	args := []any{b.opts.Timezone, b.opts.Timezone}
+	if !b.has("journeys", "first_contact_at", "last_contact_at") {
+		jcols = jcols[:3]
+		args = nil
+	}
+	for _, c := range []string{"calls", "chats", "visits", "emails", "hops", "loops"} {
+		jcols = append(jcols, b.optCol("journeys", c, "BIGINT"))
+	}
+	for _, c := range []string{"days_to_resolution", "customer_hours"} {
+		jcols = append(jcols, b.optCol("journeys", c, "DOUBLE"))
+	}
+	for _, c := range []string{"verified_resolved", "reopened", "complaint", "dispute"} {
+		jcols = append(jcols, b.optCol("journeys", c, "BOOLEAN"))
+	}
+	jcols = append(jcols, b.optColAs("journeys", "churned", "BOOLEAN", "churned", "churn"),
+		b.optColAs("journeys", "open", "BOOLEAN", "window_open", "open"))
+	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
+		FROM journeys WHERE outcome_failed
+		ORDER BY contacts DESC, loops DESC NULLS LAST, hops DESC NULLS LAST, customer_hours DESC NULLS LAST, journey_id
+		LIMIT ?`, append(args, b.opts.WorstJourneys)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	js := jt.recs()
+	if len(js) == 0 {
+		return nil, nil, nil
+	}
+	ph := make([]string, len(js))
+	cargs := []any{b.opts.Timezone}
+	for i, j := range js {
+		ph[i] = "?"
+		cargs = append(cargs, j.str("journey_id"))
+	}
+	ccols := []string{"journey_id", "CAST(seq_in_journey AS BIGINT) AS seq", "timezone(?, started_at) AS contact_at", "channel", "department"}
+	for _, c := range []string{"team", "agent_id", "topic", "disposition"} {
+		ccols = append(ccols, b.optCol("contact_facts", c, "VARCHAR"))
+	}
+	for _, c := range []string{"wait_seconds", "handle_seconds"} {
+		ccols = append(ccols, b.optCol("contact_facts", c, "DOUBLE"))
+	}
+	for _, c := range []string{"claimed_success", "gap"} {
+		ccols = append(ccols, b.optCol("contact_facts", c, "BOOLEAN"))
+	}
+	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
+		FROM contact_facts WHERE journey_id IN (`+strings.Join(ph, ", ")+`)
+		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= 60
+		ORDER BY journey_id, seq, contact_at`, cargs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	byJ := map[string][]rec{}
+	for _, r := range ct.recs() {
+		byJ[r.str("journey_id")] = append(byJ[r.str("journey_id")], r)
+	}
+	return js, byJ, nil
+}
+
+func (b *builder) journeySection(i int, j rec, cs []rec) Section {
+	s := Section{ID: fmt.Sprintf("journey-%d", i+1), Status: statusOK}
+	s.Title = "Customer " + b.pseudonym(j.str("person_id"))
+	if f, l := j.str("first_contact_at"), j.str("last_contact_at"); f != "" {
+		s.Sub = day(f) + " – " + day(l)
+	}
+	n := j.n("contacts")
+	stat := func(label, value string, bad bool) {
+		s.Stats = append(s.Stats, Stat{Label: label, Value: value, Bad: bad})
+	}
+	switch d, ok := j.num("days_to_resolution"); {
+	case ok:
+		stat("Days to resolution", days(d), d >= 7)
+	case j.b("open"):
+		stat("Days to resolution", "still open", true)
+	default:
+		stat("Days to resolution", "not resolved", true)
+	}
+	stat("Contacts", count(n), n > 1)
+	var kinds []string
+	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
+		if v, ok := j.num(k.c); ok {
+			stat(strings.ToUpper(k.many[:1])+k.many[1:], count(int64(v)), false)
+			if v > 0 {
+				kinds = append(kinds, plural(int64(v), k.one, k.many))
+			}
+		}
+	}
+	hours, hasHours := j.num("customer_hours")
+	if hasHours {
+		stat("Customer's time", dur(hours*3600), hours >= 1)
+	}
+	hops, hasHops := j.num("hops")
+	loops, hasLoops := j.num("loops")
+	if hasHops {
+		stat("Hops", count(int64(hops)), hops > 0)
+	}
+	if hasLoops {
+		stat("Loops", count(int64(loops)), loops > 0)
+	}
+	var ends, endWords []string
+	for _, e := range []struct{ c, word, stat string }{{"reopened", "a reopening", "reopened"}, {"complaint", "a complaint", "complaint"},
+		{"dispute", "a dispute", "dispute"}, {"churned", "the customer leaving", "customer left"}} {
+		if j.b(e.c) {
+			ends = append(ends, e.word)
+			endWords = append(endWords, e.stat)
+		}
+	}
+	var outcome string
+	switch {
+	case len(endWords) > 0:
+		outcome = strings.Join(endWords, ", ")
+	case j.b("verified_resolved"):
+		outcome = "resolved, after " + plural(n, "contact", "contacts")
+	case j.b("open"):
+		outcome = "still open"
+	default:
+		outcome = "not resolved"
+	}
+	stat("Outcome", outcome, true)
+
+	var claimed int64
+	s.Table = &Table{Columns: []Column{
+		col("seq", "#", fmtInt), col("contact_at", "When", fmtTime), col("channel", "Channel", fmtText), col("department", "Department", fmtText),
+		col("team", "Team", fmtText), col("agent_id", "Agent", fmtText), col("topic", "Topic", fmtText),
+		col("wait_seconds", "Wait", fmtDur), col("handle_seconds", "Handle", fmtDur), col("disposition", "Disposition", fmtText),
+		col("claimed_success", "Scorecard success", fmtBool), col("gap", "Gap", fmtBool),
+	}}
+	for _, r := range cs {
+		if r.b("claimed_success") {
+			claimed++
+		}
+		row := make([]any, len(s.Table.Columns))
+		for k, c := range s.Table.Columns {
+			row[k] = r.get(c.Key)
+			if f, ok := row[k].(float64); ok {
+				row[k] = round(f)
+			}
+		}
+		s.Table.Rows = append(s.Table.Rows, row)
+	}
+	s.Chart = &Chart{Kind: "timeline"}
+	s.Height = 140 + 26*len(distinct(cs, "department"))
+
+	f := fmt.Sprintf("This customer made %s", plural(n, "contact", "contacts"))
+	if len(kinds) > 0 {
+		f += " (" + strings.Join(kinds, ", ") + ")"
+	}
+	if d, ok := j.num("days_to_resolution"); ok {
+		f += " over " + days(d)
+	}
+	if hops > 0 {
+		f += ", crossed " + plural(int64(hops), "department or channel boundary", "department or channel boundaries")
+	}
+	if loops > 0 {
+		f += ", returned " + map[bool]string{true: "once", false: count(int64(loops)) + " times"}[loops == 1] + " to a place already visited"
+	}
+	if hasHours {
+		f += ", spending " + dur(hours*3600) + " of their own time"
+	}
+	if claimed == 0 {
+		f += "; the scorecard counted none of the contacts a success"
+	} else {
+		f += fmt.Sprintf("; the scorecard counted %s of %s a success", count(claimed), plural(int64(len(cs)), "contact", "contacts"))
+	}
+	if len(ends) > 0 {
+		f += ", and the journey ended in " + and(ends)
+	}
+	s.Finding = f + "."
+	return s
+}
+
+func distinct(rs []rec, c string) map[string]bool {
+	m := map[string]bool{}
+	for _, r := range rs {
+		m[r.str(c)] = true
+	}
+	return m
+}

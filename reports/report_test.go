@@ -1,0 +1,294 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func testOptions() Options {
+	return Options{PseudonymKey: []byte("test key"), Timezone: "UTC"}
+}
+
+// TestModelGolden pins the data that feeds the charts and the findings
+// for a six-week fixture (so trends and week-on-week changes exist).
+func TestModelGolden(t *testing.T) {
+	f := newFixture(t, cleanWorld())
+	m, err := BuildModel(context.Background(), f.db, f.meta, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range allSections(m) {
+		if s.Status != statusOK {
+			t.Errorf("section %s: status %s: %s", s.ID, s.Status, s.Note)
+		}
+	}
+	if m.Tiles.Status != statusOK || len(m.Tiles.Tiles) != 3 || m.Tiles.Tiles[0].Prev == nil {
+		t.Errorf("headline = %+v, want three tiles with a previous week", m.Tiles)
+	}
+	got, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "model.golden.json", append(got, '\n'))
+	golden(t, "findings.golden.txt", []byte(findings(m)))
+}
+
+func allSections(m *Model) []Section {
+	var out []Section
+	out = append(out, m.Main...)
+	out = append(out, m.Journeys...)
+	return append(out, m.Reference...)
+}
+
+// findings lists every sentence the report writes, for easy review.
+func findings(m *Model) string {
+	var b strings.Builder
+	b.WriteString("headline: " + m.Tiles.Finding + "\n")
+	if m.Tiles.Note != "" {
+		b.WriteString("  note: " + m.Tiles.Note + "\n")
+	}
+	for _, s := range allSections(m) {
+		b.WriteString(s.ID + ": " + s.Finding + "\n")
+		if s.Note != "" {
+			b.WriteString("  note: " + s.Note + "\n")
+		}
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test -tags duckdb_arrow ./reports -run %s -update)", err, t.Name())
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs (-want +got), rerun with -update if intended:\n%s", name, d)
+	}
+}
+
+// TestDegrades checks that a missing mart or column empties only the
+// sections that need it, each saying why, and the page still renders.
+func TestDegrades(t *testing.T) {
+	cases := []struct {
+		name    string
+		without []string
+		// sections that must say "no data"; all others must be ok.
+		noData []string
+	}{
+		{"no marts at all", []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects"},
+			[]string{"trend", "quadrant", "resolution", "heatmap", "goodhart", "flows", "days", "worst", "coverage", "rejects"}},
+		{"no metric_targets mart", []string{"metric_targets"}, nil},
+		{"no gap mart", []string{"gap"}, []string{"trend", "quadrant", "resolution", "heatmap"}},
+		{"gap without rates", []string{"gap.gap_rate", "gap.verified_resolution_rate"}, []string{"trend", "quadrant", "resolution", "heatmap"}},
+		{"no journeys", []string{"journeys", "journey_flows"}, []string{"flows", "days", "worst"}},
+		{"no correlation mart", []string{"kpi_outcome_correlation"}, nil},
+		{"facts without KPI flags", []string{"contact_facts.met_handle_time_seconds", "contact_facts.met_wait_seconds"}, []string{"goodhart"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, cleanWorld(), tc.without...)
+			m, err := BuildModel(context.Background(), f.db, f.meta, testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range allSections(m) {
+				want := statusOK
+				for _, id := range tc.noData {
+					if s.ID == id {
+						want = statusNoData
+					}
+				}
+				if s.Status != want {
+					t.Errorf("section %s: status %s (%s), want %s", s.ID, s.Status, s.Note, want)
+				}
+				if s.Status == statusNoData && !strings.HasPrefix(s.Note, "No data") {
+					t.Errorf("section %s: note %q does not explain the missing data", s.ID, s.Note)
+				}
+			}
+			var buf bytes.Buffer
+			if err := writePage(&buf, m, false); err != nil {
+				t.Fatal(err)
+			}
+			if len(tc.noData) > 0 && !strings.Contains(buf.String(), "No data") {
+				t.Error("page does not say which sections have no data")
+			}
+		})
+	}
+}
+
+func TestPseudonyms(t *testing.T) {
+	f := newFixture(t, cleanWorld())
+	ctx := context.Background()
+	m1, err := BuildModel(ctx, f.db, f.meta, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions()
+	o.PseudonymKey = []byte("another key")
+	m2, err := BuildModel(ctx, f.db, f.meta, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.RevealCustomerKeys = true
+	m3, err := BuildModel(ctx, f.db, f.meta, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := func(m *Model) Section {
+		for _, s := range m.Journeys {
+			if s.ID == "journey-1" {
+				return s
+			}
+		}
+		t.Fatal("no journey-1 section")
+		return Section{}
+	}
+	j1, _ := json.Marshal(m1)
+	if bytes.Contains(j1, []byte("cust-0")) || bytes.Contains(j1, []byte("J00")) {
+		t.Error("the pseudonymised model contains a customer key or journey id")
+	}
+	if first(m1).Title == first(m2).Title {
+		t.Errorf("pseudonym %q does not depend on the key", first(m1).Title)
+	}
+	if !strings.HasPrefix(first(m3).Title, "Customer cust-") {
+		t.Errorf("with RevealCustomerKeys the title is %q, want the person id", first(m3).Title)
+	}
+}
+
+func TestPageEscaping(t *testing.T) {
+	f := newFixture(t, hostileWorld())
+	o := testOptions()
+	o.RevealCustomerKeys = true
+	o.Title = hostile(99)
+	var buf bytes.Buffer
+	if err := Render(context.Background(), &buf, f.db, f.meta, o); err != nil {
+		t.Fatal(err)
+	}
+	// The inlined echarts library has "<img" and U+2028 in its own strings;
+	// check everything else.
+	page := strings.Replace(buf.String(), asset("echarts.min.js"), "", 1)
+	if len(page) == buf.Len() {
+		t.Fatal("the echarts library is not inlined verbatim")
+	}
+	// Our own markup holds exactly these script tags; a payload's tag would
+	// add one.
+	if n := strings.Count(strings.ToLower(page), "<script"); n != 3 {
+		t.Errorf("page has %d <script tags, want 3 (model, echarts, report.js)", n)
+	}
+	for _, bad := range []string{"<img", "<iframe", "<svg onload", "<b>bold", "<style>body"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q from the data unescaped", bad)
+		}
+	}
+	// Inside a script block, U+2028/U+2029 end a JS string and "<!--"
+	// changes how the HTML parser finds the end of the block. (In HTML
+	// text they are harmless.)
+	for _, m := range regexp.MustCompile(`(?s)<script[^>]*>(.*?)</script>`).FindAllStringSubmatch(page, -1) {
+		for _, bad := range []string{"\u2028", "\u2029", "<!--", "<script"} {
+			if strings.Contains(m[1], bad) {
+				t.Errorf("a script block contains %q", bad)
+			}
+		}
+	}
+	if !strings.Contains(page, "&lt;img src=x onerror=") {
+		t.Error("the payload text is not shown (escaped) anywhere; were rows dropped?")
+	}
+	if buf.Len() > 3<<20 {
+		t.Errorf("page is %d bytes, over the 3 MB budget", buf.Len())
+	}
+}
+
+func TestSpearman(t *testing.T) {
+	for _, tc := range []struct {
+		x, y []float64
+		want float64
+		ok   bool
+	}{
+		{[]float64{1, 2, 3, 4}, []float64{10, 20, 30, 40}, 1, true},
+		{[]float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, -1, true},
+		{[]float64{1, 2, 2, 3}, []float64{1, 3, 2, 4}, 0.948683, true}, // tied ranks 2.5, 2.5
+		{[]float64{1, 1, 1}, []float64{1, 2, 3}, 0, false},
+		{[]float64{1, 2}, []float64{1, 2}, 0, false},
+	} {
+		got, ok := spearman(tc.x, tc.y)
+		if ok != tc.ok || (ok && round(got) != tc.want) {
+			t.Errorf("spearman(%v, %v) = %v, %v; want %v, %v", tc.x, tc.y, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestAcyclic(t *testing.T) {
+	nodes, links := acyclic([]edge{{"A", "B", 5}, {"B", "C", 4}, {"C", "A", 3}, {"B", "A", 2}, {"A", "A", 1}})
+	// Every link must go forward in some order: check there is no cycle.
+	adj := map[int][]int{}
+	for _, l := range links {
+		adj[l.Source] = append(adj[l.Source], l.Target)
+	}
+	state := map[int]int{}
+	var cyclic func(int) bool
+	cyclic = func(u int) bool {
+		state[u] = 1
+		for _, v := range adj[u] {
+			if state[v] == 1 || (state[v] == 0 && cyclic(v)) {
+				return true
+			}
+		}
+		state[u] = 2
+		return false
+	}
+	for i := range nodes {
+		if state[i] == 0 && cyclic(i) {
+			t.Fatalf("graph still has a cycle: %+v %+v", nodes, links)
+		}
+	}
+	var total int64
+	backs := 0
+	for _, n := range nodes {
+		if n.Back {
+			backs++
+		}
+	}
+	for _, l := range links {
+		total += l.Value
+	}
+	if total != 15 || len(links) != 5 {
+		t.Errorf("flows lost: %d links, total %d", len(links), total)
+	}
+	if backs != 1 { // C→A, B→A and A→A all return to A
+		t.Errorf("%d back nodes, want 1: %+v", backs, nodes)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{pct(0.913), "91%"}, {pct(0.0456), "4.6%"}, {pct(0.05), "5%"}, {pct(1), "100%"},
+		{pts(0.031), "+3.1 pts"}, {pts(-0.02), "−2.0 pts"}, {pts(0.0001), "no change"},
+		{dur(45), "45 s"}, {dur(95), "2 min"}, {dur(3599), "1 h"}, {dur(5400), "1 h 30 min"}, {dur(7200), "2 h"},
+		{days(0.3), "under a day"}, {days(1), "1 day"}, {days(2.5), "2.5 days"}, {days(12.4), "12 days"},
+		{count(1234567), "1,234,567"}, {count(-1000), "-1,000"}, {count(12), "12"},
+		{day("2024-02-05"), "5 Feb 2024"}, {stamp("2024-02-05T14:03:00Z"), "5 Feb 2024 14:03"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
