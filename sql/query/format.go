@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -251,13 +254,22 @@ func writeParquet(ctx context.Context, conn *sql.Conn, r Request, args []any, w 
 			return r.locate(err)
 		}
 		defer rdr.Release()
-		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd))
+		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithMaxRowGroupLength(122_880))
 		fw, err := pqarrow.NewFileWriter(rdr.Schema(), w, props, pqarrow.DefaultWriterProps())
 		if err != nil {
 			return fmt.Errorf("parquet writer: %w", err)
 		}
 		for rdr.Next() {
-			if err := fw.WriteBuffered(rdr.RecordBatch()); err != nil {
+			// DuckDB frees a batch's memory when the next one is read, but
+			// the writer keeps references (buffered rows, min/max
+			// statistics) until its row group closes: copy into Go memory.
+			rec, err := ownedCopy(rdr.RecordBatch())
+			if err != nil {
+				return fmt.Errorf("copy result batch: %w", err)
+			}
+			err = fw.WriteBuffered(rec)
+			rec.Release()
+			if err != nil {
 				return fmt.Errorf("write parquet: %w", err)
 			}
 		}
@@ -266,4 +278,24 @@ func writeParquet(ctx context.Context, conn *sql.Conn, r Request, args []any, w 
 		}
 		return fw.Close()
 	})
+}
+
+// ownedCopy deep-copies a record batch into Go-allocated memory.
+func ownedCopy(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, rec.NumCols())
+	for i := range cols {
+		c, err := array.Concatenate([]arrow.Array{rec.Column(i)}, memory.DefaultAllocator)
+		if err != nil {
+			for _, d := range cols[:i] {
+				d.Release()
+			}
+			return nil, err
+		}
+		cols[i] = c
+	}
+	out := array.NewRecordBatch(rec.Schema(), cols, rec.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return out, nil
 }
