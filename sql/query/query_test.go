@@ -38,7 +38,7 @@ func TestParquetManyBatches(t *testing.T) {
 	}
 	var n, sum int64
 	var maxLen int
-	if err := db.QueryRow("SELECT count(*), sum(i), max(length(s)) FROM read_parquet(" + duck.Quote(p) + ")").Scan(&n, &sum, &maxLen); err != nil {
+	if err := db.QueryRow("SELECT count(*), sum(i), max(length(s)) FROM read_parquet("+duck.Quote(p)+")").Scan(&n, &sum, &maxLen); err != nil {
 		t.Fatal(err)
 	}
 	if n != 300000 || sum != 300000*299999/2 || maxLen != 46 {
@@ -56,7 +56,7 @@ func TestParseParams(t *testing.T) {
 			t.Errorf("ParseParams(%q) accepted", bad)
 		}
 	}
-	if _, err := Run(context.Background(), nil, Request{Format: "xml"}, nil); err == nil || !strings.Contains(err.Error(), "want one of table") {
+	if err := Run(context.Background(), nil, Request{Format: "xml"}, nil); err == nil || !strings.Contains(err.Error(), "want one of table") {
 		t.Errorf("bad format error = %v", err)
 	}
 }
