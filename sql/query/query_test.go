@@ -28,7 +28,7 @@ func TestParquetManyBatches(t *testing.T) {
 	defer conn.Close()
 	var out bytes.Buffer
 	req := Request{Name: "t.sql", Format: "parquet", Params: map[string]string{"n": "300000"},
-		SQL: "SELECT i, repeat(chr(65 + i % 26), 1 + i % 40) || i::VARCHAR AS s FROM range(CAST($n AS BIGINT)) t(i)"}
+		SQL: "SELECT i, repeat(chr(CAST(65 + i % 26 AS INTEGER)), CAST(1 + i % 40 AS INTEGER)) || i::VARCHAR AS s FROM range(CAST($n AS BIGINT)) t(i)"}
 	if err := Run(ctx, conn, req, &out); err != nil {
 		t.Fatal(err)
 	}
