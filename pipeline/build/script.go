@@ -57,6 +57,7 @@ func Script(o Options) ([]Step, error) {
 }
 
 // placeholders are the only templating in the models; see 02_contacts.sql.
+// Metric expressions come from the catalog, never from data.
 func placeholders(cat *metrics.Catalog) map[string]string {
 	var values, met, held []string
 	for _, m := range cat.KPIs() {
@@ -64,7 +65,8 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 		met = append(met, fmt.Sprintf("%s AS met_%s", m.Met(m.Name, "target_"+m.Name), m.Name))
 	}
 	for _, name := range cat.Scorecard() {
-		held = append(held, fmt.Sprintf("coalesce(met_%s, true)", name))
+		m, _ := cat.Metric(name)
+		held = append(held, fmt.Sprintf("coalesce(%s, true)", m.Met("("+m.Expr+")", "target_"+m.Name)))
 	}
 	heldSQL := "true"
 	if len(held) > 0 {

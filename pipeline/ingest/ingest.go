@@ -103,6 +103,12 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 		return Result{}, fmt.Errorf("ingest: %w", err)
 	}
 	defer conn.Close()
+	// Line numbers come from row_number() OVER () over the reader, which is
+	// in file order only while DuckDB preserves insertion order (a build on
+	// the same database may have turned it off).
+	if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = true"); err != nil {
+		return Result{}, fmt.Errorf("ingest: %w", err)
+	}
 
 	id := newBatchID(time.Now())
 	staging := filepath.Join(root, lake.StagingDir, id)

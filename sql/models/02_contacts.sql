@@ -1,15 +1,18 @@
 -- 02_contacts.sql — one row per contact: the person behind it, its csat,
--- its business date, the KPI values, targets and met flags, and whether the
--- scorecard calls it a success (claimed_success).
+-- its business date, and whether the scorecard calls it a success
+-- (kpi_held, claimed_success).
 --
 -- Variables: time_zone (business time zone, e.g. 'Europe/Berlin'),
 -- as_of (TIMESTAMPTZ or NULL: judge the data as it stood then).
--- Three placeholders, written in double braces in the SQL below, are
--- filled from the metric catalog (`mcnamara build --print-sql` shows them
--- filled in):
+-- Placeholders, written in double braces below and in 06_contact_facts.sql,
+-- are filled from the metric catalog (`mcnamara build --print-sql` shows
+-- them filled in):
+--   scorecard_held  coalesce(<expr> <= target_<kpi>, true) AND … over the
+--                   scorecard's KPIs (>= when higher is better)
 --   kpi_values      <expr> AS <kpi>, for every KPI
---   kpi_met         <kpi> <= target_<kpi> AS met_<kpi> (>= when higher is better)
---   scorecard_held  coalesce(met_<kpi>, true) AND … over the scorecard's KPIs
+--   kpi_met         <kpi> <= target_<kpi> AS met_<kpi>
+-- Only what journeys need is kept here; contact_facts (06) adds every
+-- KPI's value, target and met flag.
 
 -- data_end: the end of the data. Contacts whose repeat window runs past it
 -- are open (censored). Without as_of it is the last contact's start.
@@ -46,19 +49,11 @@ WITH base AS (
           AND t.t_department IS NOT DISTINCT FROM c.department
           AND t.t_channel = c.channel
     WHERE getvariable('as_of') IS NULL OR c.started_at <= getvariable('as_of')
-), valued AS (
-    SELECT *,
-        {{kpi_values}}
-    FROM base
-), measured AS (
-    SELECT *,
-        {{kpi_met}}
-    FROM valued
-), held AS (
+)
+SELECT
+    COLUMNS(c -> NOT starts_with(c, 'target_')),
     -- A KPI that is not measured for a contact (no value, e.g. no survey,
     -- or no target) does not hold back its claimed success.
-    SELECT *, {{scorecard_held}} AS kpi_held
-    FROM measured
-)
-SELECT *, claimed_resolution AND kpi_held AS claimed_success
-FROM held;
+    {{scorecard_held}} AS kpi_held,
+    claimed_resolution AND {{scorecard_held}} AS claimed_success
+FROM base;

@@ -11,11 +11,6 @@
 -- before the first contact (a case opened on the web), person events not.
 -- Events that attach nowhere are counted in the coverage mart.
 
-CREATE OR REPLACE TEMP TABLE journey_spans AS
-SELECT journey_id, person_id, case_id, started_at AS first_at, last_at
-FROM contact_seq
-WHERE seq = 1;
-
 CREATE OR REPLACE TEMP TABLE outcome_events AS
 SELECT
     o.event_id, o.source_system, o.kind, o.occurred_at,
@@ -26,6 +21,15 @@ FROM outcomes o
 LEFT JOIN identities i
        ON i.source_system = o.source_system AND i.customer_key = o.customer_key
 WHERE getvariable('as_of') IS NULL OR o.occurred_at <= getvariable('as_of');
+
+-- Only the journeys an event could attach to: of persons with events, or
+-- of cases with events.
+CREATE OR REPLACE TEMP TABLE journey_spans AS
+SELECT journey_id, person_id, case_id, started_at AS first_at, last_at
+FROM contact_seq
+WHERE seq = 1
+  AND (person_id IN (SELECT person_id FROM outcome_events WHERE person_id IS NOT NULL)
+       OR case_id IN (SELECT case_id FROM outcome_events WHERE case_id IS NOT NULL));
 
 CREATE OR REPLACE TEMP TABLE outcome_links AS
 WITH case_match AS (

@@ -21,7 +21,34 @@
 -- A view: the build writes it to lake/marts/journeys.parquet once and
 -- points the name at that file for the models that follow.
 CREATE OR REPLACE TEMP VIEW journeys AS
-WITH agg AS (
+WITH single AS (
+    -- most journeys have one contact: no aggregation needed
+    SELECT
+        journey_id, person_id, case_id,
+        started_at AS first_contact_at,
+        started_at AS last_contact_at,
+        ended_at AS last_contact_ended_at,
+        next_contact_at,
+        1 AS contacts,
+        CASE WHEN channel IN ('phone', 'ivr') THEN 1 ELSE 0 END AS calls,
+        CASE WHEN channel = 'chat' THEN 1 ELSE 0 END AS chats,
+        CASE WHEN channel IN ('branch', 'store') THEN 1 ELSE 0 END AS visits,
+        CASE WHEN channel = 'email' THEN 1 ELSE 0 END AS emails,
+        CASE WHEN channel NOT IN ('phone', 'ivr', 'chat', 'branch', 'store', 'email') THEN 1 ELSE 0 END AS other_contacts,
+        coalesce(wait_seconds, 0) AS wait_seconds,
+        coalesce(handle_seconds, 0) AS handle_seconds,
+        0 AS hops,
+        0 AS loops,
+        node AS first_node,
+        node AS last_node,
+        topic,
+        CASE WHEN claimed_success THEN 1 ELSE 0 END AS claimed_success_contacts,
+        0 AS claimed_then_repeated,
+        claimed_success AS last_claimed,
+        source_system IN (SELECT source_system FROM resolution_systems) AS has_event_system
+    FROM contact_seq
+    WHERE n = 1
+), multi AS (
     SELECT
         any_value(journey_id) AS journey_id,
         any_value(person_id) AS person_id,
@@ -30,7 +57,7 @@ WITH agg AS (
         max(started_at) AS last_contact_at,
         any_value(ended_at) FILTER (WHERE seq = n) AS last_contact_ended_at,
         -- the person's next contact after the journey's last one
-        max(next_contact_at) FILTER (WHERE seq = n) AS next_contact_at,
+        any_value(next_contact_at) FILTER (WHERE seq = n) AS next_contact_at,
         count(*) AS contacts,
         count(*) FILTER (WHERE channel IN ('phone', 'ivr')) AS calls,
         count(*) FILTER (WHERE channel = 'chat') AS chats,
@@ -49,7 +76,12 @@ WITH agg AS (
         bool_or(claimed_success AND seq = n) AS last_claimed,
         bool_or(source_system IN (SELECT source_system FROM resolution_systems)) AS has_event_system
     FROM contact_seq
+    WHERE n > 1
     GROUP BY journey_rid
+), agg AS (
+    SELECT * FROM single
+    UNION ALL BY NAME
+    SELECT * FROM multi
 ), basis AS (
     SELECT
         a.*,

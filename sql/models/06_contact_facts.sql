@@ -1,6 +1,7 @@
 -- 06_contact_facts.sql — the contact_facts mart: every contact (anonymous
 -- ones too) with its person, journey, place in the journey, KPI view
--- (target_<kpi>, met_<kpi>, kpi_held, claimed_success) and customer view.
+-- (<kpi>, target_<kpi>, met_<kpi>, kpi_held, claimed_success) and
+-- customer view. The KPI columns use the placeholders of 02_contacts.sql.
 --
 --   is_repeat           a 2nd or later contact of its journey (failure demand)
 --   followed_by_repeat  another contact of the same journey follows
@@ -36,9 +37,24 @@ WITH joined AS (
     LEFT JOIN contact_seq s ON s.rid = b.rowid
     LEFT JOIN (SELECT journey_id, window_open, ended_badly, verified_resolved FROM journeys) j
            ON j.journey_id = s.journey_id
+), targeted AS (
+    SELECT j.*, t.* EXCLUDE (t_team, t_department, t_channel)
+    FROM joined j
+    LEFT JOIN group_targets t
+           ON t.t_team IS NOT DISTINCT FROM j.team
+          AND t.t_department IS NOT DISTINCT FROM j.department
+          AND t.t_channel = j.channel
+), valued AS (
+    SELECT *,
+        {{kpi_values}}
+    FROM targeted
+), measured AS (
+    SELECT *,
+        {{kpi_met}}
+    FROM valued
 )
 SELECT
     * EXCLUDE (_batch_id, _source_file, _source_line),
     CASE WHEN outcome_failed IS NOT NULL THEN claimed_success AND outcome_failed END AS gap,
     _batch_id, _source_file, _source_line
-FROM joined;
+FROM measured;

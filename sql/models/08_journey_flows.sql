@@ -23,14 +23,23 @@ WITH edges AS (
     FROM contact_seq
     WHERE seq BETWEEN 2 AND getvariable('flow_steps')
     UNION ALL
-    -- the end of each journey
+    -- the end of each journey, from its last contact…
+    SELECT contacts AS step,
+           last_node || ' #' || contacts AS from_node,
+           'outcome·' || outcome AS to_node,
+           false AS is_loop
+    FROM journeys
+    WHERE contacts <= getvariable('flow_steps')
+    UNION ALL
+    -- …or, for long journeys, from their flow_steps-th contact
     SELECT s.seq AS step,
            s.node || ' #' || s.seq AS from_node,
            'outcome·' || j.outcome AS to_node,
            false AS is_loop
     FROM contact_seq s
-    JOIN journeys j ON j.journey_id = s.journey_id
-    WHERE s.seq = least(s.n, getvariable('flow_steps'))
+    JOIN (SELECT journey_id, outcome FROM journeys WHERE contacts > getvariable('flow_steps')) j
+      ON j.journey_id = s.journey_id
+    WHERE s.seq = getvariable('flow_steps') AND s.n > getvariable('flow_steps')
 )
 SELECT from_node, to_node, count(*) AS journeys,
        count(*) FILTER (WHERE is_loop) AS loop_journeys,
