@@ -199,8 +199,10 @@ func TestBrowserHostile(t *testing.T) {
 			t.Errorf("section %s: %s: %s", s.ID, s.Status, s.Note)
 		}
 	}
-	st, dom, _ := renderAndCheck(t, f, o, "1400,4000")
+	st, dom, page := renderAndCheck(t, f, o, "1400,4000")
 	checkRendered(t, st, m)
+	// For a look at how payloads read (as text) on the page.
+	browse(t, chromium(t), page, "--window-size=1400,6000", "--screenshot="+filepath.Join(t.ArtifactDir(), "hostile.png"))
 	if st.Pwned != nil && st.Pwned != float64(0) {
 		t.Errorf("a payload ran: window.__pwned = %v", st.Pwned)
 	}

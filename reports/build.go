@@ -72,7 +72,9 @@ func (b *builder) build() (*Model, error) {
 		{&m.Reference, b.one("run", "About this run", b.runInfo)},
 	}
 	for i, s := range steps {
+		start := time.Now()
 		*s.dst = append(*s.dst, s.f()...)
+		b.log.Debug("report: section built", "section", (*s.dst)[len(*s.dst)-1].ID, "took", time.Since(start))
 		if err := b.ctx.Err(); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
@@ -240,12 +242,39 @@ func (b *builder) settled(week string) bool {
 // latestSettled is the index of the latest week whose outcomes are known,
 // or the latest week when none is.
 func (b *builder) latestSettled() (int, bool) {
+	// A thin week (the ragged edge of an extract) makes a headline of
+	// noise: skip weeks far below the typical one.
+	ns := make([]int64, len(b.weeks))
+	for i, w := range b.weeks {
+		ns[i] = w.contacts
+	}
+	minN := sizable(ns)
 	for i := len(b.weeks) - 1; i >= 0; i-- {
-		if b.settled(b.weeks[i].week) {
+		if b.settled(b.weeks[i].week) && b.weeks[i].contacts >= minN {
 			return i, true
 		}
 	}
 	return len(b.weeks) - 1, false
+}
+
+// median of counts (0 for none).
+func median(ns []int64) int64 {
+	if len(ns) == 0 {
+		return 0
+	}
+	s := slices.Clone(ns)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// sizable is the smallest group a sentence may single out: groups far
+// smaller than the typical one have rates of 0% or 100% by chance.
+func sizable(ns []int64) int64 {
+	m := max(10, median(ns)/2)
+	if slices.Max(append(ns, 0)) < m {
+		return 1 // all groups are small: say what there is
+	}
+	return m
 }
 
 func (b *builder) trend(s *Section) error {
@@ -475,6 +504,11 @@ func (b *builder) quadrant(s *Section) error {
 	}}
 	n := map[string][2]int64{}
 	var worst *member
+	sizes := map[string][]int64{}
+	for _, m := range ms {
+		sizes[m.dim] = append(sizes[m.dim], m.contacts)
+	}
+	minN := map[string]int64{"agent": sizable(sizes["agent"]), "team": sizable(sizes["team"])}
 	for i, m := range ms {
 		var gap any
 		if m.hasGap {
@@ -486,7 +520,7 @@ func (b *builder) quadrant(s *Section) error {
 		if bad(m) {
 			c[0]++
 			// Prefer a team for the sentence: it is where management acts.
-			if m.hasGap && (worst == nil || (m.dim == "team" && worst.dim != "team") ||
+			if m.hasGap && m.contacts >= minN[m.dim] && len(sizes[m.dim]) > 1 && (worst == nil || (m.dim == "team" && worst.dim != "team") ||
 				(m.dim == worst.dim && m.gap > worst.gap)) {
 				worst = &ms[i]
 			}
@@ -495,7 +529,7 @@ func (b *builder) quadrant(s *Section) error {
 	}
 	var parts []string
 	for _, d := range []string{"agent", "team"} {
-		if c := n[d]; c[1] > 0 {
+		if c := n[d]; c[1] > 1 { // a single team is the whole organisation
 			parts = append(parts, fmt.Sprintf("%s of %s", count(c[0]), plural(c[1], d, d+"s")))
 		}
 	}
@@ -528,6 +562,7 @@ func (b *builder) resolution(s *Section) error {
 		return noData("No data: the gap mart has no department totals.")
 	}
 	s.Chart = &Chart{Kind: "resolution"}
+	s.Height = max(260, 90+46*len(t.rows)) // two bars per department
 	s.Data = &Table{Columns: []Column{
 		col("department", "Department", fmtText), col("contacts", "Contacts", fmtInt),
 		col("claimed", "Claimed resolution", fmtPct), col("verified", "Verified resolution", fmtPct),
@@ -536,12 +571,17 @@ func (b *builder) resolution(s *Section) error {
 	var widest rec
 	var widestDiff float64
 	found := false
+	var ns []int64
+	for _, r := range t.recs() {
+		ns = append(ns, r.n("contacts"))
+	}
+	minN := sizable(ns)
 	for _, r := range t.recs() {
 		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.n("contacts"), jf(optF(r, "claimed")), jf(optF(r, "verified")),
 			jf(optF(r, "aht_seconds")), jf(optF(r, "aht_target_seconds"))})
 		c, ok1 := r.num("claimed")
 		v, ok2 := r.num("verified")
-		if ok1 && ok2 && (!found || c-v > widestDiff) {
+		if ok1 && ok2 && r.n("contacts") >= minN && (!found || c-v > widestDiff) {
 			widest, widestDiff, found = r, c-v, true
 		}
 	}

@@ -180,7 +180,7 @@ func (b *builder) daysToResolution(s *Section) error {
 	if err := b.need("contact_facts", "journey_id", "seq_in_journey", "channel"); err != nil {
 		return err
 	}
-	sel := []string{"channel", "count(*) AS journeys", "median(d) AS median_days", "quantile_cont(d, 0.9) AS p90_days"}
+	sel := []string{"channel", "grouping(channel) AS is_total", "count(*) AS journeys", "median(d) AS median_days", "quantile_cont(d, 0.9) AS p90_days"}
 	for i, bk := range dayBuckets {
 		cond := fmt.Sprintf("d >= %d", bk.lo)
 		if bk.hi > 0 {
@@ -193,13 +193,17 @@ func (b *builder) daysToResolution(s *Section) error {
 			SELECT f.channel, CAST(j.days_to_resolution AS DOUBLE) AS d
 			FROM journeys j JOIN contact_facts f ON f.journey_id = j.journey_id AND f.seq_in_journey = 1
 			WHERE j.verified_resolved AND j.days_to_resolution IS NOT NULL)
-		SELECT `+strings.Join(sel, ", ")+` FROM j GROUP BY channel ORDER BY journeys DESC, channel LIMIT 12`)
+		SELECT `+strings.Join(sel, ", ")+` FROM j GROUP BY GROUPING SETS ((channel), ())
+		ORDER BY is_total DESC, journeys DESC, channel LIMIT 13`)
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	// The first row is the total over all channels.
+	if len(t.rows) < 2 || t.recs()[0].n("journeys") == 0 {
 		return noData("No data: no journey has reached a verified resolution yet.")
 	}
+	all := t.recs()[0]
+	t.rows = t.rows[1:]
 	cols := []Column{col("channel", "First channel", fmtText), col("journeys", "Resolved journeys", fmtInt),
 		col("median_days", "Median days", fmtDays), col("p90_days", "90th percentile days", fmtDays)}
 	labels := make([]any, len(dayBuckets))
@@ -240,17 +244,20 @@ func (b *builder) daysToResolution(s *Section) error {
 		return slow, fast
 	}
 	slow, fast := spread("median_days")
+	slow90, fast90 := spread("p90_days")
 	switch {
-	case len(rs) == 1:
-		s.Finding = fmt.Sprintf("Journeys reach a verified resolution in a median of %s; one in ten takes longer than %s.",
-			days(slow.f("median_days")), days(slow.f("p90_days")))
-	case days(slow.f("median_days")) != days(fast.f("median_days")):
+	case len(rs) > 1 && days(slow.f("median_days")) != days(fast.f("median_days")):
 		s.Finding = fmt.Sprintf("Journeys that start by %s take a median of %s to reach a verified resolution, against %s for %s.",
 			quoted(slow.str("channel")), days(slow.f("median_days")), days(fast.f("median_days")), quoted(fast.str("channel")))
-	default:
-		slow, fast = spread("p90_days")
+	case len(rs) > 1 && days(slow90.f("p90_days")) != days(fast90.f("p90_days")):
 		s.Finding = fmt.Sprintf("Half of all journeys resolve %s whatever the channel they start in, but one in ten that start by %s takes longer than %s, against %s for %s.",
-			within(slow.f("median_days")), quoted(slow.str("channel")), days(slow.f("p90_days")), days(fast.f("p90_days")), quoted(fast.str("channel")))
+			within(all.f("median_days")), quoted(slow90.str("channel")), days(slow90.f("p90_days")), days(fast90.f("p90_days")), quoted(fast90.str("channel")))
+	case within(all.f("median_days")) == within(all.f("p90_days")):
+		s.Finding = fmt.Sprintf("Nine in ten journeys that reach a verified resolution reach it %s, whatever the channel they start in.",
+			within(all.f("p90_days")))
+	default:
+		s.Finding = fmt.Sprintf("Half of all journeys reach a verified resolution %s and nine in ten %s.",
+			within(all.f("median_days")), within(all.f("p90_days")))
 	}
 	return nil
 }
@@ -311,11 +318,7 @@ func (b *builder) worstJourneys() []Section {
 	for i, j := range js {
 		s := b.journeySection(i, j, contacts[j.str("journey_id")])
 		all += j.n("contacts")
-		for _, r := range contacts[j.str("journey_id")] {
-			if r.b("claimed_success") {
-				claimed++
-			}
-		}
+		claimed += claimedIn(j, contacts[j.str("journey_id")])
 		out = append(out, s)
 	}
 	out[0].Finding = fmt.Sprintf("These %s with a failed outcome cost their customers the most contacts: %s in all, of which the scorecard counted %s a success.",
@@ -345,7 +348,8 @@ func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
 	for _, c := range []string{"verified_resolved", "reopened", "complaint", "dispute"} {
 		jcols = append(jcols, b.optCol("journeys", c, "BOOLEAN"))
 	}
-	jcols = append(jcols, b.optColAs("journeys", "churned", "BOOLEAN", "churned", "churn"),
+	jcols = append(jcols, b.optCol("journeys", "claimed_success_contacts", "BIGINT"),
+		b.optColAs("journeys", "churned", "BOOLEAN", "churned", "churn"),
 		b.optColAs("journeys", "open", "BOOLEAN", "window_open", "open"))
 	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
 		FROM journeys WHERE outcome_failed
@@ -386,6 +390,21 @@ func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
 		byJ[r.str("journey_id")] = append(byJ[r.str("journey_id")], r)
 	}
 	return js, byJ, nil
+}
+
+// claimedIn counts a journey's claimed successes: from the journeys mart
+// when it has them (the timeline may be cut short), else from its contacts.
+func claimedIn(j rec, cs []rec) int64 {
+	if v, ok := j.num("claimed_success_contacts"); ok {
+		return int64(v)
+	}
+	var n int64
+	for _, r := range cs {
+		if r.b("claimed_success") {
+			n++
+		}
+	}
+	return n
 }
 
 func (b *builder) journeySection(i int, j rec, cs []rec) Section {
@@ -449,7 +468,7 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	}
 	stat("Outcome", outcome, true)
 
-	var claimed int64
+	claimed := claimedIn(j, cs)
 	s.Table = &Table{Columns: []Column{
 		col("seq", "#", fmtInt), col("contact_at", "When", fmtTime), col("channel", "Channel", fmtText), col("department", "Department", fmtText),
 		col("team", "Team", fmtText), col("agent_id", "Agent", fmtText), col("topic", "Topic", fmtText),
@@ -457,9 +476,6 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 		col("claimed_success", "Scorecard success", fmtBool), col("gap", "Gap", fmtBool),
 	}}
 	for _, r := range cs {
-		if r.b("claimed_success") {
-			claimed++
-		}
 		row := make([]any, len(s.Table.Columns))
 		for k, c := range s.Table.Columns {
 			row[k] = r.get(c.Key)
@@ -485,13 +501,19 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	if loops > 0 {
 		f += ", returned " + map[bool]string{true: "once", false: count(int64(loops)) + " times"}[loops == 1] + " to a place already visited"
 	}
-	if hasHours {
+	if hasHours && hours*3600 >= 30 {
 		f += ", spending " + dur(hours*3600) + " of their own time"
 	}
-	if claimed == 0 {
+	switch {
+	case n == 1 && claimed == 1:
+		f += "; the scorecard counted it a success"
+	case claimed == 0:
 		f += "; the scorecard counted none of the contacts a success"
-	} else {
-		f += fmt.Sprintf("; the scorecard counted %s of %s a success", count(claimed), plural(int64(len(cs)), "contact", "contacts"))
+	default:
+		f += fmt.Sprintf("; the scorecard counted %s of the %s a success", count(claimed), plural(n, "contact", "contacts"))
+	}
+	if int64(len(cs)) < n {
+		s.Note = fmt.Sprintf("The timeline shows the first %d contacts.", len(cs))
 	}
 	if len(ends) > 0 {
 		f += ", and the journey ended in " + and(ends)

@@ -164,16 +164,18 @@ func tileDelta(t Tile) (out struct{ Text, Class string }) {
 	d := *t.Value - *t.Prev
 	out.Text = pts(d) + " vs week before"
 	switch {
-	case out.Text == "no change vs week before" || pts(d) == "no change":
+	case pts(d) == "no change":
 		out.Class = "flat"
 	case (d > 0) == (t.Good == "up"):
 		out.Class = "good"
 	default:
 		out.Class = "bad"
 	}
-	if d > 0 && out.Class != "flat" {
+	switch {
+	case out.Class == "flat":
+	case d > 0:
 		out.Text = "▲ " + out.Text
-	} else if d < 0 && out.Class != "flat" {
+	default:
 		out.Text = "▼ " + out.Text
 	}
 	return out

@@ -131,11 +131,11 @@ func (o Options) withDefaults() (Options, error) {
 // mart or column leaves its section saying so; only a failure to reach the
 // database or to write is an error.
 func Render(ctx context.Context, w io.Writer, db *sql.DB, meta Meta, opts Options) error {
-	m, err := BuildModel(ctx, db, meta, opts)
-	if err != nil {
+	if err := checkAssets(); err != nil {
 		return err
 	}
-	if err := checkAssets(); err != nil {
+	m, err := BuildModel(ctx, db, meta, opts)
+	if err != nil {
 		return err
 	}
 	return writePage(w, m, opts.SelfTest)

@@ -292,3 +292,35 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+// FuzzModelJSON checks that no text from the data can end or corrupt the
+// page's JSON data block, and that it survives the trip intact.
+func FuzzModelJSON(f *testing.F) {
+	for _, p := range payloads {
+		f.Add(p)
+	}
+	f.Add("</SCRIPT ><!-- \u2028\u2029 <\u0000>")
+	f.Fuzz(func(t *testing.T, s string) {
+		m := &Model{Title: s, Main: []Section{{ID: "x", Title: s, Finding: s, Data: &Table{
+			Columns: []Column{col(s, s, fmtText)}, Rows: [][]any{{s}}}}}}
+		js, err := modelJSON(m, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if unsafeInScript.MatchString(js) || strings.ContainsAny(js, "<>") {
+			t.Fatalf("unsafe model JSON for %q: %s", s, js)
+		}
+		var back Model
+		if err := json.Unmarshal([]byte(js), &back); err != nil {
+			t.Fatal(err)
+		}
+		// encoding/json replaces each invalid byte by U+FFFD.
+		var want strings.Builder
+		for _, r := range s {
+			want.WriteRune(r)
+		}
+		if back.Main[0].Finding != want.String() {
+			t.Fatalf("finding %q came back as %q", want.String(), back.Main[0].Finding)
+		}
+	})
+}

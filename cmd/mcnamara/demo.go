@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
 )
 
@@ -76,6 +78,12 @@ domain's time zone, scorecard, targets and repeat window:
 				}
 				cfg.Lake.Dir = filepath.Join(dir, "lake")
 				cfg.Lake.BusinessTimezone = synth.BusinessZone
+				if cfg.Metrics.Targets == nil {
+					// The simulated organisation's own scorecard targets.
+					if cfg.Metrics, err = synthTargets(sum.Truth); err != nil {
+						return err
+					}
+				}
 				files, err := filepath.Glob(filepath.Join(data, "*"))
 				if err != nil {
 					return err
@@ -155,4 +163,38 @@ func datasetHelp() string {
 		fmt.Fprintf(&b, "%-26s %s", d.Name, d.Doc)
 	}
 	return b.String()
+}
+
+// synthTargets reads the scorecard targets the generator's organisation
+// uses (its ground truth) as a [metrics] configuration, so the demo judges
+// the simulated contact center by its own targets.
+func synthTargets(truthPath string) (metrics.Config, error) {
+	b, err := os.ReadFile(truthPath)
+	if err != nil {
+		return metrics.Config{}, fmt.Errorf("read ground truth: %w", err)
+	}
+	var truth struct {
+		Targets synth.Targets `json:"targets"`
+	}
+	if err := json.Unmarshal(b, &truth); err != nil {
+		return metrics.Config{}, fmt.Errorf("ground truth %s: %w", truthPath, err)
+	}
+	t := truth.Targets
+	aht := metrics.TargetSpec{Department: map[string]float64{}}
+	for _, d := range t.AHTTargetSeconds {
+		aht.Department[d.Department] = float64(d.Seconds)
+	}
+	wait := metrics.TargetSpec{Channel: map[string]float64{}}
+	for _, c := range t.AnswerTargetSeconds {
+		wait.Channel[c.Channel] = float64(c.Seconds)
+	}
+	csat := t.CSATTarget
+	return metrics.Config{
+		Scorecard: []string{"handle_time_seconds", "wait_time_seconds", "csat_score"},
+		Targets: map[string]metrics.TargetSpec{
+			"handle_time_seconds": aht,
+			"wait_time_seconds":   wait,
+			"csat_score":          {Default: &csat},
+		},
+	}, nil
 }

@@ -353,11 +353,20 @@
     fitSVG(el);
     charts.push({ id: s.id, kind: kind, el: el, chart: chart });
   });
-  var timer = null;
-  window.addEventListener('resize', function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { charts.forEach(function (c) { c.chart.resize(); }); }, 120);
-  });
+  // Follow the container, whatever changed its width (window, print
+  // layout, a late scrollbar).
+  var resizeAll = function () { charts.forEach(function (c) { c.chart.resize(); fitSVG(c.el); }); };
+  if (window.ResizeObserver) {
+    var ro = new ResizeObserver(function (entries) {
+      entries.forEach(function (e) {
+        charts.forEach(function (c) { if (c.el === e.target) { c.chart.resize(); fitSVG(c.el); } });
+      });
+    });
+    charts.forEach(function (c) { ro.observe(c.el); });
+  } else {
+    var timer = null;
+    window.addEventListener('resize', function () { clearTimeout(timer); timer = setTimeout(resizeAll, 120); });
+  }
 
   // ---- CSV downloads, built from the embedded data (no network) ----
   function csvCell(v) {

@@ -67,8 +67,9 @@ FROM outcome_links
 GROUP BY journey_id;
 
 -- Contact source systems whose journeys receive resolution events: their
--- journeys are judged by those events (resolution_basis 'event'); the
--- others by the measured-FCR convention ('measured'). The variable
+-- journeys that carry a case (the link resolution events travel by) are
+-- judged by those events (resolution_basis 'event'); case-less journeys and
+-- other systems' journeys by the measured-FCR convention ('measured'). The variable
 -- resolution ('auto', 'events', 'measured') can force one basis.
 CREATE OR REPLACE TEMP TABLE resolution_systems AS
 SELECT DISTINCT s.source_system

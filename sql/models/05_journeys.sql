@@ -88,7 +88,7 @@ WITH single AS (
         CASE getvariable('resolution')
             WHEN 'events' THEN 'event'
             WHEN 'measured' THEN 'measured'
-            ELSE CASE WHEN a.has_event_system THEN 'event' ELSE 'measured' END
+            ELSE CASE WHEN a.has_event_system AND a.case_id IS NOT NULL THEN 'event' ELSE 'measured' END
         END AS resolution_basis,
         coalesce(e.outcome_events, 0) AS outcome_events,
         coalesce(e.has_resolution_event, false) AS has_resolution_event,
