@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/pipeline/synth"
+)
+
+// truthGroup is one member of ground_truth.json's observed figures.
+type truthGroup struct {
+	Member         string  `json:"member"`
+	Team           string  `json:"team"`
+	Department     string  `json:"department"`
+	Contacts       int64   `json:"contacts"`
+	ClaimedSuccess int64   `json:"claimed_success"`
+	ClaimedRate    float64 `json:"claimed_success_rate"`
+	FailedRate     float64 `json:"outcome_failed_rate"`
+	GapRate        float64 `json:"gap_rate"`
+	VerifiedRate   float64 `json:"verified_resolution_rate"`
+	AHT            float64 `json:"aht_seconds"`
+}
+
+// TestRecoversGroundTruth runs generate → ingest → build and checks that the
+// marts recover what the generator planted and recorded (its "observed"
+// figures follow the same definitions, computed in Go from the simulator's
+// own records): overall rates within stated tolerances, the ranking of teams
+// and agents by gap rate, the rushed agents' short handle times, and the
+// ping-pong department pair.
+func TestRecoversGroundTruth(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	sum, err := synth.Generate(ctx, synth.Options{Out: data, Contacts: 60000, Days: 91, Seed: 11,
+		Start: time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var truth struct {
+		Planted struct {
+			RushedAgents []string `json:"rushed_agents"`
+			PingPong     []string `json:"ping_pong"`
+		} `json:"planted"`
+		Observed struct {
+			Overall truthGroup   `json:"overall"`
+			Agents  []truthGroup `json:"agents"`
+			Teams   []truthGroup `json:"teams"`
+		} `json:"observed"`
+	}
+	b, err := os.ReadFile(sum.Truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &truth); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := config.Defaults()
+	cfg.Lake.Dir = filepath.Join(dir, "lake")
+	cfg.Lake.BusinessTimezone = synth.BusinessZone
+	if cfg.Metrics, err = synthTargets(sum.Truth); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(data, "*.*"))
+	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == synth.TruthFile })
+	sources, err := sourcesFor(cfg, files, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globals{logger: slog.New(slog.DiscardHandler)}
+	var db *sql.DB
+	err = withLake(ctx, cfg, false, func(d *sql.DB) error {
+		if _, err := ingestLocked(ctx, g, d, cfg, sources); err != nil {
+			return err
+		}
+		_, err := buildLocked(ctx, g, d, cfg)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err = openDB(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lake.AttachMarts(ctx, db, cfg.Lake.Dir); err != nil {
+		t.Fatal(err)
+	}
+
+	// Overall rates. The tolerances absorb the few places where the marts'
+	// rules and the generator's are allowed to differ (which journey an
+	// outcome event without a case attaches to; see docs/definitions.md).
+	var all truthGroup
+	if err := db.QueryRow(`SELECT claimed_success_rate, outcome_failed_rate, gap_rate, verified_resolution_rate
+		FROM gap WHERE dimension = 'all' AND grain = 'total'`).Scan(&all.ClaimedRate, &all.FailedRate, &all.GapRate, &all.VerifiedRate); err != nil {
+		t.Fatal(err)
+	}
+	o := truth.Observed.Overall
+	for _, c := range []struct {
+		name      string
+		got, want float64
+		tol       float64
+	}{
+		{"claimed_success_rate", all.ClaimedRate, o.ClaimedRate, 0.02},
+		{"gap_rate", all.GapRate, o.GapRate, 0.04},
+		{"verified_resolution_rate", all.VerifiedRate, o.VerifiedRate, 0.03},
+		{"outcome_failed_rate", all.FailedRate, o.FailedRate, 0.08},
+	} {
+		if math.Abs(c.got-c.want) > c.tol {
+			t.Errorf("overall %s = %.3f, ground truth %.3f (tolerance ±%.2f)", c.name, c.got, c.want, c.tol)
+		} else {
+			t.Logf("overall %s = %.3f, ground truth %.3f", c.name, c.got, c.want)
+		}
+	}
+
+	// Ranking by gap rate: teams, and agents with enough claimed successes.
+	rank := func(dim string, groups []truthGroup, minClaimed int64) float64 {
+		got := map[string]float64{}
+		rows, err := db.Query(`SELECT member, gap_rate FROM gap WHERE dimension = ? AND grain = 'total' AND gap_rate IS NOT NULL`, dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m string
+			var r float64
+			if err := rows.Scan(&m, &r); err != nil {
+				t.Fatal(err)
+			}
+			got[m] = r
+		}
+		var xs, ys []float64
+		for _, gr := range groups {
+			if v, ok := got[gr.Member]; ok && gr.ClaimedSuccess >= minClaimed {
+				xs, ys = append(xs, v), append(ys, gr.GapRate)
+			}
+		}
+		if len(xs) < 5 {
+			t.Fatalf("%s: only %d members to rank", dim, len(xs))
+		}
+		return spearman(xs, ys)
+	}
+	if rho := rank("team", truth.Observed.Teams, 100); rho < 0.8 {
+		t.Errorf("teams ranked by gap rate: Spearman %.2f with the ground truth, want ≥ 0.8", rho)
+	} else {
+		t.Logf("teams ranked by gap rate: Spearman %.2f with the ground truth", rho)
+	}
+	if rho := rank("agent", truth.Observed.Agents, 80); rho < 0.7 {
+		t.Errorf("agents ranked by gap rate: Spearman %.2f with the ground truth, want ≥ 0.7", rho)
+	} else {
+		t.Logf("agents ranked by gap rate: Spearman %.2f with the ground truth", rho)
+	}
+
+	// The rushed agents: the marts show their short handle times against
+	// their own department's other agents.
+	aht := map[string]float64{}
+	rows, err := db.Query(`SELECT member, aht_seconds FROM gap WHERE dimension = 'agent' AND grain = 'total' AND aht_seconds IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var m string
+		var v float64
+		if err := rows.Scan(&m, &v); err != nil {
+			t.Fatal(err)
+		}
+		aht[m] = v
+	}
+	rows.Close()
+	type acc struct{ rushed, other, nr, no float64 }
+	byDept := map[string]*acc{}
+	for _, a := range truth.Observed.Agents {
+		v, ok := aht[a.Member]
+		if !ok || a.Contacts < 100 {
+			continue
+		}
+		d := byDept[a.Department]
+		if d == nil {
+			d = &acc{}
+			byDept[a.Department] = d
+		}
+		if slices.Contains(truth.Planted.RushedAgents, a.Member) {
+			d.rushed, d.nr = d.rushed+v, d.nr+1
+		} else {
+			d.other, d.no = d.other+v, d.no+1
+		}
+	}
+	checked := 0
+	for dept, d := range byDept {
+		if d.nr == 0 || d.no == 0 {
+			continue
+		}
+		checked++
+		if r, o := d.rushed/d.nr, d.other/d.no; r > 0.8*o {
+			t.Errorf("%s: rushed agents' AHT %.0f s is not clearly below their peers' %.0f s", dept, r, o)
+		}
+	}
+	if checked == 0 {
+		t.Error("no department with both rushed and other agents to compare")
+	}
+
+	// The ping-pong pair is the most frequent transfer pair, both ways.
+	var from, to string
+	if err := db.QueryRow(`SELECT least(department, transferred_to), greatest(department, transferred_to)
+		FROM contacts WHERE transferred_to IS NOT NULL AND transferred_to <> department
+		GROUP BY ALL ORDER BY count(*) DESC LIMIT 1`).Scan(&from, &to); err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Clone(truth.Planted.PingPong)
+	sort.Strings(want)
+	if from != want[0] || to != want[1] {
+		t.Errorf("most frequent transfer pair %s ↔ %s, planted ping-pong pair %v", from, to, want)
+	}
+}
+
+// spearman is the rank correlation of xs and ys (average ranks for ties).
+func spearman(xs, ys []float64) float64 {
+	rx, ry := ranks(xs), ranks(ys)
+	var mx, my float64
+	for i := range rx {
+		mx += rx[i]
+		my += ry[i]
+	}
+	mx /= float64(len(rx))
+	my /= float64(len(ry))
+	var num, dx, dy float64
+	for i := range rx {
+		num += (rx[i] - mx) * (ry[i] - my)
+		dx += (rx[i] - mx) * (rx[i] - mx)
+		dy += (ry[i] - my) * (ry[i] - my)
+	}
+	return num / math.Sqrt(dx*dy)
+}
+
+func ranks(v []float64) []float64 {
+	idx := make([]int, len(v))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return v[idx[a]] < v[idx[b]] })
+	r := make([]float64, len(v))
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && v[idx[j+1]] == v[idx[i]] {
+			j++
+		}
+		for k := i; k <= j; k++ {
+			r[idx[k]] = float64(i+j)/2 + 1
+		}
+		i = j + 1
+	}
+	return r
+}
