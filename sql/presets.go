@@ -17,17 +17,7 @@ import (
 var presets embed.FS
 
 // PresetNames lists the shipped mappings, sorted.
-func PresetNames() []string {
-	entries, _ := fs.ReadDir(presets, "presets")
-	var out []string
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), ".sql"); ok {
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
+func PresetNames() []string { return sqlNames(presets, "presets") }
 
 // Preset returns the text of the mapping named name.
 func Preset(name string) (string, error) {
@@ -38,12 +28,9 @@ func Preset(name string) (string, error) {
 	return string(b), nil
 }
 
-//go:embed examples/*.sql
-var examples embed.FS
-
-// ExampleNames lists the example queries, sorted.
-func ExampleNames() []string {
-	entries, _ := fs.ReadDir(examples, "examples")
+// sqlNames lists the .sql files of dir without their extension, sorted.
+func sqlNames(fsys fs.FS, dir string) []string {
+	entries, _ := fs.ReadDir(fsys, dir)
 	var out []string
 	for _, e := range entries {
 		if n, ok := strings.CutSuffix(e.Name(), ".sql"); ok {
@@ -53,6 +40,12 @@ func ExampleNames() []string {
 	sort.Strings(out)
 	return out
 }
+
+//go:embed examples/*.sql
+var examples embed.FS
+
+// ExampleNames lists the example queries, sorted.
+func ExampleNames() []string { return sqlNames(examples, "examples") }
 
 // Example returns the text of the example query named name.
 func Example(name string) (string, error) {
