@@ -633,7 +633,7 @@ func TestDatasetServiceNow(t *testing.T) {
 	final := map[string]ev{}
 	reopenEvents := 0
 	bad := map[string][]time.Time{}
-	reopened, madeSLA, reassigned := 0, 0, 0
+	reopened, madeSLA, reassigned, reassignments := 0, 0, 0, 0
 	var cs []chainContact
 	var dataEnd time.Time
 	for n, evs := range byInc {
@@ -666,6 +666,11 @@ func TestDatasetServiceNow(t *testing.T) {
 		if f.row[reassign] != "0" {
 			reassigned++
 		}
+		n, err := strconv.Atoi(f.row[reassign])
+		if err != nil {
+			t.Fatalf("reassignment_count %q: %v", f.row[reassign], err)
+		}
+		reassignments += n
 		at := ts(f.row[opened])
 		if at.After(dataEnd) {
 			dataEnd = at
@@ -687,6 +692,11 @@ func TestDatasetServiceNow(t *testing.T) {
 	checkEq(t, "reopen events", r.int(t, "SELECT count(*) FROM outcomes"), int64(reopenEvents))
 	checkNear(t, "made_sla share at final state", r.float(t, "SELECT avg(CAST(sla_met AS DOUBLE)) FROM contacts"), float64(madeSLA)/float64(len(final)))
 	checkEq(t, "reassigned incidents", r.int(t, "SELECT count(transferred_to) FROM contacts"), int64(reassigned))
+	checkEq(t, "reassignments carried", r.int(t, "SELECT sum(reassignments) FROM contacts"), int64(reassignments))
+	// reassignment_count → hops: a journey's hops are its group changes
+	// between incidents plus the reassignments inside them.
+	checkEq(t, "hops = reassignments + group changes", r.int(t, "SELECT sum(hops) FROM journeys"),
+		int64(reassignments)+r.int(t, "SELECT count(*) FROM contact_facts WHERE silo_hop"))
 
 	// Each contact carries the line of its incident's final-state row.
 	rows, err := r.db.Query("SELECT contact_id, _source_line FROM contacts")

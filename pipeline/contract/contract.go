@@ -90,6 +90,8 @@ var Tables = []Table{
 			{Name: "disposition", Type: Text, Enum: Dispositions},
 			{Name: "sla_met", Type: Bool, Doc: "the source's own SLA verdict"},
 			{Name: "csat", Type: Float, Min: f(1), Max: f(5)},
+			{Name: "reassignments", Type: Int, Min: f(0), Max: f(1000),
+				Doc: "times the source passed the contact between groups or agents internally (e.g. ServiceNow reassignment_count); each is a silo hop of its journey"},
 		},
 	},
 	{

@@ -25,6 +25,7 @@ type Contact struct {
 	Disposition   *string   `parquet:"disposition,optional"`
 	SLAMet        *bool     `parquet:"sla_met,optional"`
 	CSAT          *float64  `parquet:"csat,optional"`
+	Reassignments *int32    `parquet:"reassignments,optional"`
 }
 
 // Outcome is one row of outcomes.

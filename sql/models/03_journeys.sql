@@ -22,7 +22,7 @@ WITH ordered AS (
     SELECT
         rowid AS rid, hash(source_system, contact_id) AS tie,
         person_id, case_id, source_system, contact_id, started_at, ended_at,
-        channel, topic, wait_seconds, handle_seconds, claimed_success,
+        channel, topic, wait_seconds, handle_seconds, claimed_success, reassignments,
         coalesce(department, '(none)') || '·' || channel AS node,
         -- the previous contact of the person that had no case_id
         lag(CASE WHEN case_id IS NULL THEN started_at END IGNORE NULLS) OVER w AS prev_free_at,

@@ -20,8 +20,8 @@
 --   disposition = resolved when the final state is Resolved or Closed (the
 --   desk's claim), unresolved when the log ends with the incident open.
 --   transferred_to = the final assignment group when reassignment_count > 0
---   (the incident was passed between groups); the contract has no column
---   for the number of reassignments, so only "reassigned or not" is kept.
+--   (the incident was passed between groups); reassignments =
+--   reassignment_count, which the journeys mart adds to the journey's hops.
 -- Reopenings are outcome events: see servicenow_reopened.sql.
 -- Wait and handle time are not in the log (time to resolve is not the
 -- customer's effort), so they stay empty and the scorecard uses sla_met.
@@ -72,6 +72,7 @@ SELECT
     made_sla                                       AS sla_met,
     CASE WHEN TRY_CAST(reassignment_count AS INTEGER) > 0
          THEN coalesce(assignment_group, '(group not recorded)') END AS transferred_to,
+    reassignment_count                             AS reassignments,
     line                                           AS _source_line,
     CASE WHEN number IS NULL
          THEN events || ' event row(s) without an incident number: they cannot be reduced to an incident'
