@@ -27,7 +27,7 @@ const RejectCol = "_reject_reason"
 const futureSlack = "INTERVAL 2 DAY"
 
 // validationSQL returns the query that converts and checks the rows of
-// src (the mapping's output numbered with _ord). Values are converted once
+// src (the mapping's output, in file order). Values are converted once
 // in an inner projection; the rules then test the converted columns, so an
 // expensive conversion (strptime) is not repeated per rule.
 func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src string) (string, error) {
@@ -154,7 +154,7 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 		mrej = "v._mrej IS NOT NULL"
 	}
 	var b strings.Builder
-	b.WriteString("SELECT v._ord, ")
+	b.WriteString("SELECT ")
 	b.WriteString(strings.Join(outer, ", "))
 	b.WriteString(", v._line")
 	fmt.Fprintf(&b, ",\n  CASE %s END AS _reason", strings.Join(when, "\n    "))
@@ -162,7 +162,7 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 	fmt.Fprintf(&b, ",\n  CASE WHEN _reason IS NULL OR %s THEN NULL ELSE split_part(_reason, ':', 1) END AS _column", mrej)
 	// The record as read, kept only for refused rows.
 	fmt.Fprintf(&b, ",\n  CASE WHEN _reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _raw", strings.Join(rawPairs, ", "))
-	fmt.Fprintf(&b, "\nFROM (SELECT m._ord,\n  %s\n  FROM %s) v", strings.Join(inner, ",\n  "), src)
+	fmt.Fprintf(&b, "\nFROM (SELECT\n  %s\n  FROM %s) v", strings.Join(inner, ",\n  "), src)
 	return b.String(), nil
 }
 
