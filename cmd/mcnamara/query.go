@@ -4,17 +4,22 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/google/renameio/v2"
+	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
 	"github.com/mcnamara/mcnamara/config"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
+	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 	"github.com/mcnamara/mcnamara/sql/query"
 )
@@ -24,6 +29,7 @@ func init() {
 		var expr, format, out string
 		var params []string
 		var maxRows int
+		var list bool
 		cmd := &cobra.Command{
 			Use:   "query FILE.sql | -e SQL",
 			Short: "Run an ad-hoc SELECT against the lake's tables and marts",
@@ -36,11 +42,16 @@ Parameters: write $name in the SQL and pass --param name=value; values are
 bound, never spliced into the text. A parameter the SQL uses but is not
 given, or one given but unused, is an error.
 
-Examples to start from are in sql/examples/ (and ` + "`mcnamara query --examples`" + `).`,
+Examples to start from ship with the binary: ` + "`mcnamara query --examples`" + ` lists
+them, and an example runs by its name (mcnamara query survey_bias); their
+text is in sql/examples/ to copy and adapt.`,
 			Example: `  mcnamara query sql/examples/gap_by_agent_this_month.sql --param month=2026-01-01
   mcnamara query -e "SELECT channel, count(*) FROM contacts GROUP BY ALL" --format csv`,
 			Args: cobra.MaximumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
+				if list {
+					return listExamples(cmd.OutOrStdout())
+				}
 				var req query.Request
 				switch {
 				case expr != "" && len(args) == 1:
@@ -74,20 +85,51 @@ Examples to start from are in sql/examples/ (and ` + "`mcnamara query --examples
 		f.StringVar(&format, "format", "table", "output format: "+strings.Join(query.Formats, ", "))
 		f.StringVar(&out, "out", "", "write to this file (atomically) instead of standard output")
 		f.IntVar(&maxRows, "max-rows", 1000, "rows shown by --format table")
+		f.BoolVar(&list, "examples", false, "list the example queries that ship with the binary and exit")
 		return cmd
 	})
 }
 
+// readQueryFile reads FILE.sql, standard input (-), or a shipped example
+// by name when no such file exists.
 func readQueryFile(p string) (string, error) {
 	if p == "-" {
 		b, err := io.ReadAll(bufio.NewReader(os.Stdin))
 		return string(b), err
 	}
 	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) && !strings.ContainsRune(p, os.PathSeparator) {
+		if text, exErr := mcsql.Example(strings.TrimSuffix(p, ".sql")); exErr == nil {
+			return text, nil
+		}
+	}
 	if err != nil {
-		return "", fmt.Errorf("read query: %w", err)
+		return "", fmt.Errorf("read query: %w (or name a shipped example: mcnamara query --examples)", err)
 	}
 	return string(b), nil
+}
+
+// listExamples prints each shipped example with its title line and params.
+func listExamples(w io.Writer) error {
+	t := table.NewWriter()
+	t.SetOutputMirror(w)
+	t.SetStyle(table.StyleLight)
+	t.AppendHeader(table.Row{"example", "what", "params (example value)"})
+	for _, n := range mcsql.ExampleNames() {
+		text, err := mcsql.Example(n)
+		if err != nil {
+			return err
+		}
+		title, _, _ := strings.Cut(text, "\n")
+		var ps []string
+		for k, v := range mcsql.ExampleParams(text) {
+			ps = append(ps, k+"="+v)
+		}
+		sort.Strings(ps)
+		t.AppendRow(table.Row{n, strings.TrimSpace(strings.TrimPrefix(title, "--")), strings.Join(ps, " ")})
+	}
+	t.Render()
+	return nil
 }
 
 // runQuery opens the lake read-only and runs req.
