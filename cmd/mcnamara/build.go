@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"io"
 
@@ -8,7 +9,6 @@ import (
 
 	"github.com/mcnamara/mcnamara/config"
 	"github.com/mcnamara/mcnamara/pipeline/build"
-	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
 func init() {
@@ -44,22 +44,11 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 				if printSQL {
 					return printScript(cmd.OutOrStdout(), opts)
 				}
-				opts.Logger = g.logger
-				ctx := cmd.Context()
-				unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
-				if err != nil {
+				var res build.Result
+				err = withLake(cmd.Context(), cfg, wait, func(db *sql.DB) error {
+					res, err = buildLocked(cmd.Context(), g, db, cfg)
 					return err
-				}
-				defer unlock()
-				db, err := openDB(ctx, cfg)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
-				if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
-					return err
-				}
-				res, err := build.Build(ctx, db, cfg.Lake.Dir, opts)
+				})
 				if err != nil {
 					return err
 				}

@@ -65,9 +65,9 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 
 // buildLocked computes the marts; the caller holds the lake lock.
 func buildLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File) (build.Result, error) {
-	opts, err := cfg.BuildOptions()
+	opts, err := buildOptions(cfg)
 	if err != nil {
-		return build.Result{}, usageError{err}
+		return build.Result{}, err
 	}
 	opts.Logger = g.logger
 	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
