@@ -27,8 +27,10 @@ func AttachInputs(ctx context.Context, db *sql.DB, root string) error {
 	for _, t := range contract.Tables {
 		q := emptyView(t)
 		if fs := files[t.Name]; len(fs) > 0 {
-			q = fmt.Sprintf("SELECT * FROM read_parquet(%s, hive_partitioning = %t, union_by_name = true)",
-				pathList(fs), t.Time != "")
+			src := fmt.Sprintf("read_parquet(%s, hive_partitioning = %t, union_by_name = true)", pathList(fs), t.Time != "")
+			if q, err = contractView(ctx, db, t, src); err != nil {
+				return fmt.Errorf("attach table %s: %w", t.Name, err)
+			}
 		}
 		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", duck.Ident(t.Name), q)); err != nil {
 			return fmt.Errorf("attach table %s: %w", t.Name, err)
@@ -76,6 +78,41 @@ const emptyRejects = `SELECT CAST(NULL AS VARCHAR) AS _batch_id, CAST(NULL AS VA
 	CAST(NULL AS VARCHAR) AS _source_file, CAST(NULL AS BIGINT) AS _source_line,
 	CAST(NULL AS VARCHAR) AS "column", CAST(NULL AS VARCHAR) AS reason, CAST(NULL AS VARCHAR) AS raw
 	WHERE false`
+
+// contractView selects the contract's columns from src, NULL for any the
+// files predate (a column added to the contract later), so a lake written
+// by an older version stays readable by the current models.
+func contractView(ctx context.Context, db *sql.DB, t contract.Table, src string) (string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE SELECT * FROM "+src+")")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", err
+		}
+		have[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	var cols []string
+	for _, c := range t.Columns {
+		if have[c.Name] {
+			cols = append(cols, duck.Ident(c.Name))
+		} else {
+			cols = append(cols, fmt.Sprintf("CAST(NULL AS %s) AS %s", c.Type, duck.Ident(c.Name)))
+		}
+	}
+	cols = append(cols, contract.BatchCol, contract.FileCol, contract.LineCol)
+	if t.Time != "" {
+		cols = append(cols, duck.Ident(contract.DateCol))
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM " + src, nil
+}
 
 func emptyView(t contract.Table) string {
 	cols := make([]string, 0, len(t.Columns)+4)

@@ -1,0 +1,61 @@
+package lake
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// TestAttachOlderFiles: a lake file written before a contract column
+// existed (here: no reassignments, no csat) still reads through the view,
+// with NULL in the missing columns; files outside the manifest stay unseen.
+func TestAttachOlderFiles(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	db, err := duck.Open(ctx, duck.Options{Threads: 1, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rel := "contacts/date=2026-01-05/b1_f000_0.parquet"
+	orphan := "contacts/date=2026-01-05/b2_f000_0.parquet"
+	if err := os.MkdirAll(filepath.Join(root, "contacts", "date=2026-01-05"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{rel, orphan} {
+		if _, err := db.Exec(`COPY (SELECT 'c1' AS contact_id, 'acd' AS source_system, 'phone' AS channel,
+			TIMESTAMPTZ '2026-01-05 10:00:00+00' AS started_at, 'b1' AS _batch_id, 'x.csv' AS _source_file, 2::BIGINT AS _source_line)
+			TO ` + duck.Quote(filepath.Join(root, p)) + ` (FORMAT parquet)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteBatch(root, Batch{ID: "b1", StartedAt: time.Now(), Files: []File{{Path: rel, Table: "contacts", Rows: 1}},
+		RowsRead: 1, RowsLoaded: 1, Inputs: []Input{{Path: "x.csv", RowsRead: 1, RowsLoaded: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := AttachInputs(ctx, db, root); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var re sql.NullInt64
+	var csat sql.NullFloat64
+	var date time.Time
+	if err := db.QueryRow(`SELECT count(*), any_value(reassignments), any_value(csat), any_value("date") FROM contacts`).Scan(&n, &re, &csat, &date); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || re.Valid || csat.Valid || date.Format("2006-01-02") != "2026-01-05" {
+		t.Errorf("contacts view: n=%d reassignments=%v csat=%v date=%v", n, re, csat, date)
+	}
+	rep, err := Check(ctx, db, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Path != orphan {
+		t.Errorf("check problems = %v, want the orphan %s only", rep.Problems, orphan)
+	}
+}
