@@ -41,3 +41,17 @@ func Models() []Model {
 	slices.SortFunc(out, func(a, b Model) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
+
+//go:embed incremental/*.sql
+var incrementalFS embed.FS
+
+// Incremental returns the named SQL file of the incremental build
+// (sql/incremental/NAME), which recomputes only the persons new batches
+// touch and merges them into the previous marts.
+func Incremental(name string) string {
+	b, err := incrementalFS.ReadFile(path.Join("incremental", name))
+	if err != nil {
+		panic(err) // names are constants of pipeline/build, checked by its tests
+	}
+	return string(b)
+}

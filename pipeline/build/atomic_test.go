@@ -45,8 +45,9 @@ func TestFailedBuildKeepsPreviousMarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshotMarts(t, lakeDir)
-	if len(before) != len(build.Marts) {
-		t.Fatalf("marts after first build: %d files, want %d", len(before), len(build.Marts))
+	// every mart and the build record
+	if len(before) != len(build.Marts)+1 || before[build.StateFile] == "" {
+		t.Fatalf("marts after first build: %d files, want %d and %s", len(before), len(build.Marts)+1, build.StateFile)
 	}
 
 	// the new data would change every mart
@@ -93,7 +94,7 @@ func TestFailedBuildKeepsPreviousMarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := snapshotMarts(t, lakeDir)
-	if len(after) != len(build.Marts) {
+	if len(after) != len(build.Marts)+1 {
 		t.Errorf("marts dir after recovery: %v", keys(after))
 	}
 	for name, content := range after {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/lake"
+	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -27,6 +28,15 @@ type Mart struct {
 type Result struct {
 	Marts    []Mart
 	Duration time.Duration
+	// Incremental is set when only the persons new batches touched were
+	// recomputed (Update); Persons is how many.
+	Incremental bool
+	Persons     int64
+	// FullReason says why Update rebuilt everything ("" after Build).
+	FullReason string
+	// UpToDate is set when Update found no batch the marts lack and
+	// wrote nothing.
+	UpToDate bool
 }
 
 // tempPrefix names the directories a build writes into before the marts are
@@ -47,43 +57,65 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	// Variables and temp tables live on one connection; it is discarded
-	// afterwards so its temp tables do not outlive the build.
-	conn, err := db.Conn(ctx)
+	conn, release, err := buildConn(ctx, db, o)
 	if err != nil {
-		return Result{}, fmt.Errorf("build: connect: %w", err)
-	}
-	defer func() {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		_ = conn.Close()
-	}()
-	if err := configure(ctx, conn, o); err != nil {
 		return Result{}, err
 	}
+	defer release()
 	w, err := newMartWriter(filepath.Join(lakeDir, lake.MartsDir))
 	if err != nil {
 		return Result{}, err
 	}
 	defer w.cleanup()
 	for _, s := range steps {
-		t0 := time.Now()
-		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
-			return Result{}, fmt.Errorf("build: model %s: %w", s.Name, err)
+		if err := runStep(ctx, conn, s, log); err != nil {
+			return Result{}, err
 		}
-		log.Debug("model done", "model", s.Name, "elapsed", time.Since(t0).Round(time.Millisecond))
 		// Marts are written as soon as a model has made them, so big
 		// ones defined as views are computed once and read back columnar.
 		if err := w.writeReady(ctx, conn, log); err != nil {
 			return Result{}, err
 		}
 	}
-	marts, err := w.commit()
+	resolved, err := resolutionJourneys(ctx, conn, mcsql.Incremental("resolution.sql"))
+	if err != nil {
+		return Result{}, err
+	}
+	marts, err := w.commit(newState(steps, o, resolved, false))
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{Marts: marts, Duration: time.Since(start)}
 	log.Info("marts built", "marts", len(marts), "elapsed", res.Duration.Round(time.Millisecond))
 	return res, nil
+}
+
+// buildConn returns the one connection a build runs on: variables and temp
+// tables live on it. release discards it so its temp tables do not outlive
+// the build.
+func buildConn(ctx context.Context, db *sql.DB, o Options) (*sql.Conn, func(), error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build: connect: %w", err)
+	}
+	release := func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = conn.Close()
+	}
+	if err := configure(ctx, conn, o); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return conn, release, nil
+}
+
+func runStep(ctx context.Context, conn *sql.Conn, s Step, log *slog.Logger) error {
+	t0 := time.Now()
+	if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+		return fmt.Errorf("build: model %s: %w", s.Name, err)
+	}
+	log.Debug("model done", "model", s.Name, "elapsed", time.Since(t0).Round(time.Millisecond))
+	return nil
 }
 
 func configure(ctx context.Context, conn *sql.Conn, o Options) error {
@@ -140,14 +172,12 @@ func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
 // mart defined as a view is then redefined over its file.
 func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
 	for _, m := range Marts[len(w.written):] {
-		var kind string
-		err := conn.QueryRowContext(ctx,
-			"SELECT table_type FROM information_schema.tables WHERE table_name = ? AND table_catalog = 'temp'", m.Name).Scan(&kind)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // marts are made in order
-		}
+		kind, err := tempKind(ctx, conn, m.Name)
 		if err != nil {
-			return fmt.Errorf("look up mart %s: %w", m.Name, err)
+			return err
+		}
+		if kind == "" {
+			return nil // marts are made in order
 		}
 		t0 := time.Now()
 		p := filepath.Join(w.tmp, m.Name+".parquet")
@@ -180,13 +210,19 @@ func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.L
 	return nil
 }
 
-// commit renames every written mart over the previous one.
-func (w *martWriter) commit() ([]Mart, error) {
+// commit renames every written mart over the previous one and then records
+// the build (state.go). The previous record is removed first: marts of two
+// builds mixed by a crash mid-rename are never taken for a recorded build,
+// so the next Update rebuilds fully.
+func (w *martWriter) commit(st buildState) ([]Mart, error) {
 	if len(w.written) != len(Marts) {
 		return nil, fmt.Errorf("build: the models made %d of the %d marts", len(w.written), len(Marts))
 	}
 	if err := syncPath(w.tmp); err != nil {
 		return nil, fmt.Errorf("sync marts temp dir: %w", err)
+	}
+	if err := removeState(w.dir); err != nil {
+		return nil, err
 	}
 	for _, m := range w.written {
 		if err := os.Rename(filepath.Join(w.tmp, m.Name+".parquet"), m.Path); err != nil {
@@ -195,6 +231,9 @@ func (w *martWriter) commit() ([]Mart, error) {
 	}
 	if err := syncPath(w.dir); err != nil {
 		return nil, fmt.Errorf("sync marts dir: %w", err)
+	}
+	if err := writeState(w.dir, st); err != nil {
+		return nil, err
 	}
 	return w.written, nil
 }

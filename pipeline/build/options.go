@@ -54,6 +54,9 @@ type Options struct {
 	Catalog *metrics.Catalog `toml:"-"`
 	// Logger receives progress (nil: discarded).
 	Logger *slog.Logger `toml:"-"`
+	// Batches are the ids of the lake batches the input views hold. A build
+	// records them; Update recomputes only what later batches touch.
+	Batches []string `toml:"-"`
 }
 
 // DefaultOptions returns the documented defaults.

@@ -15,6 +15,7 @@ import (
 // lake/marts, in the order the models make them, with the order their rows
 // are written in (empty: as produced, to spare a sort of the big ones).
 var Marts = []struct{ Name, OrderBy string }{
+	{"outcome_links", ""},
 	{"journeys", ""},
 	{"contact_facts", ""},
 	{"gap", "dimension, member, grain, period_start NULLS FIRST"},

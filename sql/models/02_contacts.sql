@@ -15,8 +15,10 @@
 -- KPI's value, target and met flag.
 
 -- data_end: the end of the data. Contacts whose repeat window runs past it
--- are open (censored). Without as_of it is the last contact's start.
-SET VARIABLE data_end = coalesce(getvariable('as_of'), (SELECT max(started_at) FROM contacts));
+-- are open (censored). Without as_of it is the last contact's start. An
+-- incremental build runs the models over some persons only; it sets
+-- lake_data_end to the whole lake's end (unset, getvariable is NULL).
+SET VARIABLE data_end = coalesce(getvariable('as_of'), getvariable('lake_data_end'), (SELECT max(started_at) FROM contacts));
 
 CREATE OR REPLACE TEMP TABLE contact_base AS
 WITH base AS (

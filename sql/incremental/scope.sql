@@ -1,0 +1,47 @@
+-- scope.sql — incremental build, step 3: the inputs the models see, and
+-- what of the previous marts they replace.
+--
+-- {{inputs}} is the schema of the lake's input views (the tables created
+-- here shadow them for the models that follow). Views: old_contact_facts,
+-- old_journeys (the previous marts).
+
+-- Recomputed contacts: every contact of a recomputed person, plus the
+-- anonymous contacts that are new or got a new survey (they belong to no
+-- journey; only their own row changes).
+CREATE OR REPLACE TEMP TABLE inc_scope_contacts AS
+SELECT source_system, contact_id FROM inc_contacts
+WHERE person_id IN (SELECT person_id FROM inc_persons)
+   OR (person_id IS NULL AND is_new)
+UNION
+SELECT source_system, contact_id FROM inc_new_surveys WHERE person_id IS NULL;
+
+CREATE OR REPLACE TEMP TABLE contacts AS
+SELECT c.*
+FROM {{inputs}}.contacts c
+SEMI JOIN inc_scope_contacts s ON s.source_system = c.source_system AND s.contact_id = c.contact_id;
+
+-- The events of recomputed persons, and person-less events of their cases.
+CREATE OR REPLACE TEMP TABLE outcomes AS
+SELECT o.*
+FROM {{inputs}}.outcomes o
+SEMI JOIN (SELECT source_system, event_id FROM inc_events
+           WHERE person_id IN (SELECT person_id FROM inc_persons)
+              OR case_id IN (SELECT case_id FROM inc_cases)) e
+       ON e.source_system = o.source_system AND e.event_id = o.event_id;
+
+CREATE OR REPLACE TEMP TABLE surveys AS
+SELECT v.*
+FROM {{inputs}}.surveys v
+SEMI JOIN inc_scope_contacts s ON s.source_system = v.source_system AND s.contact_id = v.contact_id;
+
+-- What the recomputed rows replace: the previous rows of the same contacts,
+-- and the previous journeys they were in. A key stitched to a person only
+-- now had its contacts under its own person before; they are all here, so
+-- whole previous journeys go (build.Update checks that).
+CREATE OR REPLACE TEMP TABLE inc_removed_contacts AS
+SELECT f.source_system, f.contact_id, f.journey_id
+FROM old_contact_facts f
+SEMI JOIN inc_scope_contacts s ON s.source_system = f.source_system AND s.contact_id = f.contact_id;
+
+CREATE OR REPLACE TEMP TABLE inc_removed_journeys AS
+SELECT DISTINCT journey_id FROM inc_removed_contacts WHERE journey_id IS NOT NULL;

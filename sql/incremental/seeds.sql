@@ -1,0 +1,73 @@
+-- seeds.sql — incremental build, step 1: who the new batches touch.
+--
+-- An incremental build (pipeline/build.Update) recomputes the journeys of
+-- the persons new data can change and keeps every other journey of the
+-- previous build as it was. This file finds where that starts.
+--
+-- Variables: new_batches (VARCHAR[], the batches the previous build had not
+-- seen). Views: the lake's input views, and old_journeys (the previous
+-- journeys mart).
+--
+-- The person of a key is the identity stitching of 02_contacts.sql and
+-- 04_outcomes.sql, repeated here on purpose: the equality test of the
+-- incremental build against a full rebuild fails if the two drift apart.
+
+CREATE OR REPLACE TEMP TABLE inc_contacts AS
+SELECT
+    c.source_system, c.contact_id, nullif(trim(c.case_id), '') AS case_id,
+    CASE WHEN nullif(trim(c.customer_key), '') IS NOT NULL
+         THEN coalesce(i.person_id, c.source_system || '/' || c.customer_key) END AS person_id,
+    list_contains(getvariable('new_batches'), c._batch_id) AS is_new
+FROM contacts c
+LEFT JOIN identities i
+       ON i.source_system = c.source_system AND i.customer_key = c.customer_key;
+
+CREATE OR REPLACE TEMP TABLE inc_events AS
+SELECT
+    o.source_system, o.event_id, nullif(trim(o.case_id), '') AS case_id,
+    CASE WHEN nullif(trim(o.customer_key), '') IS NOT NULL
+         THEN coalesce(i.person_id, o.source_system || '/' || o.customer_key) END AS person_id,
+    list_contains(getvariable('new_batches'), o._batch_id) AS is_new
+FROM outcomes o
+LEFT JOIN identities i
+       ON i.source_system = o.source_system AND i.customer_key = o.customer_key;
+
+-- Surveys of the new batches, by contact.
+CREATE OR REPLACE TEMP TABLE inc_new_surveys AS
+SELECT c.source_system, c.contact_id, c.person_id
+FROM inc_contacts c
+SEMI JOIN (SELECT source_system, contact_id FROM surveys
+           WHERE list_contains(getvariable('new_batches'), _batch_id)) s
+       ON s.source_system = c.source_system AND s.contact_id = c.contact_id;
+
+-- The persons whose journeys may change:
+--   * of new contacts, new outcome events, new surveys;
+--   * named by new identities (a key stitched to a person for the first
+--     time moves its contacts from the key's own person to that one; those
+--     contacts are recomputed as the person's);
+--   * with a journey whose repeat window was still open at the previous
+--     build's end of data: the new end of data may close it.
+CREATE OR REPLACE TEMP TABLE inc_persons AS
+SELECT DISTINCT person_id FROM (
+    SELECT person_id FROM inc_contacts WHERE is_new
+    UNION ALL
+    SELECT person_id FROM inc_events WHERE is_new
+    UNION ALL
+    SELECT person_id FROM inc_new_surveys
+    UNION ALL
+    SELECT person_id FROM identities WHERE list_contains(getvariable('new_batches'), _batch_id)
+    UNION ALL
+    SELECT person_id FROM old_journeys WHERE window_open
+)
+WHERE person_id IS NOT NULL;
+
+-- The cases new data names. A new contact's case can turn an event that
+-- attached by person into one that attaches by case, so the persons of
+-- every event with such a case are touched too (closure.sql).
+CREATE OR REPLACE TEMP TABLE inc_cases AS
+SELECT DISTINCT case_id FROM (
+    SELECT case_id FROM inc_contacts WHERE is_new
+    UNION ALL
+    SELECT case_id FROM inc_events WHERE is_new
+)
+WHERE case_id IS NOT NULL;
