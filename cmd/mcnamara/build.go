@@ -13,7 +13,7 @@ import (
 
 func init() {
 	commands = append(commands, func(g *globals) *cobra.Command {
-		var wait, printSQL bool
+		var wait, printSQL, full bool
 		cmd := &cobra.Command{
 			Use:   "build",
 			Short: "Build the marts (contact_facts, journeys, gap, journey_flows, …) from the lake",
@@ -25,6 +25,14 @@ coverage.
 The marts are written to a temporary directory first and renamed into place
 only when all are complete, so an interrupted build leaves the previous
 marts intact.
+
+Incremental: when the marts were built by the same settings, targets and
+models from the lake as it was before its latest batches, only the persons
+those batches touch are recomputed (their contacts, journeys and outcome
+links; see docs/definitions.md) and merged into the previous marts; the
+result is the same as a full rebuild. Otherwise, or with --full, every model
+runs over the whole lake; the log says which and why. lake/marts/_build.json
+records what the marts were built from.
 
 --print-sql prints the SQL the build would run (settings and catalog
 included) without touching the lake: paste it into any DuckDB that has the
@@ -46,7 +54,7 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 				}
 				var res build.Result
 				err = withLake(cmd.Context(), cfg, wait, func(db *sql.DB) error {
-					res, err = buildLocked(cmd.Context(), g, db, cfg)
+					res, err = buildMarts(cmd.Context(), g, db, cfg, full)
 					return err
 				})
 				if err != nil {
@@ -59,6 +67,7 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 			},
 		}
 		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of failing with exit code 4")
+		cmd.Flags().BoolVar(&full, "full", false, "rebuild every mart from the whole lake instead of updating incrementally")
 		cmd.Flags().BoolVar(&printSQL, "print-sql", false, "print the SQL the build runs and exit")
 		return cmd
 	})

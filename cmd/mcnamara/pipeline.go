@@ -48,7 +48,7 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if _, err := buildLocked(ctx, g, db, cfg); err != nil {
+		if _, err := buildMarts(ctx, g, db, cfg, p.force); err != nil {
 			return err
 		}
 		out.built = true
@@ -65,19 +65,37 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 
 // buildLocked computes the marts; the caller holds the lake lock.
 func buildLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File) (build.Result, error) {
+	return buildMarts(ctx, g, db, cfg, false)
+}
+
+// buildMarts brings the marts up to date with the lake: incrementally when
+// the previous build allows it (build.Update), else, or with full, by
+// running every model over the whole lake.
+func buildMarts(ctx context.Context, g *globals, db *sql.DB, cfg config.File, full bool) (build.Result, error) {
 	opts, err := buildOptions(cfg)
 	if err != nil {
 		return build.Result{}, err
 	}
 	opts.Logger = g.logger
+	batches, err := lake.ReadManifest(cfg.Lake.Dir)
+	if err != nil {
+		return build.Result{}, err
+	}
+	for _, b := range batches {
+		opts.Batches = append(opts.Batches, b.ID)
+	}
 	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
 		return build.Result{}, err
 	}
-	res, err := build.Build(ctx, db, cfg.Lake.Dir, opts)
+	var res build.Result
+	if full {
+		res, err = build.Build(ctx, db, cfg.Lake.Dir, opts)
+	} else {
+		res, err = build.Update(ctx, db, cfg.Lake.Dir, opts)
+	}
 	if err != nil {
 		return res, fmt.Errorf("build marts: %w", err)
 	}
-	g.logger.Info("marts built", "marts", len(res.Marts), "took", res.Duration.Round(1e6))
 	return res, nil
 }
 
