@@ -51,6 +51,34 @@ func TestAttachOlderFiles(t *testing.T) {
 	if n != 1 || re.Valid || csat.Valid || date.Format("2006-01-02") != "2026-01-05" {
 		t.Errorf("contacts view: n=%d reassignments=%v csat=%v date=%v", n, re, csat, date)
 	}
+
+	// A newer file with the column, in a later batch: both read through
+	// one view, each with what it has.
+	newer := "contacts/date=2026-01-06/b3_f000_0.parquet"
+	if err := os.MkdirAll(filepath.Join(root, "contacts", "date=2026-01-06"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`COPY (SELECT 'c2' AS contact_id, 'acd' AS source_system, 'phone' AS channel,
+		TIMESTAMPTZ '2026-01-06 10:00:00+00' AS started_at, 3::INTEGER AS reassignments,
+		'b3' AS _batch_id, 'y.csv' AS _source_file, 2::BIGINT AS _source_line)
+		TO ` + duck.Quote(filepath.Join(root, newer)) + ` (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBatch(root, Batch{ID: "b3", StartedAt: time.Now().Add(time.Second), Files: []File{{Path: newer, Table: "contacts", Rows: 1}},
+		RowsRead: 1, RowsLoaded: 1, Inputs: []Input{{Path: "y.csv", RowsRead: 1, RowsLoaded: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := AttachInputs(ctx, db, root); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := db.QueryRow(`SELECT string_agg(contact_id || ':' || coalesce(CAST(reassignments AS VARCHAR), '-') || ':' || "date", ' ' ORDER BY contact_id) FROM contacts`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "c1:-:2026-01-05 c2:3:2026-01-06" {
+		t.Errorf("contacts over two schemas = %q", got)
+	}
+
 	rep, err := Check(ctx, db, root)
 	if err != nil {
 		t.Fatal(err)
