@@ -67,7 +67,7 @@ func Update(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result,
 		return Result{UpToDate: true}, nil
 	}
 	if reason == "" {
-		res, err := incremental(ctx, db, dir, o, steps, prev, newBatches)
+		res, err := incremental(ctx, db, lakeDir, o, steps, prev, newBatches)
 		var fb fallback
 		if !errors.As(err, &fb) {
 			return res, err
@@ -125,9 +125,13 @@ func incrementalBase(dir string, steps []Step, o Options) (prev buildState, newB
 
 // incremental recomputes the persons newBatches touch; see Update. A
 // fallback error means a full build is needed and nothing was written.
-func incremental(ctx context.Context, db *sql.DB, dir string, o Options, steps []Step, prev buildState, newBatches []string) (Result, error) {
+func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, steps []Step, prev buildState, newBatches []string) (Result, error) {
 	start := time.Now()
 	log := o.logger()
+	dir := filepath.Join(lakeDir, lake.MartsDir)
+	if err := lake.AttachBatches(ctx, db, lakeDir, newBatches, "new_"); err != nil {
+		return Result{}, fmt.Errorf("build: incremental: %w", err)
+	}
 	conn, release, err := buildConn(ctx, db, o)
 	if err != nil {
 		return Result{}, err
@@ -160,7 +164,7 @@ func incremental(ctx context.Context, db *sql.DB, dir string, o Options, steps [
 	if err := runStep(ctx, conn, steps[0], log); err != nil { // the prelude: variables, catalog
 		return Result{}, err
 	}
-	for _, m := range scopedMarts {
+	for _, m := range append(slices.Clone(scopedMarts), "coverage") {
 		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m, duck.Quote(filepath.Join(dir, m+".parquet")))
 		if err := exec("attach previous "+m, q); err != nil {
 			return Result{}, err
@@ -225,7 +229,10 @@ func incremental(ctx context.Context, db *sql.DB, dir string, o Options, steps [
 	if torn != 0 {
 		return Result{}, fallback{"the previous journeys of the touched persons do not match their contacts"}
 	}
-	if err := exec("end of data", fmt.Sprintf("SET VARIABLE lake_data_end = (SELECT max(started_at) FROM %s.contacts)", inputs)); err != nil {
+	// Contacts only ever arrive, so the lake's end of data is the later of
+	// the previous one and the new contacts' last start.
+	if err := exec("end of data", `SET VARIABLE lake_data_end = (SELECT max(t) FROM (
+	    SELECT data_end AS t FROM old_coverage UNION ALL SELECT max(started_at) FROM new_contacts))`); err != nil {
 		return Result{}, err
 	}
 
@@ -251,7 +258,7 @@ func incremental(ctx context.Context, db *sql.DB, dir string, o Options, steps [
 	if captured != len(scopedMarts) {
 		return Result{}, fmt.Errorf("build: incremental: the models made %d of the marts %v", captured, scopedMarts)
 	}
-	for _, name := range []string{"contacts", "outcomes", "surveys", "outcome_events", "outcome_links", "journey_flows"} {
+	for _, name := range []string{"contacts", "outcomes", "surveys", "identities", "outcome_events", "outcome_links", "journey_flows"} {
 		if err := dropTemp(ctx, conn, name); err != nil {
 			return Result{}, err
 		}

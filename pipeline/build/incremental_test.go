@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,11 +26,19 @@ import (
 // days (1-based) as one batch through the synth presets, like a nightly run.
 func dailyLake(t testing.TB, db *sql.DB, lakeDir string, contacts int64, days int) func(from, to int) {
 	t.Helper()
+	return dailyFeed(t, db, lakeDir, t.TempDir(), contacts, days)
+}
+
+// dailyFeed is dailyLake with the exports generated into (or, when already
+// there, reused from) out.
+func dailyFeed(t testing.TB, db *sql.DB, lakeDir, out string, contacts int64, days int) func(from, to int) {
+	t.Helper()
 	ctx := context.Background()
-	out := t.TempDir()
 	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	if _, err := synth.Generate(ctx, synth.Options{Out: out, Contacts: contacts, Days: days, Seed: 11, Start: start, Daily: true}); err != nil {
-		t.Fatal(err)
+	if _, err := os.Stat(filepath.Join(out, "ground_truth.json")); err != nil {
+		if _, err := synth.Generate(ctx, synth.Options{Out: out, Contacts: contacts, Days: days, Seed: 11, Start: start, Daily: true}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var maps []ingest.Mapping
 	for _, n := range mcsql.PresetNames() {

@@ -45,6 +45,39 @@ func AttachInputs(ctx context.Context, db *sql.DB, root string) error {
 	return nil
 }
 
+// AttachBatches creates one view per contract table, named prefix + table,
+// over the files of the given batches only (an incremental build reads
+// what is new without scanning the whole lake).
+func AttachBatches(ctx context.Context, db *sql.DB, root string, ids []string, prefix string) error {
+	all, err := ReadManifest(root)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var batches []Batch
+	for _, b := range all {
+		if want[b.ID] {
+			batches = append(batches, b)
+		}
+	}
+	files := TableFiles(root, batches)
+	for _, t := range contract.Tables {
+		q := emptyView(t)
+		if fs := files[t.Name]; len(fs) > 0 {
+			if q, err = tableView(ctx, db, t, fs); err != nil {
+				return fmt.Errorf("attach new %s: %w", t.Name, err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", duck.Ident(prefix+t.Name), q)); err != nil {
+			return fmt.Errorf("attach new %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
+
 // AttachMarts creates one view per mart file in lake/marts. It returns the
 // mart names found (none before the first build).
 func AttachMarts(ctx context.Context, db *sql.DB, root string) ([]string, error) {

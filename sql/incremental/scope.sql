@@ -22,12 +22,10 @@ SEMI JOIN inc_scope_contacts s ON s.source_system = c.source_system AND s.contac
 
 -- The events of recomputed persons, and person-less events of their cases.
 CREATE OR REPLACE TEMP TABLE outcomes AS
-SELECT o.*
-FROM {{inputs}}.outcomes o
-SEMI JOIN (SELECT source_system, event_id FROM inc_events
-           WHERE person_id IN (SELECT person_id FROM inc_persons)
-              OR case_id IN (SELECT case_id FROM inc_cases)) e
-       ON e.source_system = o.source_system AND e.event_id = o.event_id;
+SELECT raw.*
+FROM inc_events
+WHERE person_id IN (SELECT person_id FROM inc_persons)
+   OR case_id IN (SELECT case_id FROM inc_cases);
 
 CREATE OR REPLACE TEMP TABLE surveys AS
 SELECT v.*

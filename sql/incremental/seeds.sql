@@ -5,30 +5,47 @@
 -- previous build as it was. This file finds where that starts.
 --
 -- Variables: new_batches (VARCHAR[], the batches the previous build had not
--- seen). Views: the lake's input views, and old_journeys (the previous
--- journeys mart).
+-- seen). Views: new_<table> over the new batches' files; old_<mart> over
+-- the previous marts; {{inputs}}.<table>, the whole lake's input views.
 --
 -- The person of a key is the identity stitching of 02_contacts.sql and
 -- 04_outcomes.sql, repeated here on purpose: the equality test of the
 -- incremental build against a full rebuild fails if the two drift apart.
 
-CREATE OR REPLACE TEMP TABLE inc_contacts AS
-SELECT
-    c.source_system, c.contact_id, nullif(trim(c.case_id), '') AS case_id,
-    CASE WHEN nullif(trim(c.customer_key), '') IS NOT NULL
-         THEN coalesce(i.person_id, c.source_system || '/' || c.customer_key) END AS person_id,
-    list_contains(getvariable('new_batches'), c._batch_id) AS is_new
-FROM contacts c
-LEFT JOIN identities i
-       ON i.source_system = c.source_system AND i.customer_key = c.customer_key;
+-- The lake's identities, read once: the models below use this table too.
+CREATE OR REPLACE TEMP TABLE identities AS
+SELECT * FROM {{inputs}}.identities;
 
+-- Every contact's key and person: the previous ones from the previous
+-- contact_facts (one file, not a year of daily lake files), the new ones
+-- from the new batches (views new_<table>).
+CREATE OR REPLACE TEMP TABLE inc_contacts AS
+WITH keyed AS (
+    SELECT source_system, contact_id, case_id, customer_key, false AS is_new
+    FROM old_contact_facts
+    UNION ALL
+    SELECT source_system, contact_id, nullif(trim(case_id), ''), customer_key, true
+    FROM new_contacts
+)
+SELECT
+    k.source_system, k.contact_id, k.case_id,
+    CASE WHEN nullif(trim(k.customer_key), '') IS NOT NULL
+         THEN coalesce(i.person_id, k.source_system || '/' || k.customer_key) END AS person_id,
+    k.is_new
+FROM keyed k
+LEFT JOIN identities i
+       ON i.source_system = k.source_system AND i.customer_key = k.customer_key;
+
+-- Every outcome event (the whole row in raw: scope.sql takes its rows from
+-- here rather than read the lake again).
 CREATE OR REPLACE TEMP TABLE inc_events AS
 SELECT
     o.source_system, o.event_id, nullif(trim(o.case_id), '') AS case_id,
     CASE WHEN nullif(trim(o.customer_key), '') IS NOT NULL
          THEN coalesce(i.person_id, o.source_system || '/' || o.customer_key) END AS person_id,
-    list_contains(getvariable('new_batches'), o._batch_id) AS is_new
-FROM outcomes o
+    list_contains(getvariable('new_batches'), o._batch_id) AS is_new,
+    o AS raw
+FROM {{inputs}}.outcomes o
 LEFT JOIN identities i
        ON i.source_system = o.source_system AND i.customer_key = o.customer_key;
 
@@ -36,9 +53,7 @@ LEFT JOIN identities i
 CREATE OR REPLACE TEMP TABLE inc_new_surveys AS
 SELECT c.source_system, c.contact_id, c.person_id
 FROM inc_contacts c
-SEMI JOIN (SELECT source_system, contact_id FROM surveys
-           WHERE list_contains(getvariable('new_batches'), _batch_id)) s
-       ON s.source_system = c.source_system AND s.contact_id = c.contact_id;
+SEMI JOIN new_surveys s ON s.source_system = c.source_system AND s.contact_id = c.contact_id;
 
 -- The persons whose journeys may change:
 --   * of new contacts, new outcome events, new surveys;
@@ -55,7 +70,7 @@ SELECT DISTINCT person_id FROM (
     UNION ALL
     SELECT person_id FROM inc_new_surveys
     UNION ALL
-    SELECT person_id FROM identities WHERE list_contains(getvariable('new_batches'), _batch_id)
+    SELECT person_id FROM new_identities
     UNION ALL
     SELECT person_id FROM old_journeys WHERE window_open
 )
