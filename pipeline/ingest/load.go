@@ -64,7 +64,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			return &FileError{file, fmt.Errorf("mapping %s yields no %s column, which %s requires", m.Name, col.Name, t.Name)}
 		}
 	}
-	vsql, err := validationSQL(t, m, byName, fmt.Sprintf("(%s) m", bound))
+	vsql, err := validationSQL(t, m, byName, fmt.Sprintf("(%s) m", bound), time.Now())
 	if err != nil {
 		return err
 	}
@@ -162,6 +162,12 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	if err := exec(dupSQL); err != nil {
 		return fmt.Errorf("duplicate check of %s: %w", file, err)
 	}
+	// Cheap counts first: a clean file (the usual case) skips the anti-join
+	// against dup and the rejects pass.
+	var staged, invalid, dups int64
+	if err := c.QueryRowContext(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM dup) FROM stg").Scan(&staged, &invalid, &dups); err != nil {
+		return fmt.Errorf("count staged rows of %s: %w", file, err)
+	}
 
 	// Good rows → partitioned Parquet in staging.
 	cols2 := make([]string, len(t.Columns))
@@ -169,7 +175,10 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		cols2[i] = "s." + ident(col.Name)
 	}
 	lineage := fmt.Sprintf("%s AS %s, %s AS %s, %s AS %s", quote(l.batch.ID), contract.BatchCol, quote(file), contract.FileCol, lineExpr, contract.LineCol)
-	good := fmt.Sprintf("FROM stgv s %s WHERE s._reason IS NULL AND s._ord NOT IN (SELECT _ord FROM dup)", lineJoin)
+	good := fmt.Sprintf("FROM stgv s %s WHERE s._reason IS NULL", lineJoin)
+	if dups > 0 {
+		good += " AND s._ord NOT IN (SELECT _ord FROM dup)"
+	}
 	pattern := fmt.Sprintf("%s_f%03d_{i}", l.batch.ID, idx)
 	tableDir := filepath.Join(l.staging, t.Name)
 	var copySQL string
@@ -240,15 +249,13 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		return fmt.Errorf("create rejects dir: %w", err)
 	}
 	var rejected int64
-	if err := c.QueryRowContext(ctx, rejSQL).Scan(&rejected); err != nil {
-		return fmt.Errorf("write rejects of %s: %w", file, err)
+	if invalid+dups+int64(csvRejects) > 0 {
+		if err := c.QueryRowContext(ctx, rejSQL).Scan(&rejected); err != nil {
+			return fmt.Errorf("write rejects of %s: %w", file, err)
+		}
 	}
 	if rejected > 0 {
 		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: t.Name, Rows: rejected})
-	}
-	var staged int64
-	if err := c.QueryRowContext(ctx, "SELECT count(*) FROM stg").Scan(&staged); err != nil {
-		return err
 	}
 	in.RowsRead = staged + int64(csvRejects)
 	in.RowsLoaded = loaded

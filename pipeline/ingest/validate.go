@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 )
@@ -27,11 +28,23 @@ const RejectCol = "_reject_reason"
 const futureSlack = "INTERVAL 2 DAY"
 
 // validationSQL returns the query that converts and checks the rows of
-// src (the mapping's output, in file order). Values are converted once
-// in an inner projection; the rules then test the converted columns, so an
-// expensive conversion (strptime) is not repeated per rule.
-func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src string) (string, error) {
-	var inner, outer, when, rawPairs []string
+// src (the mapping's output, in file order). It has three levels, so each
+// piece of work is done once and only where needed:
+//   - v converts every value once (an expensive conversion, e.g. strptime,
+//     is not repeated per rule) and passes the mapping's raw values on;
+//   - w finds the first rule each row breaks (_reason). The conditions test
+//     the converted values; the raw text of a value (trim etc.) is computed
+//     only inside a condition's second half or a reason, i.e. only for rows
+//     already suspect, so a clean row costs a few cheap tests per column;
+//   - the outer level derives _column and the record as read (_raw) from
+//     _reason, once; written in the same projection as _reason, DuckDB
+//     would inline the whole rule CASE into each of them.
+//
+// now is the moment "in the future" is measured from, spliced in as a
+// literal so the whole bound is one constant for every query over the file.
+func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src string, now time.Time) (string, error) {
+	nowSQL := "TIMESTAMPTZ " + quote(now.UTC().Format("2006-01-02 15:04:05.999999")+"+00")
+	var inner, mid, outer, when, rawPairs []string
 	add := func(cond, reason string) {
 		when = append(when, fmt.Sprintf("WHEN %s THEN %s", cond, reason))
 	}
@@ -97,13 +110,16 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 			return "", fmt.Errorf("column %s: unsupported contract type %s", c.Name, c.Type)
 		}
 		inner = append(inner, fmt.Sprintf("%s AS %s", conv, id))
-		outer = append(outer, "v."+id)
+		mid = append(mid, "v."+id)
+		outer = append(outer, "w."+id)
 		v := "v." + id
-		r := "v." + ident("r_"+c.Name)
+		// r is the value as the mapping yielded it, as trimmed text.
+		r := fmt.Sprintf("NULLIF(trim(CAST(v.%s AS VARCHAR)), '')", ident("m_"+c.Name))
 		if present {
-			inner = append(inner, fmt.Sprintf("%s AS %s", text, ident("r_"+c.Name)))
-			rawPairs = append(rawPairs, quote(c.Name)+", "+r)
-			add(fmt.Sprintf("%s IS NOT NULL AND %s IS NULL", r, v),
+			inner = append(inner, fmt.Sprintf("%s AS %s", raw, ident("m_"+c.Name)))
+			mid = append(mid, "v."+ident("m_"+c.Name))
+			rawPairs = append(rawPairs, quote(c.Name)+", "+fmt.Sprintf("NULLIF(trim(CAST(w.%s AS VARCHAR)), '')", ident("m_"+c.Name)))
+			add(fmt.Sprintf("%s IS NULL AND %s IS NOT NULL", v, r),
 				fmt.Sprintf("%s || %s || %s", quote(c.Name+": cannot read "), sqlShow(r), quote(" as "+what)))
 		}
 		if c.Required {
@@ -134,11 +150,13 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 			// A NUL byte is corruption (a broken export or a binary file),
 			// and breaks tools downstream.
 			add(fmt.Sprintf("contains(%s, chr(0))", v), quote(c.Name+": contains a NUL byte (corrupt export?)"))
-			add(fmt.Sprintf("length(%s) > %d", v, contract.DefaultMaxLen),
+			// strlen (bytes, stored with the string) bounds length
+			// (characters, counted by a scan), so most values skip the scan.
+			add(fmt.Sprintf("strlen(%[1]s) > %[2]d AND length(%[1]s) > %[2]d", v, contract.DefaultMaxLen),
 				quote(fmt.Sprintf("%s: longer than %d characters", c.Name, contract.DefaultMaxLen)))
 		}
 		if c.Type == contract.Instant {
-			add(fmt.Sprintf("%s > now() + %s", v, futureSlack),
+			add(fmt.Sprintf("%s > %s + %s", v, nowSQL, futureSlack),
 				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is in the future")))
 			add(fmt.Sprintf("%s < TIMESTAMPTZ '1970-01-02 00:00:00+00'", v),
 				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is before 1970")))
@@ -151,18 +169,19 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 	inner = append(inner, line+" AS _line")
 	mrej := "false"
 	if _, ok := cols[RejectCol]; ok {
-		mrej = "v._mrej IS NOT NULL"
+		mid = append(mid, "v._mrej")
+		mrej = "w._mrej IS NOT NULL"
 	}
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	b.WriteString(strings.Join(outer, ", "))
-	b.WriteString(", v._line")
-	fmt.Fprintf(&b, ",\n  CASE %s END AS _reason", strings.Join(when, "\n    "))
+	b.WriteString(", w._line, w._reason")
 	// Every rule's reason starts with its column's name.
-	fmt.Fprintf(&b, ",\n  CASE WHEN _reason IS NULL OR %s THEN NULL ELSE split_part(_reason, ':', 1) END AS _column", mrej)
+	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NULL OR %s THEN NULL ELSE split_part(w._reason, ':', 1) END AS _column", mrej)
 	// The record as read, kept only for refused rows.
-	fmt.Fprintf(&b, ",\n  CASE WHEN _reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _raw", strings.Join(rawPairs, ", "))
-	fmt.Fprintf(&b, "\nFROM (SELECT\n  %s\n  FROM %s) v", strings.Join(inner, ",\n  "), src)
+	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _raw", strings.Join(rawPairs, ", "))
+	fmt.Fprintf(&b, "\nFROM (SELECT %s, v._line,\n  CASE %s END AS _reason", strings.Join(mid, ", "), strings.Join(when, "\n    "))
+	fmt.Fprintf(&b, "\nFROM (SELECT\n  %s\n  FROM %s) v) w", strings.Join(inner, ",\n  "), src)
 	return b.String(), nil
 }
 
