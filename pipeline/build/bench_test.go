@@ -91,6 +91,7 @@ SELECT
          ELSE ['resolved','resolved','resolved','resolved','unresolved','transferred','escalated','abandoned','callback','other'][CAST(1 + hash(i * 19) %% 10 AS BIGINT)] END AS disposition,
     CASE WHEN i %% 50 = 0 THEN hash(i) %% 2 = 0 END AS sla_met,
     CASE WHEN i %% 9 = 0 THEN CAST(1 + hash(i * 23) %% 5 AS DOUBLE) END AS csat,
+    CASE WHEN i %% 8 = 0 THEN CAST(hash(i * 47) %% 3 AS INTEGER) END AS reassignments,
     'bench' AS _batch_id, 'synthetic' AS _source_file, i AS _source_line
 FROM range(%[1]d) t(i)`, n, persons),
 		"outcomes": fmt.Sprintf(`

@@ -16,14 +16,18 @@
 -- node = "<department>·<channel>" ("(none)" for a missing department);
 -- a hop is a change of node from the previous contact; a loop is a hop
 -- into a node the journey had already visited.
+-- Instants are compared as a + window, never as a - b: subtracting two
+-- TIMESTAMPTZ goes through the ICU calendar and costs ~100x more.
+-- Speed: the three window passes sort only the keys (rowid, person, case,
+-- start, tie); the other columns are joined back once, by rowid, and only
+-- multi-contact journeys pay for the windows that need them (journey_id,
+-- prev_node, loops).
 
 CREATE OR REPLACE TEMP TABLE contact_seq AS
 WITH ordered AS (
     SELECT
-        rowid AS rid, hash(source_system, contact_id) AS tie,
-        person_id, case_id, source_system, contact_id, started_at, ended_at,
-        channel, topic, wait_seconds, handle_seconds, claimed_success, reassignments,
-        coalesce(department, '(none)') || '·' || channel AS node,
+        rowid AS rid, person_id, case_id, started_at,
+        hash(source_system, contact_id) AS tie,
         -- the previous contact of the person that had no case_id
         lag(CASE WHEN case_id IS NULL THEN started_at END IGNORE NULLS) OVER w AS prev_free_at,
         -- the person's next contact, whatever its journey
@@ -33,35 +37,55 @@ WITH ordered AS (
     WINDOW w AS (PARTITION BY person_id ORDER BY started_at, tie)
 ), chained AS (
     SELECT * EXCLUDE (prev_free_at),
-        coalesce('c' || case_id,
-                 'w' || sum(CASE WHEN case_id IS NULL
-                                  AND (prev_free_at IS NULL OR started_at - prev_free_at > getvariable('repeat_window'))
-                                 THEN 1 ELSE 0 END) OVER w) AS journey_key
+        CASE WHEN case_id IS NULL THEN
+            sum(CASE WHEN case_id IS NULL
+                      AND (prev_free_at IS NULL OR started_at > prev_free_at + getvariable('repeat_window'))
+                     THEN 1 ELSE 0 END) OVER w END AS chain
     FROM ordered
     WINDOW w AS (PARTITION BY person_id ORDER BY started_at, tie
                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ), placed AS (
-    SELECT
-        * EXCLUDE (journey_key, contact_id, tie),
-        first_value(source_system || ':' || contact_id) OVER w AS journey_id,
-        first_value(rid) OVER w AS journey_rid,  -- a compact key for grouping
+    -- a journey is (person, case) or (person, chain of case-less contacts)
+    SELECT rid, next_contact_at,
+        first_value(rid) OVER w AS journey_rid,
         row_number() OVER w AS seq,
         count(*) OVER wall AS n,
-        max(started_at) OVER wall AS last_at,
-        lag(node) OVER w AS prev_node
+        last_value(started_at) OVER wall AS last_at
     FROM chained
-    WINDOW w AS (PARTITION BY person_id, journey_key ORDER BY started_at, tie),
-           wall AS (PARTITION BY person_id, journey_key)
+    WINDOW w AS (PARTITION BY person_id, case_id, chain ORDER BY started_at, tie),
+           wall AS (PARTITION BY person_id, case_id, chain ORDER BY started_at, tie
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+), single AS (
+    -- one-contact journeys (most of them): no hops, no loops, their own id
+    SELECT
+        p.rid, b.person_id, b.case_id, b.source_system, b.started_at, b.ended_at,
+        b.channel, b.topic, b.wait_seconds, b.handle_seconds, b.claimed_success, b.reassignments,
+        coalesce(b.department, '(none)') || '·' || b.channel AS node,
+        p.next_contact_at,
+        b.source_system || ':' || b.contact_id AS journey_id,
+        p.journey_rid, p.seq, p.n, p.last_at,
+        CAST(NULL AS VARCHAR) AS prev_node, false AS hop, false AS loop
+    FROM placed p
+    JOIN contact_base b ON b.rowid = p.rid
+    WHERE p.n = 1
+), multi AS (
+    SELECT
+        p.rid, b.person_id, b.case_id, b.source_system, b.started_at, b.ended_at,
+        b.channel, b.topic, b.wait_seconds, b.handle_seconds, b.claimed_success, b.reassignments,
+        coalesce(b.department, '(none)') || '·' || b.channel AS node,
+        p.next_contact_at,
+        first_value(b.source_system || ':' || b.contact_id) OVER w AS journey_id,
+        p.journey_rid, p.seq, p.n, p.last_at,
+        lag(coalesce(b.department, '(none)') || '·' || b.channel) OVER w AS prev_node
+    FROM placed p
+    JOIN contact_base b ON b.rowid = p.rid
+    WHERE p.n > 1
+    WINDOW w AS (PARTITION BY p.journey_rid ORDER BY p.seq)
 )
--- one-contact journeys (most of them) have no hops or loops: only the
--- others pay for the loop window
-SELECT *, false AS hop, false AS loop
-FROM placed
-WHERE n = 1
+SELECT * FROM single
 UNION ALL
 SELECT *,
     seq > 1 AND node <> prev_node AS hop,
     seq > 1 AND node <> prev_node
         AND min(seq) OVER (PARTITION BY journey_rid, node) < seq AS loop
-FROM placed
-WHERE n > 1;
+FROM multi;
