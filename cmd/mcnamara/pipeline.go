@@ -30,6 +30,7 @@ type pipelineRun struct {
 type pipelineResult struct {
 	ingest  ingest.Result
 	built   bool
+	build   build.Result
 	reports []string
 }
 
@@ -48,9 +49,11 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if _, err := buildMarts(ctx, g, db, cfg, p.force); err != nil {
+		b, err := buildMarts(ctx, g, db, cfg, p.force)
+		if err != nil {
 			return err
 		}
+		out.build = b
 		out.built = true
 		for _, r := range p.reports {
 			if err := writeReportLocked(ctx, g, db, cfg, r); err != nil {

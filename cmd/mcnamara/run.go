@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mcnamara/mcnamara/pipeline/build"
 )
 
 func init() {
@@ -55,8 +57,8 @@ Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked.`,
 					if err := pruneReports(dir, cfg.Run.KeepReports); err != nil {
 						return err
 					}
-					fmt.Fprintf(cmd.OutOrStdout(), "run: batch %s, %d rows loaded, %d rejected; report %s\n",
-						res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected, latest)
+					fmt.Fprintf(cmd.OutOrStdout(), "run: batch %s, %d rows loaded, %d rejected; report %s; %s\n",
+						res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected, latest, martsSummary(res.build))
 				} else {
 					fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
 				}
@@ -92,4 +94,17 @@ func pruneReports(dir string, keep int) error {
 		}
 	}
 	return nil
+}
+
+// martsSummary says how the marts were brought up to date.
+func martsSummary(r build.Result) string {
+	switch {
+	case r.Incremental:
+		return fmt.Sprintf("marts updated for the %d persons the new data touched", r.Persons)
+	case r.UpToDate:
+		return "marts already up to date"
+	case r.FullReason != "":
+		return "marts rebuilt in full: " + r.FullReason
+	}
+	return "marts rebuilt in full"
 }
