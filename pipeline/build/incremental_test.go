@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -221,9 +220,6 @@ func TestUpdateFallsBack(t *testing.T) {
 	res, err := build.Update(ctx, db, lakeDir, o)
 	if err != nil || !res.Incremental {
 		t.Fatalf("same settings, one new batch: incremental=%v (%s), err=%v", res.Incremental, res.FullReason, err)
-	}
-	if !slices.Equal(o.Batches, batchIDs(t, lakeDir)) {
-		t.Fatal("batches changed")
 	}
 }
 
