@@ -18,9 +18,10 @@ func init() {
 			Use:   "build",
 			Short: "Build the marts (contact_facts, journeys, gap, journey_flows, …) from the lake",
 			Long: `Run the models (DuckDB SQL, embedded; see docs/definitions.md) over the lake's
-tables and write the marts to lake/marts/<mart>.parquet: contact_facts,
-journeys, gap, journey_flows, kpi_outcome_correlation, metric_targets and
-coverage.
+tables and write the marts to lake/marts: contact_facts, journeys and
+outcome_links as one Parquet file per month (lake/marts/<mart>/YYYY-MM.parquet),
+gap, journey_flows, kpi_outcome_correlation, metric_targets and coverage as
+lake/marts/<mart>.parquet.
 
 The marts are written to a temporary directory first and renamed into place
 only when all are complete, so an interrupted build leaves the previous
@@ -29,8 +30,8 @@ marts intact.
 Incremental: when the marts were built by the same settings, targets and
 models from the lake as it was before its latest batches, only the persons
 those batches touch are recomputed (their contacts, journeys and outcome
-links; see docs/definitions.md) and merged into the previous marts; the
-result is the same as a full rebuild. Otherwise, or with --full, every model
+links; see docs/definitions.md) and merged into the previous marts, rewriting
+only the months that change; the result is the same as a full rebuild. Otherwise, or with --full, every model
 runs over the whole lake; the log says which and why. lake/marts/_build.json
 records what the marts were built from.
 

@@ -103,6 +103,6 @@ func buildMarts(ctx context.Context, g *globals, db *sql.DB, cfg config.File, fu
 }
 
 func martsExist(root string) bool {
-	_, err := os.Stat(filepath.Join(root, lake.MartsDir, "contact_facts.parquet"))
+	_, err := os.Stat(filepath.Join(root, lake.MartsDir, build.StateFile))
 	return !errors.Is(err, fs.ErrNotExist)
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/lake"
@@ -141,114 +140,6 @@ func configure(ctx context.Context, conn *sql.Conn, o Options) error {
 	}
 	if n == 0 {
 		return fmt.Errorf("business time zone %q is unknown: use an IANA name such as \"Europe/Berlin\" or \"America/Chicago\"", o.TimeZone)
-	}
-	return nil
-}
-
-// martWriter writes marts into a fresh temp directory inside dir and, on
-// commit, renames them over the previous ones.
-type martWriter struct {
-	dir, tmp string
-	written  []Mart
-}
-
-func newMartWriter(dir string) (*martWriter, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create marts dir: %w", err)
-	}
-	if err := removeLeftovers(dir); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(dir, tempPrefix)
-	if err != nil {
-		return nil, fmt.Errorf("create marts temp dir: %w", err)
-	}
-	return &martWriter{dir: dir, tmp: tmp}, nil
-}
-
-func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
-
-// writeReady writes the marts that exist now and were not written yet. A
-// mart defined as a view is then redefined over its file.
-func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
-	for _, m := range Marts[len(w.written):] {
-		kind, err := tempKind(ctx, conn, m.Name)
-		if err != nil {
-			return err
-		}
-		if kind == "" {
-			return nil // marts are made in order
-		}
-		t0 := time.Now()
-		p := filepath.Join(w.tmp, m.Name+".parquet")
-		q := "SELECT * FROM " + duck.Ident(m.Name)
-		if m.OrderBy != "" {
-			q += " ORDER BY " + m.OrderBy
-		}
-		r, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)", q, duck.Quote(p)))
-		if err != nil {
-			return fmt.Errorf("write mart %s: %w", m.Name, err)
-		}
-		rows, _ := r.RowsAffected()
-		if err := syncPath(p); err != nil {
-			return fmt.Errorf("write mart %s: %w", m.Name, err)
-		}
-		if kind == "VIEW" {
-			if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM read_parquet(%s)",
-				duck.Ident(m.Name), duck.Quote(p))); err != nil {
-				return fmt.Errorf("read back mart %s: %w", m.Name, err)
-			}
-		}
-		w.written = append(w.written, Mart{Name: m.Name, Path: filepath.Join(w.dir, m.Name+".parquet"), Rows: rows})
-		log.Debug("mart written", "mart", m.Name, "rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
-		if afterWrite != nil {
-			if err := afterWrite(m.Name); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// commit renames every written mart over the previous one and then records
-// the build (state.go). The previous record is removed first: marts of two
-// builds mixed by a crash mid-rename are never taken for a recorded build,
-// so the next Update rebuilds fully.
-func (w *martWriter) commit(st buildState) ([]Mart, error) {
-	if len(w.written) != len(Marts) {
-		return nil, fmt.Errorf("build: the models made %d of the %d marts", len(w.written), len(Marts))
-	}
-	if err := syncPath(w.tmp); err != nil {
-		return nil, fmt.Errorf("sync marts temp dir: %w", err)
-	}
-	if err := removeState(w.dir); err != nil {
-		return nil, err
-	}
-	for _, m := range w.written {
-		if err := os.Rename(filepath.Join(w.tmp, m.Name+".parquet"), m.Path); err != nil {
-			return nil, fmt.Errorf("replace mart %s: %w", m.Name, err)
-		}
-	}
-	if err := syncPath(w.dir); err != nil {
-		return nil, fmt.Errorf("sync marts dir: %w", err)
-	}
-	if err := writeState(w.dir, st); err != nil {
-		return nil, err
-	}
-	return w.written, nil
-}
-
-func removeLeftovers(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("read marts dir: %w", err)
-	}
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), tempPrefix) {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-				return fmt.Errorf("remove leftover %s: %w", e.Name(), err)
-			}
-		}
 	}
 	return nil
 }

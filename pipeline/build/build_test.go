@@ -20,6 +20,7 @@ import (
 
 	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/build"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -108,7 +109,7 @@ func format(v any) string {
 }
 
 func mart(lakeDir, name string) string {
-	return duck.Quote(filepath.Join(lakeDir, "marts", name+".parquet"))
+	return duck.Quote(lake.MartPattern(lakeDir, name))
 }
 
 func readCSV(t testing.TB, path string) [][]string {
@@ -329,12 +330,12 @@ func TestCorrelation(t *testing.T) {
 	o := basicOptions(t)
 	db, lakeDir := runFixture(t, "testdata/basic", o)
 	got := rows(t, db, fmt.Sprintf("SELECT dimension, kpi, n, spearman_rho FROM read_parquet(%s)", mart(lakeDir, "kpi_outcome_correlation")))
+	facts := fmt.Sprintf("read_parquet(%s)", mart(lakeDir, "contact_facts"))
 	type key struct{ dim, kpi string }
 	mart := map[key][]string{}
 	for _, r := range got[1:] {
 		mart[key{r[0], r[1]}] = r[2:]
 	}
-	facts := fmt.Sprintf("read_parquet(%s)", duck.Quote(filepath.Join(lakeDir, "marts", "contact_facts.parquet")))
 	kpis := []string{"claimed_success"}
 	for _, m := range o.Catalog.KPIs() {
 		kpis = append(kpis, m.Name)

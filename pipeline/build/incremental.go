@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
@@ -99,7 +100,11 @@ func incrementalBase(dir string, steps []Step, o Options) (prev buildState, newB
 		return prev, nil, "settings, targets or models changed since the previous build", nil
 	}
 	for _, m := range Marts {
-		if _, err := os.Stat(filepath.Join(dir, m.Name+".parquet")); err != nil {
+		p := filepath.Join(dir, m.Name+".parquet")
+		if m.Month != "" {
+			p = filepath.Join(dir, m.Name, schemaFile)
+		}
+		if _, err := os.Stat(p); err != nil {
 			return prev, nil, fmt.Sprintf("mart %s is missing", m.Name), nil
 		}
 	}
@@ -157,15 +162,21 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		return Result{}, fmt.Errorf("build: incremental: %w", err)
 	}
 	inputs = duck.Ident(inputs) + ".main"
+	contacts, _ := contract.Lookup("contacts")
+	var columns []string
+	for _, c := range contacts.Columns {
+		columns = append(columns, duck.Ident(c.Name))
+	}
+	columns = append(columns, contract.BatchCol, contract.FileCol, contract.LineCol)
 	sqlFile := func(name string) string {
-		return strings.ReplaceAll(mcsql.Incremental(name), "{{inputs}}", inputs)
+		return strings.NewReplacer("{{inputs}}", inputs, "{{contact_columns}}", strings.Join(columns, ", ")).Replace(mcsql.Incremental(name))
 	}
 
 	if err := runStep(ctx, conn, steps[0], log); err != nil { // the prelude: variables, catalog
 		return Result{}, err
 	}
 	for _, m := range append(slices.Clone(scopedMarts), "coverage") {
-		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m, duck.Quote(filepath.Join(dir, m+".parquet")))
+		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m, duck.Quote(lake.MartPattern(lakeDir, m)))
 		if err := exec("attach previous "+m, q); err != nil {
 			return Result{}, err
 		}
@@ -273,6 +284,13 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	defer w.cleanup()
 	if err := exec("merge", sqlFile("merge.sql")); err != nil {
 		return Result{}, err
+	}
+	for _, m := range Marts {
+		if m.Month != "" {
+			if err := w.writeMonths(ctx, conn, m.Name, m.Month, log); err != nil {
+				return Result{}, err
+			}
+		}
 	}
 	if err := w.writeReady(ctx, conn, log); err != nil {
 		return Result{}, err

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"os"
@@ -23,7 +24,7 @@ import (
 // full Build of the same lake. Reported: seconds of each and their ratio
 // (target < 0.15). The history size comes from MCNAMARA_BENCH_HISTORY
 // (contacts over the 366 days, default 1000000); the generated files and
-// the built 365-day lake are cached under $TMPDIR/mcnamara-bench-incr-N.
+// the built 365-day lake are cached under $TMPDIR/mcnamara-bench-incr-<start>-N.
 //
 //	MCNAMARA_BENCH_HISTORY=1000000 go test -tags duckdb_arrow -run '^$' -bench Incremental -benchtime 1x ./pipeline/build
 func BenchmarkIncremental(b *testing.B) {
@@ -37,7 +38,7 @@ func BenchmarkIncremental(b *testing.B) {
 	}
 	ctx := context.Background()
 	const days = 366
-	cache := filepath.Join(os.TempDir(), fmt.Sprintf("mcnamara-bench-incr-%d", n))
+	cache := filepath.Join(os.TempDir(), fmt.Sprintf("mcnamara-bench-incr-%s-%d", feedStart.Format("20060102"), n))
 	history := filepath.Join(cache, "lake")
 	o := build.DefaultOptions()
 	o.TimeZone = synth.BusinessZone
@@ -78,7 +79,7 @@ func BenchmarkIncremental(b *testing.B) {
 	}
 
 	var incr, full time.Duration
-	var persons int64
+	var persons, added int64
 	for b.Loop() {
 		b.StopTimer()
 		work := filepath.Join(b.TempDir(), "lake")
@@ -87,7 +88,13 @@ func BenchmarkIncremental(b *testing.B) {
 			b.Fatalf("copy lake: %v: %s", err, out)
 		}
 		ingest := dailyFeed(b, db, work, filepath.Join(cache, "gen"), n, days)
+		before := countContacts(b, db)
 		ingest(days, days)
+		// a day the ingest refused (say, as lying in the future) would
+		// measure nothing
+		if added = countContacts(b, db) - before; added == 0 {
+			b.Fatal("the new day added no contacts to the lake")
+		}
 		o.Batches = batchIDs(b, work)
 		b.StartTimer()
 
@@ -112,7 +119,16 @@ func BenchmarkIncremental(b *testing.B) {
 	b.ReportMetric(full.Seconds()/float64(b.N), "full_s")
 	b.ReportMetric(incr.Seconds()/full.Seconds(), "ratio")
 	b.ReportMetric(float64(persons), "persons_recomputed")
+	b.ReportMetric(float64(added), "day_contacts")
 	if hwm := peakRSS(); hwm > 0 {
 		b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
 	}
+}
+
+func countContacts(b *testing.B, db *sql.DB) int64 {
+	var n int64
+	if err := db.QueryRow("SELECT count(*) FROM contacts").Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	return n
 }

@@ -1,5 +1,6 @@
 // Package build runs the models (sql/models) over the lake's input views
-// and writes the marts to lake/marts/<mart>.parquet.
+// and writes the marts to lake/marts/<mart>.parquet, the big ones to
+// lake/marts/<mart>/YYYY-MM.parquet (see Marts).
 //
 // Crash safety: every mart is first written into a fresh directory
 // lake/marts/.build-*; only when all of them are complete and synced to

@@ -14,15 +14,19 @@ import (
 // Marts are the tables the models leave behind that are written to
 // lake/marts, in the order the models make them, with the order their rows
 // are written in (empty: as produced, to spare a sort of the big ones).
-var Marts = []struct{ Name, OrderBy string }{
-	{"outcome_links", ""},
-	{"journeys", ""},
-	{"contact_facts", ""},
-	{"gap", "dimension, member, grain, period_start NULLS FIRST"},
-	{"journey_flows", "step, from_node, to_node"},
-	{"kpi_outcome_correlation", "dimension, kpi"},
-	{"metric_targets", "ordinal, level_rank, member"},
-	{"coverage", ""},
+// Month, for the big marts, is the month (YYYY-MM) a row is filed under:
+// such a mart is a directory of one file per month (lake.MartPattern), so
+// that an incremental build rewrites only the months whose rows changed.
+// The UTC month of an instant is taken without the ICU calendar.
+var Marts = []struct{ Name, OrderBy, Month string }{
+	{"outcome_links", "", "strftime(make_timestamp(epoch_us(occurred_at)), '%Y-%m')"},
+	{"journeys", "", "strftime(make_timestamp(epoch_us(first_contact_at)), '%Y-%m')"},
+	{"contact_facts", "", "strftime(business_date, '%Y-%m')"},
+	{"gap", "dimension, member, grain, period_start NULLS FIRST", ""},
+	{"journey_flows", "step, from_node, to_node", ""},
+	{"kpi_outcome_correlation", "dimension, kpi", ""},
+	{"metric_targets", "ordinal, level_rank, member", ""},
+	{"coverage", "", ""},
 }
 
 // Step is one SQL unit of the build: the prelude or a model file.

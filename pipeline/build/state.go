@@ -22,7 +22,7 @@ import (
 const StateFile = "_build.json"
 
 // stateFormat changes when the record's meaning does.
-const stateFormat = 1
+const stateFormat = 2
 
 type buildState struct {
 	Format int `json:"format"`

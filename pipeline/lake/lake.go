@@ -4,7 +4,8 @@
 //	lake/identities/<batch>.parquet                      unpartitioned tables
 //	lake/_rejects/<table>/<batch>.parquet                every refused row with file, line, column, reason, raw text
 //	lake/_manifest/<batch>.json                          one record per batch: inputs, sha256, counts, files, times
-//	lake/marts/<mart>.parquet                            the modelled marts
+//	lake/marts/<mart>.parquet                            the modelled marts (small ones)
+//	lake/marts/<mart>/YYYY-MM.parquet                    big marts, one file per month (+ _schema.parquet)
 //
 // The manifest is the commit record: a data file belongs to the lake only
 // once the manifest record that lists it exists, so a crash mid-batch leaves

@@ -78,8 +78,8 @@ func AttachBatches(ctx context.Context, db *sql.DB, root string, ids []string, p
 	return nil
 }
 
-// AttachMarts creates one view per mart file in lake/marts. It returns the
-// mart names found (none before the first build).
+// AttachMarts creates one view per mart in lake/marts (see MartPattern).
+// It returns the mart names found (none before the first build).
 func AttachMarts(ctx context.Context, db *sql.DB, root string) ([]string, error) {
 	dir := filepath.Join(root, MartsDir)
 	entries, err := os.ReadDir(dir)
@@ -92,17 +92,31 @@ func AttachMarts(ctx context.Context, db *sql.DB, root string) ([]string, error)
 	var names []string
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".parquet")
-		if !ok || e.IsDir() {
+		if e.IsDir() {
+			name, ok = e.Name(), !strings.HasPrefix(e.Name(), ".")
+		}
+		if !ok {
 			continue
 		}
 		q := fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM read_parquet(%s)",
-			duck.Ident(name), duck.Quote(filepath.Join(dir, e.Name())))
+			duck.Ident(name), duck.Quote(MartPattern(root, name)))
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("attach mart %s: %w", name, err)
 		}
 		names = append(names, name)
 	}
 	return names, nil
+}
+
+// MartPattern is what read_parquet reads for a mart: lake/marts/<mart>.parquet,
+// or for a mart kept in monthly files (the big ones, so that a nightly
+// update rewrites only the months it changes) lake/marts/<mart>/*.parquet.
+func MartPattern(root, name string) string {
+	dir := filepath.Join(root, MartsDir, name)
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return filepath.Join(dir, "*.parquet")
+	}
+	return dir + ".parquet"
 }
 
 // RejectColumns is the layout of lake/_rejects files.

@@ -4,24 +4,41 @@
 -- the models 01–06 and 08 run over the recomputed persons only).
 -- The aggregate marts (07, 09, 10) then run over these as in a full build.
 
-CREATE OR REPLACE TEMP VIEW outcome_links AS
+-- The previous rows the recomputed ones replace: of the replaced journeys,
+-- and of the recomputed contacts.
+CREATE OR REPLACE TEMP TABLE inc_old_outcome_links AS
 SELECT * FROM old_outcome_links o
-WHERE NOT EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id)
-UNION ALL BY NAME
-SELECT * FROM scope_outcome_links;
+WHERE EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
 
-CREATE OR REPLACE TEMP VIEW journeys AS
+CREATE OR REPLACE TEMP TABLE inc_old_journeys AS
 SELECT * FROM old_journeys o
-WHERE NOT EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id)
-UNION ALL BY NAME
-SELECT * FROM scope_journeys;
+WHERE EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
 
-CREATE OR REPLACE TEMP VIEW contact_facts AS
+CREATE OR REPLACE TEMP TABLE inc_old_contact_facts AS
 SELECT * FROM old_contact_facts o
+WHERE EXISTS (SELECT 1 FROM inc_removed_contacts r
+              WHERE r.source_system = o.source_system AND r.contact_id = o.contact_id);
+
+-- These marts are kept in monthly files. The build compares the recomputed
+-- rows with inc_old_<mart> and rewrites only the months where they differ:
+-- for each, inc_month_<mart> is pointed at that month's previous file and
+-- the new file is inc_kept_<mart> plus the recomputed rows of the month.
+CREATE OR REPLACE TEMP VIEW inc_month_outcome_links AS SELECT * FROM old_outcome_links WHERE false;
+CREATE OR REPLACE TEMP VIEW inc_month_journeys AS SELECT * FROM old_journeys WHERE false;
+CREATE OR REPLACE TEMP VIEW inc_month_contact_facts AS SELECT * FROM old_contact_facts WHERE false;
+
+CREATE OR REPLACE TEMP VIEW inc_kept_outcome_links AS
+SELECT * FROM inc_month_outcome_links o
+WHERE NOT EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
+
+CREATE OR REPLACE TEMP VIEW inc_kept_journeys AS
+SELECT * FROM inc_month_journeys o
+WHERE NOT EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
+
+CREATE OR REPLACE TEMP VIEW inc_kept_contact_facts AS
+SELECT * FROM inc_month_contact_facts o
 WHERE NOT EXISTS (SELECT 1 FROM inc_removed_contacts r
-                  WHERE r.source_system = o.source_system AND r.contact_id = o.contact_id)
-UNION ALL BY NAME
-SELECT * FROM scope_contact_facts;
+                  WHERE r.source_system = o.source_system AND r.contact_id = o.contact_id);
 
 -- journey_flows counts journeys per edge: add the recomputed journeys'
 -- edges, subtract the replaced journeys' edges, drop edges left with none.

@@ -15,10 +15,20 @@ WHERE person_id IN (SELECT person_id FROM inc_persons)
 UNION
 SELECT source_system, contact_id FROM inc_new_surveys WHERE person_id IS NULL;
 
+-- Their rows: the new ones from the new batches, the others from the
+-- previous contact_facts rather than a year of daily lake files. It carries
+-- every contract column of a contact and its lineage (listed by the build);
+-- its csat is the contact's own else its survey's, which 02_contacts.sql
+-- computes the same way again. A key is never loaded twice, so a contact is
+-- in one of the two.
 CREATE OR REPLACE TEMP TABLE contacts AS
 SELECT c.*
-FROM {{inputs}}.contacts c
-SEMI JOIN inc_scope_contacts s ON s.source_system = c.source_system AND s.contact_id = c.contact_id;
+FROM new_contacts c
+SEMI JOIN inc_scope_contacts s ON s.source_system = c.source_system AND s.contact_id = c.contact_id
+UNION ALL BY NAME
+SELECT {{contact_columns}}
+FROM old_contact_facts f
+SEMI JOIN inc_scope_contacts s ON s.source_system = f.source_system AND s.contact_id = f.contact_id;
 
 -- The events of recomputed persons, and person-less events of their cases.
 CREATE OR REPLACE TEMP TABLE outcomes AS

@@ -1,0 +1,390 @@
+package build
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mcnamara/mcnamara/sql/duck"
+)
+
+// schemaFile, in a monthly mart's directory, has the mart's columns and no
+// rows: the mart reads as empty, not as missing, when it has no months.
+const schemaFile = "_schema.parquet"
+
+// martWriter writes marts into a fresh temp directory inside dir and, on
+// commit, renames them over the previous ones. A monthly mart (Marts.Month)
+// is written whole (a full build) or, by an incremental build, as the
+// months it changes (writeMonths).
+type martWriter struct {
+	dir, tmp string
+	written  []Mart
+	// partial holds, for a monthly mart written in part, the months
+	// rewritten (their files are in tmp/<mart>) and the months left empty.
+	partial map[string]*monthChange
+}
+
+type monthChange struct{ written, emptied []string }
+
+func newMartWriter(dir string) (*martWriter, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create marts dir: %w", err)
+	}
+	if err := removeLeftovers(dir); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(dir, tempPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("create marts temp dir: %w", err)
+	}
+	return &martWriter{dir: dir, tmp: tmp, partial: map[string]*monthChange{}}, nil
+}
+
+func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
+
+// writeReady writes the marts that exist now and were not written yet. A
+// mart defined as a view is then redefined over its file(s).
+func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
+	for _, m := range Marts[len(w.written):] {
+		kind, err := tempKind(ctx, conn, m.Name)
+		if err != nil {
+			return err
+		}
+		if kind == "" {
+			return nil // marts are made in order
+		}
+		t0 := time.Now()
+		var rows int64
+		var src, path string
+		if m.Month != "" {
+			path = filepath.Join(w.dir, m.Name)
+			src = filepath.Join(w.tmp, m.Name, "*.parquet")
+			rows, err = w.writeMonthly(ctx, conn, m.Name, m.Month)
+		} else {
+			path = filepath.Join(w.dir, m.Name+".parquet")
+			src = filepath.Join(w.tmp, m.Name+".parquet")
+			q := "SELECT * FROM " + duck.Ident(m.Name)
+			if m.OrderBy != "" {
+				q += " ORDER BY " + m.OrderBy
+			}
+			rows, err = copyTo(ctx, conn, q, src, "")
+		}
+		if err != nil {
+			return fmt.Errorf("write mart %s: %w", m.Name, err)
+		}
+		if kind == "VIEW" {
+			if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM read_parquet(%s)",
+				duck.Ident(m.Name), duck.Quote(src))); err != nil {
+				return fmt.Errorf("read back mart %s: %w", m.Name, err)
+			}
+		}
+		w.written = append(w.written, Mart{Name: m.Name, Path: path, Rows: rows})
+		log.Debug("mart written", "mart", m.Name, "rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
+		if afterWrite != nil {
+			if err := afterWrite(m.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// copyTo writes the rows of query q to the Parquet file or, partitioned
+// by the column partition, directory p and syncs it.
+func copyTo(ctx context.Context, conn *sql.Conn, q, p, partition string) (int64, error) {
+	opts := "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
+	if partition != "" {
+		opts += ", PARTITION_BY (" + partition + ")"
+	}
+	r, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", q, duck.Quote(p), opts))
+	if err != nil {
+		return 0, err
+	}
+	rows, _ := r.RowsAffected()
+	if partition == "" {
+		if err := syncPath(p); err != nil {
+			return 0, err
+		}
+	}
+	return rows, nil
+}
+
+// writeMonthly writes a whole monthly mart to tmp/<name>/: its schema file
+// and one file per month, <YYYY-MM>.parquet (<YYYY-MM>_<n>.parquet should
+// DuckDB split a month).
+func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, month string) (int64, error) {
+	dst := filepath.Join(w.tmp, name)
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		return 0, err
+	}
+	if _, err := copyTo(ctx, conn, "SELECT * FROM "+duck.Ident(name)+" LIMIT 0", filepath.Join(dst, schemaFile), ""); err != nil {
+		return 0, err
+	}
+	parts := filepath.Join(w.tmp, name+".parts")
+	rows, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, coalesce(%s, 'none') AS _month FROM %s", month, duck.Ident(name)), parts, "_month")
+	if err != nil {
+		return 0, err
+	}
+	dirs, err := os.ReadDir(parts)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) { // no rows: no directory
+		return 0, err
+	}
+	for _, d := range dirs {
+		key, ok := strings.CutPrefix(d.Name(), "_month=")
+		if !ok || !d.IsDir() {
+			return 0, fmt.Errorf("unexpected %s in the partitioned write", d.Name())
+		}
+		files, err := os.ReadDir(filepath.Join(parts, d.Name()))
+		if err != nil {
+			return 0, err
+		}
+		for i, f := range files {
+			to := key + ".parquet"
+			if i > 0 {
+				to = fmt.Sprintf("%s_%d.parquet", key, i)
+			}
+			if err := os.Rename(filepath.Join(parts, d.Name(), f.Name()), filepath.Join(dst, to)); err != nil {
+				return 0, err
+			}
+			if err := syncPath(filepath.Join(dst, to)); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := os.RemoveAll(parts); err != nil {
+		return 0, err
+	}
+	return rows, syncPath(dst)
+}
+
+// monthFiles lists the files of a monthly mart directory by month.
+func monthFiles(dir string) (map[string][]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".parquet") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		key, _, _ := strings.Cut(strings.TrimSuffix(name, ".parquet"), "_")
+		out[key] = append(out[key], filepath.Join(dir, name))
+	}
+	return out, nil
+}
+
+// writeMonths writes, for an incremental build, the months of a monthly
+// mart whose rows changed (sql/incremental/merge.sql: the previous rows
+// that were not recomputed, inc_kept_<mart> over inc_month_<mart>, plus
+// the recomputed rows scope_<mart> of that month) and points the mart's
+// view at the kept and the new files.
+func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, month string, log *slog.Logger) error {
+	t0 := time.Now()
+	if len(w.written) >= len(Marts) || Marts[len(w.written)].Name != name {
+		return fmt.Errorf("write mart %s: out of order", name)
+	}
+	prevDir := filepath.Join(w.dir, name)
+	prev, err := monthFiles(prevDir)
+	if err != nil {
+		return fmt.Errorf("write mart %s: %w", name, err)
+	}
+	changed, err := changedMonths(ctx, conn, name, month)
+	if err != nil {
+		return fmt.Errorf("write mart %s: %w", name, err)
+	}
+	dst := filepath.Join(w.tmp, name)
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		return fmt.Errorf("write mart %s: %w", name, err)
+	}
+	schema := filepath.Join(prevDir, schemaFile)
+	ch := &monthChange{}
+	files := []string{schema}
+	for _, key := range changed {
+		src := append([]string{schema}, prev[key]...)
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW inc_month_%s AS SELECT * FROM read_parquet(%s)",
+			name, pathList(src))); err != nil {
+			return fmt.Errorf("write mart %s month %s: %w", name, key, err)
+		}
+		p := filepath.Join(dst, key+".parquet")
+		q := fmt.Sprintf("SELECT * FROM inc_kept_%[1]s UNION ALL BY NAME SELECT * FROM scope_%[1]s WHERE coalesce(%[2]s, 'none') = %[3]s",
+			name, month, duck.Quote(key))
+		n, err := copyTo(ctx, conn, q, p, "")
+		if err != nil {
+			return fmt.Errorf("write mart %s month %s: %w", name, key, err)
+		}
+		if n == 0 {
+			ch.emptied = append(ch.emptied, key)
+			if err := os.Remove(p); err != nil {
+				return fmt.Errorf("write mart %s: %w", name, err)
+			}
+			continue
+		}
+		ch.written = append(ch.written, key)
+		files = append(files, p)
+	}
+	for key, kept := range prev {
+		if !slices.Contains(changed, key) {
+			files = append(files, kept...)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM read_parquet(%s)",
+		duck.Ident(name), pathList(files))); err != nil {
+		return fmt.Errorf("read back mart %s: %w", name, err)
+	}
+	var rows int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+duck.Ident(name)).Scan(&rows); err != nil {
+		return fmt.Errorf("count mart %s: %w", name, err)
+	}
+	w.partial[name] = ch
+	w.written = append(w.written, Mart{Name: name, Path: prevDir, Rows: rows})
+	log.Debug("mart months written", "mart", name, "months", ch.written, "emptied", ch.emptied,
+		"rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
+	if afterWrite != nil {
+		return afterWrite(name)
+	}
+	return nil
+}
+
+// changedMonths returns the months in which the recomputed rows of a mart
+// (scope_<mart>) differ from the previous rows they replace
+// (inc_old_<mart>). Recomputing a person mostly reproduces their old
+// journeys as they were; only the months that really change are rewritten.
+func changedMonths(ctx context.Context, conn *sql.Conn, name, month string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT DISTINCT coalesce(%[2]s, 'none') FROM (
+	    (SELECT * FROM inc_old_%[1]s EXCEPT ALL SELECT * FROM scope_%[1]s)
+	    UNION ALL
+	    (SELECT * FROM scope_%[1]s EXCEPT ALL SELECT * FROM inc_old_%[1]s)) ORDER BY 1`, name, month))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// commit renames every written mart over the previous one and then records
+// the build (state.go). The previous record is removed first: marts of two
+// builds mixed by a crash mid-rename are never taken for a recorded build,
+// so the next Update rebuilds fully.
+func (w *martWriter) commit(st buildState) ([]Mart, error) {
+	if len(w.written) != len(Marts) {
+		return nil, fmt.Errorf("build: the models made %d of the %d marts", len(w.written), len(Marts))
+	}
+	if err := syncPath(w.tmp); err != nil {
+		return nil, fmt.Errorf("sync marts temp dir: %w", err)
+	}
+	if err := removeState(w.dir); err != nil {
+		return nil, err
+	}
+	for i, m := range w.written {
+		var err error
+		switch {
+		case w.partial[m.Name] != nil:
+			err = w.commitMonths(m.Name, w.partial[m.Name])
+		case Marts[i].Month != "":
+			err = w.commitDir(m.Name)
+		default:
+			err = os.Rename(filepath.Join(w.tmp, m.Name+".parquet"), m.Path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("replace mart %s: %w", m.Name, err)
+		}
+	}
+	if err := syncPath(w.dir); err != nil {
+		return nil, fmt.Errorf("sync marts dir: %w", err)
+	}
+	if err := writeState(w.dir, st); err != nil {
+		return nil, err
+	}
+	return w.written, nil
+}
+
+// commitDir puts a whole monthly mart in place of the previous one (which
+// is moved into the temp directory and removed with it), and removes a
+// single-file mart of the same name an older version wrote.
+func (w *martWriter) commitDir(name string) error {
+	to := filepath.Join(w.dir, name)
+	if _, err := os.Stat(to); err == nil {
+		if err := os.Rename(to, filepath.Join(w.tmp, name+".previous")); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(filepath.Join(w.tmp, name), to); err != nil {
+		return err
+	}
+	if err := os.Remove(to + ".parquet"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// commitMonths renames the rewritten months' files over the previous ones
+// and removes the months left without rows.
+func (w *martWriter) commitMonths(name string, ch *monthChange) error {
+	dir := filepath.Join(w.dir, name)
+	prev, err := monthFiles(dir)
+	if err != nil {
+		return err
+	}
+	for _, key := range ch.written {
+		to := filepath.Join(dir, key+".parquet")
+		if err := os.Rename(filepath.Join(w.tmp, name, key+".parquet"), to); err != nil {
+			return err
+		}
+		for _, f := range prev[key] {
+			if f != to {
+				if err := os.Remove(f); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, key := range ch.emptied {
+		for _, f := range prev[key] {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
+		}
+	}
+	return syncPath(dir)
+}
+
+func removeLeftovers(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read marts dir: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), tempPrefix) {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("remove leftover %s: %w", e.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+func pathList(paths []string) string {
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = duck.Quote(p)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
