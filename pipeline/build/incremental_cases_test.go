@@ -3,6 +3,8 @@ package build_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,5 +161,76 @@ func TestIncrementalCases(t *testing.T) {
 	// the filler persons are not.
 	if res.Persons < 5 || res.Persons > 8 {
 		t.Errorf("recomputed %d persons, want the 5-8 the new data reaches", res.Persons)
+	}
+}
+
+// TestIncrementalMonths: the big marts are kept by month and an update
+// rewrites only the months whose rows change. A late contact of P on 30
+// January joins P's journey of 1 February, which now starts in January:
+// journeys of February (P's was its only one) disappear, contact_facts of
+// January and February are rewritten, March's files stay the very same.
+func TestIncrementalMonths(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	root := t.TempDir()
+	day := time.Date(2024, 3, 20, 0, 0, 0, 0, time.UTC)
+	var rows [][4]string
+	for i := range 10 {
+		rows = append(rows,
+			[4]string{fmt.Sprintf("j%d", i), fmt.Sprintf("J%d", i), "", fmt.Sprintf("2024-01-0%d 09:00:00+00", 1+i%9)},
+			[4]string{fmt.Sprintf("m%d", i), fmt.Sprintf("M%d", i), "", fmt.Sprintf("2024-03-0%d 09:00:00+00", 1+i%9)})
+	}
+	writeBatch(t, db, root, "b1", day, map[string]string{
+		"contacts": contactRows(append(rows, [4]string{"p1", "P", "", "2024-02-01 10:00:00+00"})...),
+	})
+	o := build.DefaultOptions()
+	o.Batches = []string{"b1"}
+	if _, err := build.Build(ctx, db, root, o); err != nil {
+		t.Fatal(err)
+	}
+	file := func(mart, month string) string { return filepath.Join(root, "marts", mart, month+".parquet") }
+	stat := func(p string) os.FileInfo {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	march := map[string]os.FileInfo{"journeys": stat(file("journeys", "2024-03")), "contact_facts": stat(file("contact_facts", "2024-03"))}
+	feb := stat(file("contact_facts", "2024-02"))
+	stat(file("journeys", "2024-02"))
+
+	writeBatch(t, db, root, "b2", day.Add(24*time.Hour), map[string]string{
+		"contacts": contactRows([4]string{"p0", "P", "", "2024-01-30 10:00:00+00"}),
+	})
+	o.Batches = []string{"b1", "b2"}
+	res, err := build.Update(ctx, db, root, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Incremental {
+		t.Fatalf("full build: %s", res.FullReason)
+	}
+	for mart, before := range march {
+		if !os.SameFile(before, stat(file(mart, "2024-03"))) {
+			t.Errorf("%s of March was rewritten; nothing in it changed", mart)
+		}
+	}
+	if os.SameFile(feb, stat(file("contact_facts", "2024-02"))) {
+		t.Error("contact_facts of February was not rewritten; p1 is now a repeat contact")
+	}
+	if _, err := os.Stat(file("journeys", "2024-02")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("journeys of February still there (%v); its only journey now starts in January", err)
+	}
+	fullDir := t.TempDir()
+	if _, err := build.Build(ctx, db, fullDir, o); err != nil {
+		t.Fatal(err)
+	}
+	got, want := martRows(t, db, root), martRows(t, db, fullDir)
+	for _, m := range build.Marts {
+		if diff := cmp.Diff(want[m.Name], got[m.Name]); diff != "" {
+			t.Errorf("incremental %s differs from a full build (-full +incremental):\n%s", m.Name, diff)
+		}
 	}
 }
