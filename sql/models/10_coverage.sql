@@ -3,29 +3,43 @@
 --   open_contacts / open_journeys  censored: their end is not judged yet
 --   outcomes_unattached            events that matched no journey
 
+-- One pass over each mart (each count is a FILTER of it), not one per count.
 CREATE OR REPLACE TEMP TABLE coverage AS
+WITH f AS (
+    SELECT
+        count(*) AS contacts,
+        count(*) FILTER (WHERE person_id IS NULL) AS anonymous_contacts,
+        count(*) FILTER (WHERE window_open) AS open_contacts,
+        count(outcome_failed) AS judged_contacts,
+        count(DISTINCT person_id) AS persons,
+        count(*) FILTER (WHERE csat IS NOT NULL) AS rated_contacts,
+        min(started_at) AS first_contact_at,
+        max(started_at) AS last_contact_at
+    FROM contact_facts
+), j AS (
+    SELECT
+        count(*) AS journeys,
+        count(*) FILTER (WHERE outcome = 'open') AS open_journeys,
+        count(*) FILTER (WHERE resolution_basis = 'event') AS event_basis_journeys,
+        count(*) FILTER (WHERE resolution_basis = 'measured') AS measured_basis_journeys
+    FROM journeys
+), o AS (
+    SELECT
+        (SELECT count(*) FROM outcome_events) AS outcomes,
+        (SELECT count(DISTINCT (source_system, event_id)) FROM outcome_links) AS outcomes_attached
+)
 SELECT
-    (SELECT count(*) FROM contact_facts) AS contacts,
-    (SELECT count(*) FROM contact_facts WHERE person_id IS NULL) AS anonymous_contacts,
-    (SELECT count(*) FROM contact_facts WHERE window_open) AS open_contacts,
-    (SELECT count(outcome_failed) FROM contact_facts) AS judged_contacts,
-    (SELECT count(DISTINCT person_id) FROM contact_facts) AS persons,
-    (SELECT count(*) FROM journeys) AS journeys,
-    (SELECT count(*) FROM journeys WHERE outcome = 'open') AS open_journeys,
-    (SELECT count(*) FROM journeys WHERE resolution_basis = 'event') AS event_basis_journeys,
-    (SELECT count(*) FROM journeys WHERE resolution_basis = 'measured') AS measured_basis_journeys,
-    (SELECT count(*) FROM outcome_events) AS outcomes,
-    (SELECT count(DISTINCT (source_system, event_id)) FROM outcome_links) AS outcomes_attached,
-    (SELECT count(*) FROM outcome_events)
-        - (SELECT count(DISTINCT (source_system, event_id)) FROM outcome_links) AS outcomes_unattached,
-    (SELECT count(*) FROM contact_facts WHERE csat IS NOT NULL) AS rated_contacts,
-    (SELECT min(started_at) FROM contact_facts) AS first_contact_at,
-    (SELECT max(started_at) FROM contact_facts) AS last_contact_at,
+    f.contacts, f.anonymous_contacts, f.open_contacts, f.judged_contacts, f.persons,
+    j.journeys, j.open_journeys, j.event_basis_journeys, j.measured_basis_journeys,
+    o.outcomes, o.outcomes_attached,
+    o.outcomes - o.outcomes_attached AS outcomes_unattached,
+    f.rated_contacts, f.first_contact_at, f.last_contact_at,
     getvariable('data_end') AS data_end,
     epoch(getvariable('repeat_window')) / 86400.0 AS repeat_window_days,
     epoch(getvariable('outcome_horizon')) / 86400.0 AS outcome_horizon_days,
     getvariable('time_zone') AS time_zone,
-    (SELECT string_agg(metric, ',' ORDER BY ordinal) FROM kpi_catalog WHERE in_scorecard) AS scorecard;
+    (SELECT string_agg(metric, ',' ORDER BY ordinal) FROM kpi_catalog WHERE in_scorecard) AS scorecard
+FROM f, j, o;
 
 CREATE OR REPLACE TEMP TABLE metric_targets AS
 SELECT c.ordinal, k.metric, c.kind, c.unit, c.good, c.in_scorecard, k.level,
