@@ -22,6 +22,8 @@ import (
 // MCNAMARA_BENCH_CONTACTS (comma-separated, default 100000,1000000); the
 // inputs are cached under $TMPDIR/mcnamara-bench so a second run measures
 // the build alone. peak_rss_MiB is the process's high-water mark.
+// MCNAMARA_BENCH_LAKE=dir keeps the marts in dir/N; MCNAMARA_BENCH_LOG=1
+// logs each model's time.
 //
 //	MCNAMARA_BENCH_CONTACTS=10000000 go test -tags duckdb_arrow -run '^$' -bench Build -benchtime 1x ./pipeline/build
 func BenchmarkBuild(b *testing.B) {
@@ -54,6 +56,10 @@ func BenchmarkBuild(b *testing.B) {
 				o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			}
 			lakeDir := b.TempDir()
+			if keep := os.Getenv("MCNAMARA_BENCH_LAKE"); keep != "" {
+				// keep the marts, e.g. to compare two versions of the models
+				lakeDir = filepath.Join(keep, strconv.Itoa(n))
+			}
 			for b.Loop() {
 				if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
 					b.Fatal(err)

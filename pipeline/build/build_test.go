@@ -459,3 +459,41 @@ func TestTargetsMatchCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestBusinessDateAcrossDST: business_date (02_contacts.sql takes the
+// zone's UTC offset once per hour of the data rather than per contact)
+// equals the contact's date in the zone, for contacts every 7 minutes
+// across a spring and an autumn switch, in zones with half- and
+// quarter-hour offsets and with switches at local midnight.
+func TestBusinessDateAcrossDST(t *testing.T) {
+	ctx := context.Background()
+	for _, zone := range []string{"Europe/Berlin", "America/Chicago", "Australia/Lord_Howe", "America/Havana", "Asia/Kathmandu"} {
+		t.Run(zone, func(t *testing.T) {
+			db := openDB(t)
+			root := t.TempDir()
+			writeBatch(t, db, root, "b1", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), map[string]string{
+				"contacts": `SELECT 'c' || i AS contact_id, 'acd' AS source_system, 'k' || (i % 50) AS customer_key,
+					'phone' AS channel, TIMESTAMPTZ '2024-03-08 00:00:00+00' + to_minutes(7 * i) AS started_at
+				FROM range(0, 20000) r(i)
+				UNION ALL
+				SELECT 'd' || i, 'acd', 'k' || (i % 50), 'phone', TIMESTAMPTZ '2024-10-25 00:00:00+00' + to_minutes(7 * i)
+				FROM range(0, 12000) r(i)`,
+			})
+			o := build.DefaultOptions()
+			o.TimeZone = zone
+			o.Batches = []string{"b1"}
+			if _, err := build.Build(ctx, db, root, o); err != nil {
+				t.Fatal(err)
+			}
+			var n, wrong int64
+			err := db.QueryRow(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE business_date IS DISTINCT FROM CAST(timezone(%s, started_at) AS DATE))
+				FROM read_parquet(%s)`, duck.Quote(zone), mart(root, "contact_facts"))).Scan(&n, &wrong)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 32000 || wrong != 0 {
+				t.Errorf("%d of %d contacts have another business_date than their date in %s", wrong, n, zone)
+			}
+		})
+	}
+}

@@ -20,6 +20,25 @@
 -- lake_data_end to the whole lake's end (unset, getvariable is NULL).
 SET VARIABLE data_end = coalesce(getvariable('as_of'), getvariable('lake_data_end'), (SELECT max(started_at) FROM contacts));
 
+-- business_date is the date of started_at in time_zone. ICU is slow per
+-- row, so the UTC offset is taken once per hour of the data, at its first
+-- and last contact; an hour whose offset changes inside it (a DST switch)
+-- has none here and its contacts ask ICU one by one.
+CREATE OR REPLACE TEMP TABLE business_offsets AS
+WITH hours AS (
+    SELECT epoch_us(started_at) // 3600000000 AS hour, min(started_at) AS lo, max(started_at) AS hi
+    FROM contacts
+    WHERE started_at IS NOT NULL
+    GROUP BY hour
+), offsets AS (
+    SELECT hour,
+        epoch_us(timezone(getvariable('time_zone'), lo)) - epoch_us(lo) AS lo_offset,
+        epoch_us(timezone(getvariable('time_zone'), hi)) - epoch_us(hi) AS hi_offset
+    FROM hours
+)
+SELECT hour, CASE WHEN lo_offset = hi_offset THEN lo_offset END AS offset_us
+FROM offsets;
+
 CREATE OR REPLACE TEMP TABLE contact_base AS
 WITH base AS (
     SELECT
@@ -29,7 +48,9 @@ WITH base AS (
         -- csat: the contact's own score, else the one its survey gave.
         coalesce(c.csat, s.csat) AS csat,
         s.nps,
-        CAST(timezone(getvariable('time_zone'), c.started_at) AS DATE) AS business_date,
+        CASE WHEN z.offset_us IS NOT NULL
+             THEN CAST(make_timestamp(epoch_us(c.started_at) + z.offset_us) AS DATE)
+             ELSE CAST(timezone(getvariable('time_zone'), c.started_at) AS DATE) END AS business_date,
         -- Identity stitching: the mapped person, else the system-qualified
         -- key (two systems' key 123 are not the same person by accident).
         -- Anonymous contacts (no key) have no person and no journey.
@@ -46,6 +67,7 @@ WITH base AS (
            ON i.source_system = c.source_system AND i.customer_key = c.customer_key
     LEFT JOIN surveys s
            ON s.source_system = c.source_system AND s.contact_id = c.contact_id
+    LEFT JOIN business_offsets z ON z.hour = epoch_us(c.started_at) // 3600000000
     LEFT JOIN group_targets t
            ON t.t_team IS NOT DISTINCT FROM c.team
           AND t.t_department IS NOT DISTINCT FROM c.department
