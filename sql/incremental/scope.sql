@@ -37,6 +37,15 @@ FROM inc_events
 WHERE person_id IN (SELECT person_id FROM inc_persons)
    OR case_id IN (SELECT case_id FROM inc_cases);
 
+-- The identity links of the recomputed contacts' and events' keys.
+CREATE OR REPLACE TEMP TABLE identities AS
+SELECT i.*
+FROM inc_identities i
+SEMI JOIN (SELECT source_system, customer_key FROM contacts
+           UNION ALL
+           SELECT source_system, customer_key FROM outcomes) k
+       ON k.source_system = i.source_system AND k.customer_key = i.customer_key;
+
 CREATE OR REPLACE TEMP TABLE surveys AS
 SELECT v.*
 FROM {{inputs}}.surveys v

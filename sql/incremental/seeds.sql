@@ -12,29 +12,33 @@
 -- 04_outcomes.sql, repeated here on purpose: the equality test of the
 -- incremental build against a full rebuild fails if the two drift apart.
 
--- The lake's identities, read once: the models below use this table too.
--- Only the link (a year of daily files costs per column read).
-CREATE OR REPLACE TEMP TABLE identities AS
+-- The lake's identities, read once (only the link: a year of daily files
+-- costs per column read). scope.sql keeps those of the recomputed keys as
+-- the models' identities.
+CREATE OR REPLACE TEMP TABLE inc_identities AS
 SELECT source_system, customer_key, person_id FROM {{inputs}}.identities;
 
--- Every contact's key and person: the previous ones from the previous
--- contact_facts (one file, not a year of daily lake files), the new ones
--- from the new batches (views new_<table>).
+-- Every contact's key and person. The previous ones come from the previous
+-- contact_facts (a few monthly files, not a year of daily lake files) with
+-- the person the previous build gave them: a key is linked to a person
+-- once (identities are keyed by it), so only a new link can change it. The
+-- new ones come from the new batches (views new_<table>).
 CREATE OR REPLACE TEMP TABLE inc_contacts AS
-WITH keyed AS (
-    SELECT source_system, contact_id, case_id, customer_key, false AS is_new
-    FROM old_contact_facts
-    UNION ALL
-    SELECT source_system, contact_id, nullif(trim(case_id), ''), customer_key, true
-    FROM new_contacts
-)
 SELECT
-    k.source_system, k.contact_id, k.case_id,
+    f.source_system, f.contact_id, f.case_id,
+    CASE WHEN f.person_id IS NOT NULL THEN coalesce(n.person_id, f.person_id) END AS person_id,
+    false AS is_new
+FROM old_contact_facts f
+LEFT JOIN new_identities n
+       ON n.source_system = f.source_system AND n.customer_key = f.customer_key
+UNION ALL
+SELECT
+    k.source_system, k.contact_id, nullif(trim(k.case_id), ''),
     CASE WHEN nullif(trim(k.customer_key), '') IS NOT NULL
-         THEN coalesce(i.person_id, k.source_system || '/' || k.customer_key) END AS person_id,
-    k.is_new
-FROM keyed k
-LEFT JOIN identities i
+         THEN coalesce(i.person_id, k.source_system || '/' || k.customer_key) END,
+    true
+FROM new_contacts k
+LEFT JOIN inc_identities i
        ON i.source_system = k.source_system AND i.customer_key = k.customer_key;
 
 -- Every outcome event (the whole row in raw: scope.sql takes its rows from
@@ -47,7 +51,7 @@ SELECT
     list_contains(getvariable('new_batches'), o._batch_id) AS is_new,
     o AS raw
 FROM {{inputs}}.outcomes o
-LEFT JOIN identities i
+LEFT JOIN inc_identities i
        ON i.source_system = o.source_system AND i.customer_key = o.customer_key;
 
 -- Surveys of the new batches, by contact.
