@@ -50,6 +50,19 @@ func writeBatch(t *testing.T, db *sql.DB, root, id string, at time.Time, tables 
 	}
 }
 
+// updateIncrementally runs Update and fails unless it was incremental.
+func updateIncrementally(t *testing.T, db *sql.DB, root string, o build.Options) build.Result {
+	t.Helper()
+	res, err := build.Update(context.Background(), db, root, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Incremental {
+		t.Fatalf("full build: %s", res.FullReason)
+	}
+	return res
+}
+
 // contactRows renders (contact_id, customer_key, case_id, started_at) as the
 // contacts SELECT writeBatch takes.
 func contactRows(rows ...[4]string) string {
@@ -130,13 +143,7 @@ func TestIncrementalCases(t *testing.T) {
 		"surveys": `SELECT 'c3' AS contact_id, 'acd' AS source_system, TIMESTAMPTZ '2024-01-06 10:00:00+00' AS answered_at, 1.0 AS csat, 0 AS nps`,
 	})
 	o.Batches = []string{"b1", "b2"}
-	res, err := build.Update(ctx, db, root, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Incremental {
-		t.Fatalf("full build: %s", res.FullReason)
-	}
+	res := updateIncrementally(t, db, root, o)
 	var after string
 	if err := db.QueryRow("SELECT string_agg(journey_id || '/' || attached_by, ' ' ORDER BY journey_id) FROM read_parquet(" + mart(root, "outcome_links") + ") WHERE event_id = 'e1'").Scan(&after); err != nil {
 		t.Fatal(err)
@@ -194,13 +201,7 @@ func TestIncrementalMonths(t *testing.T) {
 		"contacts": contactRows([4]string{"p0", "P", "", "2024-01-30 10:00:00+00"}),
 	})
 	o.Batches = []string{"b1", "b2"}
-	res, err := build.Update(ctx, db, root, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Incremental {
-		t.Fatalf("full build: %s", res.FullReason)
-	}
+	updateIncrementally(t, db, root, o)
 	for mart, before := range march {
 		if !os.SameFile(before, stat(file(mart, "2024-03"))) {
 			t.Errorf("%s of March was rewritten; nothing in it changed", mart)
