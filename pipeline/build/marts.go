@@ -316,23 +316,42 @@ func (w *martWriter) commit(st buildState) ([]Mart, error) {
 	return w.written, nil
 }
 
-// commitDir puts a whole monthly mart in place of the previous one (which
-// is moved into the temp directory and removed with it), and removes a
+// commitDir puts a whole monthly mart in place of the previous one, file
+// by file (a directory cannot be renamed over a full one, and a mart that
+// is missing, even for a moment, is worse than one of two builds mixed),
+// then removes the previous months the new mart does not have and a
 // single-file mart of the same name an older version wrote.
 func (w *martWriter) commitDir(name string) error {
 	to := filepath.Join(w.dir, name)
-	if _, err := os.Stat(to); err == nil {
-		if err := os.Rename(to, filepath.Join(w.tmp, name+".previous")); err != nil {
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	files, err := os.ReadDir(filepath.Join(w.tmp, name))
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(w.tmp, name, f.Name()), filepath.Join(to, f.Name())); err != nil {
 			return err
 		}
+		keep[f.Name()] = true
 	}
-	if err := os.Rename(filepath.Join(w.tmp, name), to); err != nil {
+	prev, err := os.ReadDir(to)
+	if err != nil {
 		return err
+	}
+	for _, f := range prev {
+		if !keep[f.Name()] {
+			if err := os.RemoveAll(filepath.Join(to, f.Name())); err != nil {
+				return err
+			}
+		}
 	}
 	if err := os.Remove(to + ".parquet"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return nil
+	return syncPath(to)
 }
 
 // commitMonths renames the rewritten months' files over the previous ones
