@@ -32,6 +32,7 @@ type File struct {
 	Report  Report         `toml:"report"`
 
 	path string // where it was read from, for messages and relative paths
+	text string // its text, to point messages at a line
 }
 
 // Lake settings.
@@ -103,7 +104,8 @@ func Load(path string, required bool) (File, error) {
 	if err != nil {
 		return f, fmt.Errorf("read config: %w", err)
 	}
-	md, err := toml.Decode(string(data), &f)
+	f.text = string(data)
+	md, err := toml.Decode(f.text, &f)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
@@ -138,7 +140,7 @@ func (f File) BuildOptions() (build.Options, error) {
 	o := f.Build
 	cat, err := metrics.New(f.Metrics)
 	if err != nil {
-		return o, fmt.Errorf("%s: [metrics]: %w", f.path, err)
+		return o, fmt.Errorf("%s: [metrics]: %w", f.at("metrics", 0, ""), err)
 	}
 	o.Catalog = cat
 	o.TimeZone = f.Lake.BusinessTimezone
@@ -149,21 +151,20 @@ func (f File) BuildOptions() (build.Options, error) {
 
 func (f File) validate() error {
 	if _, err := time.LoadLocation(f.Lake.BusinessTimezone); err != nil {
-		return fmt.Errorf("%s: [lake] business_timezone %q is not an IANA time zone (e.g. Europe/Berlin)", f.path, f.Lake.BusinessTimezone)
+		return fmt.Errorf("%s: [lake] business_timezone %q is not an IANA time zone (e.g. Europe/Berlin)", f.at("lake", 0, "business_timezone"), f.Lake.BusinessTimezone)
 	}
 	if _, err := f.BuildOptions(); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
 	for i, s := range f.Sources {
-		where := fmt.Sprintf("%s: [[sources]] #%d", f.path, i+1)
 		if s.Name == "" {
-			return fmt.Errorf("%s: name is required", where)
+			return fmt.Errorf("%s: [[sources]] #%d: name is required", f.at("sources", i, ""), i+1)
 		}
-		where = fmt.Sprintf("%s: source %q", f.path, s.Name)
 		if seen[s.Name] {
-			return fmt.Errorf("%s: name used twice", where)
+			return fmt.Errorf("%s: source %q: name used twice", f.at("sources", i, "name"), s.Name)
 		}
+		where := fmt.Sprintf("%s: source %q", f.at("sources", i, ""), s.Name)
 		seen[s.Name] = true
 		n := 0
 		for _, set := range []bool{s.Preset != "", s.Mapping != "", len(s.Columns) > 0} {
@@ -196,7 +197,7 @@ func (f File) Mapping(s Source) (ingest.Mapping, error) {
 	}
 	text, err := s.compile()
 	if err != nil {
-		return ingest.Mapping{}, fmt.Errorf("%s: source %q: %w", f.path, s.Name, err)
+		return ingest.Mapping{}, fmt.Errorf("%s: source %q: %w", f.at("sources", f.sourceIndex(s.Name), ""), s.Name, err)
 	}
 	return ingest.ParseMapping(fmt.Sprintf("%s [source %s]", f.path, s.Name), text)
 }
@@ -291,3 +292,49 @@ var starter string
 
 // Starter is the commented configuration `mcnamara init` writes.
 func Starter() string { return starter }
+
+// at points a message at the file and line of key in the index-th [table]
+// or [[table]] (at its header when the key is not written there, at the
+// file alone when the table is not). The TOML decoder keeps no positions
+// past parsing, so the text is scanned for the plain forms `[t]`, `[[t]]`,
+// `[t.sub]` and `key =`.
+func (f File) at(table string, index int, key string) string {
+	if f.path == "" {
+		return "config"
+	}
+	found, header := -1, 0
+	for i, line := range strings.Split(f.text, "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "[") {
+			name := strings.Trim(strings.TrimSpace(strings.SplitN(l, "#", 2)[0]), "[] ")
+			ours := name == table || strings.HasPrefix(name, table+".")
+			if found == index && !ours {
+				break // past the table
+			}
+			// [[t]] starts a new element; [t] or [t.sub] the one table
+			if ours && (found < 0 || strings.HasPrefix(l, "[[") && name == table) && found < index {
+				found++
+				header = i + 1
+			}
+			continue
+		}
+		if found == index && key != "" {
+			if k, _, ok := strings.Cut(l, "="); ok && strings.TrimSpace(k) == key {
+				return fmt.Sprintf("%s:%d", f.path, i+1)
+			}
+		}
+	}
+	if found == index {
+		return fmt.Sprintf("%s:%d", f.path, header)
+	}
+	return f.path
+}
+
+func (f File) sourceIndex(name string) int {
+	for i, s := range f.Sources {
+		if s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
