@@ -93,7 +93,10 @@ func AttachMarts(ctx context.Context, db *sql.DB, root string) ([]string, error)
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), ".parquet")
 		if e.IsDir() {
-			name, ok = e.Name(), !strings.HasPrefix(e.Name(), ".")
+			// a monthly mart; a build's temp directory, or a mart directory
+			// a crash left before its first file, is none
+			files, _ := filepath.Glob(filepath.Join(dir, e.Name(), "*.parquet"))
+			name, ok = e.Name(), !strings.HasPrefix(e.Name(), ".") && len(files) > 0
 		}
 		if !ok {
 			continue

@@ -87,3 +87,38 @@ func TestAttachOlderFiles(t *testing.T) {
 		t.Errorf("check problems = %v, want the orphan %s only", rep.Problems, orphan)
 	}
 }
+
+// TestAttachMarts: a mart is a file or a directory of monthly files;
+// directories without Parquet files (a build's temp directory, one a crash
+// left empty) are not marts.
+func TestAttachMarts(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	db, err := duck.Open(ctx, duck.Options{Threads: 1, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	marts := filepath.Join(root, MartsDir)
+	for _, d := range []string{"journeys", "empty", ".build-1"} {
+		if err := os.MkdirAll(filepath.Join(marts, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"gap.parquet", "journeys/2026-01.parquet", "journeys/2026-02.parquet", ".build-1/x.parquet"} {
+		if _, err := db.Exec("COPY (SELECT 1 AS n) TO " + duck.Quote(filepath.Join(marts, p)) + " (FORMAT parquet)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := AttachMarts(ctx, db, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 2 || names[0] != "gap" || names[1] != "journeys" {
+		t.Errorf("marts = %v, want [gap journeys]", names)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM journeys").Scan(&n); err != nil || n != 2 {
+		t.Errorf("journeys: %d rows (%v), want one per monthly file", n, err)
+	}
+}
