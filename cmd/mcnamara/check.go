@@ -17,7 +17,11 @@ func init() {
 			Long: `Reconcile the lake with its manifest: for every batch, rows read = loaded +
 rejected; every file the manifest lists exists and holds the recorded rows;
 rejected rows are all in _rejects; no stray file lies in the lake.
-Exits 1 on any mismatch, listing each one.`,
+Exits 1 on any mismatch, listing each one.
+
+It also says whether the marts are up to date with the lake: built from
+every batch, or which are not modelled yet (not a mismatch: ` + "`mcnamara build`" + `
+brings them up to date).`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := loadConfig(g)
@@ -47,8 +51,34 @@ Exits 1 on any mismatch, listing each one.`,
 					return fmt.Errorf("check: %d mismatch(es) between the lake %s and its manifest", len(rep.Problems), cfg.Lake.Dir)
 				}
 				fmt.Fprintln(w, "ok: the lake reconciles with its manifest")
+				line, err := martsLine(cfg.Lake.Dir)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(w, line)
 				return nil
 			},
 		}
 	})
+}
+
+// martsLine says what the marts were built from, against the lake.
+func martsLine(root string) (string, error) {
+	st, batches, err := martsStatus(root)
+	if err != nil {
+		return "", err
+	}
+	how := "in full"
+	if st.Incremental {
+		how = "incrementally"
+	}
+	switch {
+	case !st.Recorded:
+		return "marts: no build record (never built, or a build was interrupted while replacing them); the next run or build rebuilds them in full", nil
+	case st.Gone > 0:
+		return fmt.Sprintf("marts: built from %d batch(es) no longer in the lake; the next run or build rebuilds them in full", st.Gone), nil
+	case st.Pending > 0:
+		return fmt.Sprintf("marts: %d of %d batches not modelled yet; `mcnamara build` updates them", st.Pending, batches), nil
+	}
+	return fmt.Sprintf("marts: up to date with all %d batches (built %s %s)", batches, how, st.BuiltAt.Format("2006-01-02 15:04 MST")), nil
 }

@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/mcnamara/mcnamara/config"
@@ -42,7 +39,13 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 			return err
 		}
 		out.ingest = res
-		if !res.Committed && !p.force && martsExist(cfg.Lake.Dir) {
+		// Without new input the marts are rebuilt only when they lag the
+		// lake: a run killed between its ingest and its build leaves them so.
+		current, err := martsCurrent(cfg.Lake.Dir)
+		if err != nil {
+			return err
+		}
+		if !res.Committed && !p.force && current {
 			g.logger.Info("no new input: marts and report left as they are")
 			return nil
 		}
@@ -102,7 +105,30 @@ func buildMarts(ctx context.Context, g *globals, db *sql.DB, cfg config.File, fu
 	return res, nil
 }
 
+// martsExist says whether the lake has marts to report on.
 func martsExist(root string) bool {
-	_, err := os.Stat(filepath.Join(root, lake.MartsDir, build.StateFile))
-	return !errors.Is(err, fs.ErrNotExist)
+	files, _ := filepath.Glob(lake.MartPattern(root, "contact_facts"))
+	return len(files) > 0
+}
+
+// martsCurrent says whether the marts were built, completely, from exactly
+// the lake's batches.
+func martsCurrent(root string) (bool, error) {
+	st, _, err := martsStatus(root)
+	return st.Recorded && st.Pending == 0 && st.Gone == 0, err
+}
+
+// martsStatus compares the marts' build record with the lake's batches,
+// and returns how many batches the lake has.
+func martsStatus(root string) (build.MartsStatus, int, error) {
+	batches, err := lake.ReadManifest(root)
+	if err != nil {
+		return build.MartsStatus{}, 0, err
+	}
+	ids := make([]string, len(batches))
+	for i, b := range batches {
+		ids[i] = b.ID
+	}
+	st, err := build.Status(root, ids)
+	return st, len(ids), err
 }

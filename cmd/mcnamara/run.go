@@ -23,7 +23,10 @@ func init() {
 [[sources]] entry, rebuild the marts, and write the report to
 [run] report_dir as report-YYYY-MM-DD.html and report.html (the latest),
 keeping the newest [run] keep_reports dated reports. A run that finds no new
-input says so and exits 0 without rebuilding.
+input says so and exits 0 without rebuilding, unless the marts lag the lake
+(say, a run was killed between its ingest and its build): then it brings
+them up to date and writes the report. ` + "`mcnamara check`" + ` says whether the
+marts are up to date.
 
 Non-interactive and cron-friendly: no prompts, progress only on a terminal,
 --log-format json for log collectors. SIGINT/SIGTERM stop it cleanly: what
@@ -57,8 +60,11 @@ Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked.`,
 					if err := pruneReports(dir, cfg.Run.KeepReports); err != nil {
 						return err
 					}
-					fmt.Fprintf(cmd.OutOrStdout(), "run: batch %s, %d rows loaded, %d rejected; report %s; %s\n",
-						res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected, latest, martsSummary(res.build))
+					loaded := "no new input"
+					if res.ingest.Committed {
+						loaded = fmt.Sprintf("batch %s, %d rows loaded, %d rejected", res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected)
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "run: %s; report %s; %s\n", loaded, latest, martsSummary(res.build))
 				} else {
 					fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
 				}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/renameio/v2"
+
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
 // StateFile, in lake/marts, records the build that made the marts: what
@@ -114,4 +116,45 @@ func resolutionJourneys(ctx context.Context, conn *sql.Conn, q string) (map[stri
 		out[sys] = n
 	}
 	return out, rows.Err()
+}
+
+// MartsStatus says what the marts of a lake were built from.
+type MartsStatus struct {
+	// Recorded is false when there is no build record: never built, or a
+	// build was interrupted while replacing the marts.
+	Recorded    bool
+	BuiltAt     time.Time
+	Incremental bool
+	// Modelled counts the lake's batches the marts hold, Pending those
+	// they lack, Gone the recorded batches no longer in the lake.
+	Modelled, Pending, Gone int
+}
+
+// Status compares the build record in lakeDir/marts with the lake's
+// batches.
+func Status(lakeDir string, batches []string) (MartsStatus, error) {
+	st, ok, err := readState(filepath.Join(lakeDir, lake.MartsDir))
+	if err != nil || !ok {
+		return MartsStatus{}, err
+	}
+	s := MartsStatus{Recorded: true, BuiltAt: st.BuiltAt, Incremental: st.Incremental}
+	recorded := map[string]bool{}
+	for _, b := range st.Batches {
+		recorded[b] = true
+	}
+	inLake := map[string]bool{}
+	for _, b := range batches {
+		inLake[b] = true
+		if recorded[b] {
+			s.Modelled++
+		} else {
+			s.Pending++
+		}
+	}
+	for _, b := range st.Batches {
+		if !inLake[b] {
+			s.Gone++
+		}
+	}
+	return s, nil
 }
