@@ -174,7 +174,9 @@ func (b *builder) firstCol(view string, candidates ...string) string {
 }
 
 // window is the repeat window in days, as written in sentences.
-func (b *builder) window() string { return strconv.Itoa(b.meta.RepeatWindowDays) }
+func (b *builder) window() string {
+	return strconv.FormatFloat(b.meta.RepeatWindowDays, 'f', -1, 64)
+}
 
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
@@ -236,7 +238,8 @@ func (b *builder) settled(week string) bool {
 	if err != nil {
 		return false
 	}
-	return !w.AddDate(0, 0, 7+b.meta.RepeatWindowDays).After(last)
+	closes := w.Add(time.Duration((7 + b.meta.RepeatWindowDays) * float64(24*time.Hour)))
+	return !closes.After(last)
 }
 
 // latestSettled is the index of the latest week whose outcomes are known,

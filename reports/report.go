@@ -57,7 +57,7 @@ type Meta struct {
 	LakeDir     string
 	ConfigPath  string
 	// RepeatWindowDays is the journey repeat window in force; 0 means 7.
-	RepeatWindowDays int
+	RepeatWindowDays float64
 	Batches          []Batch
 	Metrics          []Metric
 }

@@ -324,3 +324,17 @@ func FuzzModelJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestFractionalRepeatWindow: a repeat window of 1.5 days (the config
+// allows fractions) is written as such, not truncated to 1.
+func TestFractionalRepeatWindow(t *testing.T) {
+	f := newFixture(t, cleanWorld())
+	f.meta.RepeatWindowDays = 1.5
+	m, err := BuildModel(context.Background(), f.db, f.meta, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findings(m); !strings.Contains(got, "1.5-day repeat window") || strings.Contains(got, " 1-day") {
+		t.Errorf("findings do not name the 1.5-day window:\n%s", got)
+	}
+}

@@ -116,7 +116,7 @@ func reportMeta(cfg config.File) (reports.Meta, error) {
 		Version:          version,
 		LakeDir:          cfg.Lake.Dir,
 		ConfigPath:       cfg.Path(),
-		RepeatWindowDays: int(opts.RepeatWindowDays),
+		RepeatWindowDays: opts.RepeatWindowDays,
 	}
 	for _, b := range batches {
 		rb := reports.Batch{ID: b.ID, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt,
