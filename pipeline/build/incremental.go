@@ -162,7 +162,10 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		return Result{}, fmt.Errorf("build: incremental: %w", err)
 	}
 	inputs = duck.Ident(inputs) + ".main"
-	contacts, _ := contract.Lookup("contacts")
+	contacts, err := contract.Lookup("contacts")
+	if err != nil {
+		return Result{}, fmt.Errorf("build: incremental: %w", err)
+	}
 	var columns []string
 	for _, c := range contacts.Columns {
 		columns = append(columns, duck.Ident(c.Name))
@@ -181,11 +184,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 			return Result{}, err
 		}
 	}
-	quoted := make([]string, len(newBatches))
-	for i, b := range newBatches {
-		quoted[i] = duck.Quote(b)
-	}
-	if err := exec("batches", "SET VARIABLE new_batches = CAST(["+strings.Join(quoted, ", ")+"] AS VARCHAR[])"); err != nil {
+	if err := exec("batches", "SET VARIABLE new_batches = CAST("+duck.QuoteList(newBatches)+" AS VARCHAR[])"); err != nil {
 		return Result{}, err
 	}
 	if err := exec("seeds", sqlFile("seeds.sql")); err != nil {
@@ -339,7 +338,7 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 	for k, v := range removed {
 		next[k] -= v
 	}
-	var before, after, list []string
+	var before, after []string
 	for _, k := range slices.Sorted(maps.Keys(next)) {
 		if next[k] < 0 {
 			return nil, fallback{"the previous build's record does not match its marts"}
@@ -349,7 +348,6 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 			continue
 		}
 		after = append(after, k)
-		list = append(list, duck.Quote(k))
 	}
 	for _, k := range slices.Sorted(maps.Keys(prev)) {
 		if prev[k] > 0 {
@@ -360,8 +358,8 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 		return nil, fallback{fmt.Sprintf("the sources judged by resolution events changed from %v to %v", before, after)}
 	}
 	q := "CREATE OR REPLACE TEMP TABLE resolution_systems AS SELECT CAST(NULL AS VARCHAR) AS source_system WHERE false"
-	if len(list) > 0 {
-		q = "CREATE OR REPLACE TEMP TABLE resolution_systems AS SELECT unnest(CAST([" + strings.Join(list, ", ") + "] AS VARCHAR[])) AS source_system"
+	if len(after) > 0 {
+		q = "CREATE OR REPLACE TEMP TABLE resolution_systems AS SELECT unnest(CAST(" + duck.QuoteList(after) + " AS VARCHAR[])) AS source_system"
 	}
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("build: incremental resolution systems: %w", err)

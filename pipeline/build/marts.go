@@ -212,7 +212,7 @@ func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, mont
 	for _, key := range changed {
 		src := append([]string{schema}, prev[key]...)
 		if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW inc_month_%s AS SELECT * FROM read_parquet(%s)",
-			name, pathList(src))); err != nil {
+			name, duck.QuoteList(src))); err != nil {
 			return fmt.Errorf("write mart %s month %s: %w", name, key, err)
 		}
 		p := filepath.Join(dst, key+".parquet")
@@ -238,7 +238,7 @@ func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, mont
 		}
 	}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM read_parquet(%s)",
-		duck.Ident(name), pathList(files))); err != nil {
+		duck.Ident(name), duck.QuoteList(files))); err != nil {
 		return fmt.Errorf("read back mart %s: %w", name, err)
 	}
 	var rows int64
@@ -398,12 +398,4 @@ func removeLeftovers(dir string) error {
 		}
 	}
 	return nil
-}
-
-func pathList(paths []string) string {
-	q := make([]string, len(paths))
-	for i, p := range paths {
-		q[i] = duck.Quote(p)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }

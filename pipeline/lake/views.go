@@ -37,7 +37,7 @@ func AttachInputs(ctx context.Context, db *sql.DB, root string) error {
 	}
 	rq := emptyRejects
 	if rf := RejectFiles(root, batches); len(rf) > 0 {
-		rq = fmt.Sprintf("SELECT * FROM read_parquet(%s, union_by_name = true)", pathList(rf))
+		rq = fmt.Sprintf("SELECT * FROM read_parquet(%s, union_by_name = true)", duck.QuoteList(rf))
 	}
 	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE VIEW rejects AS "+rq); err != nil {
 		return fmt.Errorf("attach rejects: %w", err)
@@ -136,7 +136,7 @@ const emptyRejects = `SELECT CAST(NULL AS VARCHAR) AS _batch_id, CAST(NULL AS VA
 func tableView(ctx context.Context, db *sql.DB, t contract.Table, files []string) (string, error) {
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
 		"SELECT file_name, string_agg(name, ',' ORDER BY name) FROM parquet_schema(%s) WHERE num_children IS NULL OR num_children = 0 GROUP BY file_name",
-		pathList(files)))
+		duck.QuoteList(files)))
 	if err != nil {
 		return "", err
 	}
@@ -163,7 +163,7 @@ func tableView(ctx context.Context, db *sql.DB, t contract.Table, files []string
 	}
 	parts := make([]string, 0, len(order))
 	for _, k := range order {
-		src := fmt.Sprintf("read_parquet(%s, hive_partitioning = %t)", pathList(groups[k]), t.Time != "")
+		src := fmt.Sprintf("read_parquet(%s, hive_partitioning = %t)", duck.QuoteList(groups[k]), t.Time != "")
 		q, err := contractView(ctx, db, t, src)
 		if err != nil {
 			return "", err
@@ -221,12 +221,4 @@ func emptyView(t contract.Table) string {
 		cols = append(cols, "CAST(NULL AS DATE) AS "+duck.Ident(contract.DateCol))
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " WHERE false"
-}
-
-func pathList(paths []string) string {
-	q := make([]string, len(paths))
-	for i, p := range paths {
-		q[i] = duck.Quote(p)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }

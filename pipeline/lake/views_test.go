@@ -11,17 +11,23 @@ import (
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
+func openDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := duck.Open(context.Background(), duck.Options{Threads: 1, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestAttachOlderFiles: a lake file written before a contract column
 // existed (here: no reassignments, no csat) still reads through the view,
 // with NULL in the missing columns; files outside the manifest stay unseen.
 func TestAttachOlderFiles(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
-	db, err := duck.Open(ctx, duck.Options{Threads: 1, TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t)
 	rel := "contacts/date=2026-01-05/b1_f000_0.parquet"
 	orphan := "contacts/date=2026-01-05/b2_f000_0.parquet"
 	if err := os.MkdirAll(filepath.Join(root, "contacts", "date=2026-01-05"), 0o755); err != nil {
@@ -94,11 +100,7 @@ func TestAttachOlderFiles(t *testing.T) {
 func TestAttachMarts(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
-	db, err := duck.Open(ctx, duck.Options{Threads: 1, TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t)
 	marts := filepath.Join(root, MartsDir)
 	for _, d := range []string{"journeys", "empty", ".build-1"} {
 		if err := os.MkdirAll(filepath.Join(marts, d), 0o755); err != nil {

@@ -56,12 +56,8 @@ func Open(ctx context.Context, o Options) (*sql.DB, error) {
 	}
 	setup = append(setup, fmt.Sprintf("SET temp_directory = %s", Quote(tmp)))
 	if len(o.ReadOnlyDirs) > 0 {
-		quoted := make([]string, len(o.ReadOnlyDirs))
-		for i, d := range o.ReadOnlyDirs {
-			quoted[i] = Quote(d)
-		}
 		setup = append(setup,
-			fmt.Sprintf("SET allowed_directories = [%s]", strings.Join(quoted, ", ")),
+			"SET allowed_directories = "+QuoteList(o.ReadOnlyDirs),
 			"SET enable_external_access = false",
 			"SET lock_configuration = true",
 		)
@@ -100,6 +96,15 @@ func extensionDir() (string, error) {
 // cannot take as bound parameters (file paths in table functions, SET).
 func Quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// QuoteList renders items as a SQL list of string literals: ['a', 'b'].
+func QuoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // Ident renders s as a quoted SQL identifier.
