@@ -293,7 +293,7 @@ var starter string
 // Starter is the commented configuration `mcnamara init` writes.
 func Starter() string { return starter }
 
-// at points a message at the file and line of key in the index-th [table]
+// at points a message at the file, line and column of key in the index-th [table]
 // or [[table]] (at its header when the key is not written there, at the
 // file alone when the table is not). The TOML decoder keeps no positions
 // past parsing, so the text is scanned for the plain forms `[t]`, `[[t]]`,
@@ -302,8 +302,9 @@ func (f File) at(table string, index int, key string) string {
 	if f.path == "" {
 		return "config"
 	}
-	found, header := -1, 0
+	found, header, headerCol := -1, 0, 0
 	for i, line := range strings.Split(f.text, "\n") {
+		col := len(line) - len(strings.TrimLeft(line, " \t")) + 1
 		l := strings.TrimSpace(line)
 		if strings.HasPrefix(l, "[") {
 			name := strings.Trim(strings.TrimSpace(strings.SplitN(l, "#", 2)[0]), "[] ")
@@ -314,18 +315,18 @@ func (f File) at(table string, index int, key string) string {
 			// [[t]] starts a new element; [t] or [t.sub] the one table
 			if ours && (found < 0 || strings.HasPrefix(l, "[[") && name == table) && found < index {
 				found++
-				header = i + 1
+				header, headerCol = i+1, col
 			}
 			continue
 		}
 		if found == index && key != "" {
 			if k, _, ok := strings.Cut(l, "="); ok && strings.TrimSpace(k) == key {
-				return fmt.Sprintf("%s:%d", f.path, i+1)
+				return fmt.Sprintf("%s:%d:%d", f.path, i+1, col)
 			}
 		}
 	}
 	if found == index {
-		return fmt.Sprintf("%s:%d", f.path, header)
+		return fmt.Sprintf("%s:%d:%d", f.path, header, headerCol)
 	}
 	return f.path
 }

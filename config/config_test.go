@@ -32,12 +32,12 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"unknown key", "[lake]\ndirr = 'x'\n", "unknown key(s) lake.dirr"},
 		{"syntax", "[lake\n", "mcnamara.toml:2:6: expected"},
-		{"no name", "[[sources]]\npreset = 'x'\nfiles = ['a']\n", "mcnamara.toml:1: [[sources]] #1: name is required"},
-		{"two kinds", "[lake]\ndir = 'l'\n\n[[sources]]\nname='a'\npreset = 'x'\nmapping='m.sql'\nfiles = ['a']\n", `mcnamara.toml:4: source "a": give exactly one of preset, mapping or columns`},
-		{"no files", "[[sources]]\nname='a'\npreset = 'x'\n", `mcnamara.toml:1: source "a": files (a list of globs) is required`},
-		{"dup name", "[[sources]]\nname='a'\npreset='x'\nfiles=['a']\n[[sources]] # again\n  name = 'a'\npreset='x'\nfiles=['a']\n", `mcnamara.toml:6: source "a": name used twice`},
-		{"time zone", "[run]\nkeep_reports = 3\n[lake]\ndir = 'l'\n  business_timezone = 'Mars/Olympus'\n", `mcnamara.toml:5: [lake] business_timezone "Mars/Olympus"`},
-		{"metrics", "[lake]\ndir = 'l'\n[metrics.targets.no_such_metric]\ndefault = 3\n", "mcnamara.toml:3: [metrics]"},
+		{"no name", "[[sources]]\npreset = 'x'\nfiles = ['a']\n", "mcnamara.toml:1:1: [[sources]] #1: name is required"},
+		{"two kinds", "[lake]\ndir = 'l'\n\n[[sources]]\nname='a'\npreset = 'x'\nmapping='m.sql'\nfiles = ['a']\n", `mcnamara.toml:4:1: source "a": give exactly one of preset, mapping or columns`},
+		{"no files", "[[sources]]\nname='a'\npreset = 'x'\n", `mcnamara.toml:1:1: source "a": files (a list of globs) is required`},
+		{"dup name", "[[sources]]\nname='a'\npreset='x'\nfiles=['a']\n[[sources]] # again\n  name = 'a'\npreset='x'\nfiles=['a']\n", `mcnamara.toml:6:3: source "a": name used twice`},
+		{"time zone", "[run]\nkeep_reports = 3\n[lake]\ndir = 'l'\n  business_timezone = 'Mars/Olympus'\n", `mcnamara.toml:5:3: [lake] business_timezone "Mars/Olympus"`},
+		{"metrics", "[lake]\ndir = 'l'\n[metrics.targets.no_such_metric]\ndefault = 3\n", "mcnamara.toml:3:1: [metrics]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
