@@ -31,9 +31,9 @@ Incremental: when the marts were built by the same settings, targets and
 models from the lake as it was before its latest batches, only the persons
 those batches touch are recomputed (their contacts, journeys and outcome
 links; see docs/definitions.md) and merged into the previous marts, rewriting
-only the months that change; the result is the same as a full rebuild. Otherwise, or with --full, every model
-runs over the whole lake; the log says which and why. lake/marts/_build.json
-records what the marts were built from.
+only the months that change; the result is the same as a full rebuild.
+Otherwise, or with --full, every model runs over the whole lake; the log says
+which and why. lake/marts/_build.json records what the marts were built from.
 
 --print-sql prints the SQL the build would run (settings and catalog
 included) without touching the lake: paste it into any DuckDB that has the

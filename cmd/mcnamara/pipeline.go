@@ -83,12 +83,8 @@ func buildMarts(ctx context.Context, g *globals, db *sql.DB, cfg config.File, fu
 		return build.Result{}, err
 	}
 	opts.Logger = g.logger
-	batches, err := lake.ReadManifest(cfg.Lake.Dir)
-	if err != nil {
+	if opts.Batches, err = batchIDs(cfg.Lake.Dir); err != nil {
 		return build.Result{}, err
-	}
-	for _, b := range batches {
-		opts.Batches = append(opts.Batches, b.ID)
 	}
 	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
 		return build.Result{}, err
@@ -121,14 +117,23 @@ func martsCurrent(root string) (bool, error) {
 // martsStatus compares the marts' build record with the lake's batches,
 // and returns how many batches the lake has.
 func martsStatus(root string) (build.MartsStatus, int, error) {
-	batches, err := lake.ReadManifest(root)
+	ids, err := batchIDs(root)
 	if err != nil {
 		return build.MartsStatus{}, 0, err
+	}
+	st, err := build.Status(root, ids)
+	return st, len(ids), err
+}
+
+// batchIDs lists the lake's committed batches.
+func batchIDs(root string) ([]string, error) {
+	batches, err := lake.ReadManifest(root)
+	if err != nil {
+		return nil, err
 	}
 	ids := make([]string, len(batches))
 	for i, b := range batches {
 		ids[i] = b.ID
 	}
-	st, err := build.Status(root, ids)
-	return st, len(ids), err
+	return ids, nil
 }
