@@ -4,8 +4,8 @@
 -- the models 01–06 and 08 run over the recomputed persons only).
 -- The aggregate marts (07, 09, 10) then run over these as in a full build.
 
--- The previous rows the recomputed ones replace: of the replaced journeys,
--- and of the recomputed contacts.
+-- The previous rows the recomputed ones replace: of the replaced journeys
+-- here, of the recomputed contacts in scope.sql (inc_old_contact_facts).
 CREATE OR REPLACE TEMP TABLE inc_old_outcome_links AS
 SELECT * FROM old_outcome_links o
 WHERE EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
@@ -13,11 +13,6 @@ WHERE EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journe
 CREATE OR REPLACE TEMP TABLE inc_old_journeys AS
 SELECT * FROM old_journeys o
 WHERE EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
-
-CREATE OR REPLACE TEMP TABLE inc_old_contact_facts AS
-SELECT * FROM old_contact_facts o
-WHERE EXISTS (SELECT 1 FROM inc_removed_contacts r
-              WHERE r.source_system = o.source_system AND r.contact_id = o.contact_id);
 
 -- These marts are kept in monthly files. The build compares the recomputed
 -- rows with inc_old_<mart> and rewrites only the months where they differ:

@@ -15,6 +15,14 @@ WHERE person_id IN (SELECT person_id FROM inc_persons)
 UNION
 SELECT source_system, contact_id FROM inc_new_surveys WHERE person_id IS NULL;
 
+-- The previous rows of the recomputed contacts, read once: the earlier
+-- contacts' inputs below, what the recomputed rows replace (here and in
+-- merge.sql).
+CREATE OR REPLACE TEMP TABLE inc_old_contact_facts AS
+SELECT f.*
+FROM old_contact_facts f
+SEMI JOIN inc_scope_contacts s ON s.source_system = f.source_system AND s.contact_id = f.contact_id;
+
 -- Their rows: the new ones from the new batches, the others from the
 -- previous contact_facts rather than a year of daily lake files. It carries
 -- every contract column of a contact and its lineage (listed by the build);
@@ -27,8 +35,7 @@ FROM new_contacts c
 SEMI JOIN inc_scope_contacts s ON s.source_system = c.source_system AND s.contact_id = c.contact_id
 UNION ALL BY NAME
 SELECT {{contact_columns}}
-FROM old_contact_facts f
-SEMI JOIN inc_scope_contacts s ON s.source_system = f.source_system AND s.contact_id = f.contact_id;
+FROM inc_old_contact_facts;
 
 -- The events of recomputed persons, and person-less events of their cases.
 CREATE OR REPLACE TEMP TABLE outcomes AS
@@ -56,9 +63,7 @@ SEMI JOIN inc_scope_contacts s ON s.source_system = v.source_system AND s.contac
 -- now had its contacts under its own person before; they are all here, so
 -- whole previous journeys go (build.Update checks that).
 CREATE OR REPLACE TEMP TABLE inc_removed_contacts AS
-SELECT f.source_system, f.contact_id, f.journey_id
-FROM old_contact_facts f
-SEMI JOIN inc_scope_contacts s ON s.source_system = f.source_system AND s.contact_id = f.contact_id;
+SELECT source_system, contact_id, journey_id FROM inc_old_contact_facts;
 
 CREATE OR REPLACE TEMP TABLE inc_removed_journeys AS
 SELECT DISTINCT journey_id FROM inc_removed_contacts WHERE journey_id IS NOT NULL;
