@@ -129,7 +129,7 @@ func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, mon
 		return 0, err
 	}
 	parts := filepath.Join(w.tmp, name+".parts")
-	rows, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, coalesce(%s, 'none') AS _month FROM %s", month, duck.Ident(name)), parts, "_month")
+	rows, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(month), duck.Ident(name)), parts, "_month")
 	if err != nil {
 		return 0, err
 	}
@@ -164,6 +164,10 @@ func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, mon
 	}
 	return rows, syncPath(dst)
 }
+
+// monthKey is the SQL of a row's month file name (Marts.Month; "none"
+// should a row have no month).
+func monthKey(month string) string { return "coalesce(" + month + ", 'none')" }
 
 // monthFiles lists the files of a monthly mart directory by month.
 func monthFiles(dir string) (map[string][]string, error) {
@@ -216,8 +220,8 @@ func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, mont
 			return fmt.Errorf("write mart %s month %s: %w", name, key, err)
 		}
 		p := filepath.Join(dst, key+".parquet")
-		q := fmt.Sprintf("SELECT * FROM inc_kept_%[1]s UNION ALL BY NAME SELECT * FROM scope_%[1]s WHERE coalesce(%[2]s, 'none') = %[3]s",
-			name, month, duck.Quote(key))
+		q := fmt.Sprintf("SELECT * FROM inc_kept_%[1]s UNION ALL BY NAME SELECT * FROM scope_%[1]s WHERE %[2]s = %[3]s",
+			name, monthKey(month), duck.Quote(key))
 		n, err := copyTo(ctx, conn, q, p, "")
 		if err != nil {
 			return fmt.Errorf("write mart %s month %s: %w", name, key, err)
@@ -260,10 +264,10 @@ func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, mont
 // (inc_old_<mart>). Recomputing a person mostly reproduces their old
 // journeys as they were; only the months that really change are rewritten.
 func changedMonths(ctx context.Context, conn *sql.Conn, name, month string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT DISTINCT coalesce(%[2]s, 'none') FROM (
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT DISTINCT %[2]s FROM (
 	    (SELECT * FROM inc_old_%[1]s EXCEPT ALL SELECT * FROM scope_%[1]s)
 	    UNION ALL
-	    (SELECT * FROM scope_%[1]s EXCEPT ALL SELECT * FROM inc_old_%[1]s)) ORDER BY 1`, name, month))
+	    (SELECT * FROM scope_%[1]s EXCEPT ALL SELECT * FROM inc_old_%[1]s)) ORDER BY 1`, name, monthKey(month)))
 	if err != nil {
 		return nil, err
 	}
