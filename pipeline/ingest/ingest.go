@@ -40,7 +40,8 @@ type Options struct {
 	// Progress, if set, is told after each file (done of total).
 	Progress func(file string, done, total int)
 	Version  string
-	// RowGroupSize of the Parquet files written.
+	// RowGroupSize is the largest row group of the Parquet files written
+	// (date-partitioned tables use smaller ones, see partitionRowGroup).
 	RowGroupSize int
 }
 

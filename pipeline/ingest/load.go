@@ -164,8 +164,13 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	}
 	// Cheap counts first: a clean file (the usual case) skips the anti-join
 	// against dup and the rejects pass.
-	var staged, invalid, dups int64
-	if err := c.QueryRowContext(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM dup) FROM stg").Scan(&staged, &invalid, &dups); err != nil {
+	var staged, invalid, dups, days int64
+	span := "0"
+	if t.Time != "" {
+		// Days the good rows span: sizes the row groups of the partitions.
+		span = fmt.Sprintf("coalesce(datediff('day', min(%[1]s) FILTER (_reason IS NULL), max(%[1]s) FILTER (_reason IS NULL)), 0)", ident(t.Time))
+	}
+	if err := c.QueryRowContext(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM dup), "+span+" FROM stg").Scan(&staged, &invalid, &dups, &days); err != nil {
 		return fmt.Errorf("count staged rows of %s: %w", file, err)
 	}
 
@@ -186,7 +191,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		copySQL = fmt.Sprintf(`COPY (SELECT %s, %s, CAST(timezone(%s, s.%s) AS DATE) AS %s %s)
 			TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE %d, PARTITION_BY (%s), FILENAME_PATTERN %s, OVERWRITE_OR_IGNORE true)`,
 			strings.Join(cols2, ", "), lineage, quote(l.o.BusinessTZ), ident(t.Time), contract.DateCol, good,
-			quote(tableDir), l.o.RowGroupSize, contract.DateCol, quote(pattern))
+			quote(tableDir), partitionRowGroup(staged, days+2, l.o.RowGroupSize), contract.DateCol, quote(pattern))
 	} else {
 		copySQL = fmt.Sprintf(`COPY (SELECT %s, %s %s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE %d)`,
 			strings.Join(cols2, ", "), lineage, good,
@@ -283,6 +288,22 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	l.batchKeys[t.Name] = true
 	l.o.Logger.Info("loaded file", "file", file, "table", t.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
 	return nil
+}
+
+// partitionRowGroup is the row-group size for rows spread over about days
+// date partitions. DuckDB's partitioned writer costs more the larger the
+// row group it buffers per partition, whatever the partition holds (1M
+// rows over 315 days: 1.6 s at 122,880, 1.1 s at 2,048; over 32 days:
+// 1.2 s at 122,880, 0.8 s at 8,192), so the size follows the rows a
+// partition is expected to get, between 2,048 (DuckDB's vector) and 8,192,
+// and never above limit.
+func partitionRowGroup(rows, days int64, limit int) int {
+	perDay := rows / max(days, 1)
+	rg := int64(2048)
+	for rg < 8192 && rg*2 <= perDay {
+		rg *= 2
+	}
+	return int(min(rg, int64(limit)))
 }
 
 func (l *loader) rejectTablesExist(ctx context.Context) (bool, error) {
