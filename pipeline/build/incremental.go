@@ -187,6 +187,13 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	if err := exec("batches", "SET VARIABLE new_batches = CAST("+duck.QuoteList(newBatches)+" AS VARCHAR[])"); err != nil {
 		return Result{}, err
 	}
+	// Contacts only ever arrive, so the lake's end of data is the later of
+	// the previous one and the new contacts' last start (seeds.sql
+	// uses it: which open journeys it closes).
+	if err := exec("end of data", `SET VARIABLE lake_data_end = (SELECT max(t) FROM (
+	    SELECT data_end AS t FROM old_coverage UNION ALL SELECT max(started_at) FROM new_contacts))`); err != nil {
+		return Result{}, err
+	}
 	if err := exec("seeds", sqlFile("seeds.sql")); err != nil {
 		return Result{}, err
 	}
@@ -239,12 +246,6 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	}
 	if torn != 0 {
 		return Result{}, fallback{"the previous journeys of the touched persons do not match their contacts"}
-	}
-	// Contacts only ever arrive, so the lake's end of data is the later of
-	// the previous one and the new contacts' last start.
-	if err := exec("end of data", `SET VARIABLE lake_data_end = (SELECT max(t) FROM (
-	    SELECT data_end AS t FROM old_coverage UNION ALL SELECT max(started_at) FROM new_contacts))`); err != nil {
-		return Result{}, err
 	}
 
 	// The person-level models over the recomputed persons.

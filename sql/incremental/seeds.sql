@@ -4,7 +4,8 @@
 -- the persons new data can change and keeps every other journey of the
 -- previous build as it was. This file finds where that starts.
 --
--- Variables: new_batches (VARCHAR[], the batches the previous build had not
+-- Variables: lake_data_end (the new end of data), repeat_window;
+-- new_batches (VARCHAR[], the batches the previous build had not
 -- seen). Views: new_<table> over the new batches' files; old_<mart> over
 -- the previous marts; {{inputs}}.<table>, the whole lake's input views.
 --
@@ -66,7 +67,10 @@ SEMI JOIN new_surveys s ON s.source_system = c.source_system AND s.contact_id = 
 --     time moves its contacts from the key's own person to that one; those
 --     contacts are recomputed as the person's);
 --   * with a journey whose repeat window was still open at the previous
---     build's end of data: the new end of data may close it.
+--     build's end of data and is closed at the new one (lake_data_end). A
+--     journey still open at the new end, of a person nothing new touches,
+--     comes out the same: the end of data enters the models only through
+--     window_open (05_journeys.sql).
 CREATE OR REPLACE TEMP TABLE inc_persons AS
 SELECT DISTINCT person_id FROM (
     SELECT person_id FROM inc_contacts WHERE is_new
@@ -77,7 +81,8 @@ SELECT DISTINCT person_id FROM (
     UNION ALL
     SELECT person_id FROM new_identities
     UNION ALL
-    SELECT person_id FROM old_journeys WHERE window_open
+    SELECT person_id FROM old_journeys
+    WHERE window_open AND last_contact_at + getvariable('repeat_window') <= getvariable('lake_data_end')
 )
 WHERE person_id IS NOT NULL;
 
