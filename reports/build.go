@@ -315,7 +315,15 @@ func (b *builder) trend(s *Section) error {
 		w := weekRow{week: r.str("week"), contacts: r.n("contacts"), gapContacts: r.n("gap_contacts"),
 			kpi: optF(r, "kpi_rate"), customer: optF(r, "customer_rate"), gap: optF(r, "gap_rate"), fdemd: optF(r, "failure_demand_share")}
 		b.weeks = append(b.weeks, w)
-		s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, jf(w.kpi), jf(w.customer), jf(w.gap), w.gapContacts, jf(w.fdemd)})
+		if b.settled(w.week) {
+			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, jf(w.kpi), jf(w.customer), jf(w.gap), w.gapContacts, jf(w.fdemd)})
+		} else {
+			// Until its repeat window closes, a week's rates count only the
+			// contacts whose outcome is already known (customers who came
+			// back at once, say): a biased few (the demo's last week showed
+			// a 100% gap rate).
+			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nil, nil, nil, w.gapContacts, jf(w.fdemd)})
+		}
 		n := float64(w.contacts)
 		if w.kpi != nil && w.customer != nil {
 			sumN += n
@@ -365,7 +373,7 @@ func (b *builder) trend(s *Section) error {
 		}
 	}
 	if _, ok := b.latestSettled(); ok && !b.settled(b.weeks[len(b.weeks)-1].week) {
-		s.Note = fmt.Sprintf("The latest weeks are still open: their customers may yet come back within the %s-day repeat window, so their outcome rates will fall as the data fills in.", b.window())
+		s.Note = fmt.Sprintf("The latest weeks (shaded) are still open: their customers may yet come back within the %s-day repeat window. Their rates are left out until then: they would count only the contacts whose outcome is already known, a biased few.", b.window())
 	}
 	return nil
 }

@@ -122,7 +122,9 @@
     if (open && weeks.indexOf(open) >= 0) {
       series[0].markArea = { silent: true, itemStyle: { color: 'rgba(140,149,159,0.14)' },
         label: { color: C.grey, position: 'insideTop', formatter: 'outcomes still open' },
-        data: [[{ xAxis: open }, { xAxis: weeks[weeks.length - 1] }]] };
+        // from the last settled week's point: the open weeks have no points
+        // of their own, and one open week alone would give a band of no width
+        data: [[{ xAxis: weeks[Math.max(weeks.indexOf(open) - 1, 0)] }, { xAxis: weeks[weeks.length - 1] }]] };
     }
     return {
       legend: Object.assign({ selected: { 'Failure demand share': false } }, legend),
