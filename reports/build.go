@@ -664,19 +664,27 @@ func (b *builder) heatmap(s *Section) error {
 	if maxClaimed < minClaimed {
 		minClaimed = 1
 	}
+	openWeeks := false
 	for _, r := range t.recs() {
 		d := r.str("department")
 		if !seen[d] {
 			seen[d] = true
 			deps = append(deps, r.get("department"))
 		}
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.get("week"), r.n("contacts"), r.n("gap_contacts"), jf(optF(r, "gap_rate"))})
+		rate := jf(optF(r, "gap_rate"))
+		if anySettled && !b.settled(r.str("week")) {
+			rate, openWeeks = nil, true // as in the trend: a biased few
+		}
+		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.get("week"), r.n("contacts"), r.n("gap_contacts"), rate})
 		if g, ok := r.num("gap_rate"); ok && r.f("claimed") >= minClaimed && (!anySettled || b.settled(r.str("week"))) && (!hotFound || g > hotRate) {
 			hot, hotRate, hotFound = r, g, true
 		}
 	}
 	s.Chart.Params = map[string]any{"departments": deps}
 	s.Height = 120 + 28*len(deps)
+	if openWeeks {
+		s.Note = fmt.Sprintf("The latest weeks are blank: their %s-day repeat window is still open, so their gap rates would count only the contacts already judged.", b.window())
+	}
 	if hotFound {
 		s.Finding = fmt.Sprintf("The gap was widest in %s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
 			quoted(hot.str("department")), day(hot.str("week")), pct(hotRate), count(hot.n("gap_contacts")), count(hot.n("claimed")))
