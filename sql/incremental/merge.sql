@@ -42,7 +42,7 @@ WHERE NOT EXISTS (SELECT 1 FROM inc_removed_contacts r
 CREATE OR REPLACE TEMP TABLE inc_removed_flows AS
 WITH rc AS (
     SELECT f.journey_id, f.seq_in_journey AS seq, f.silo_loop AS is_loop,
-           coalesce(f.department, '(none)') || '·' || f.channel AS node
+           journey_node(f.department, f.channel) AS node
     FROM old_contact_facts f
     SEMI JOIN inc_removed_journeys r ON r.journey_id = f.journey_id
 ), seqd AS (

@@ -23,6 +23,10 @@
 -- multi-contact journeys pay for the windows that need them (journey_id,
 -- prev_node, loops).
 
+-- The node, defined once (sql/incremental/merge.sql uses it too).
+CREATE OR REPLACE TEMP MACRO journey_node(department, channel) AS
+    coalesce(department, '(none)') || '·' || channel;
+
 CREATE OR REPLACE TEMP TABLE contact_seq AS
 WITH ordered AS (
     SELECT
@@ -60,7 +64,7 @@ WITH ordered AS (
     SELECT
         p.rid, b.person_id, b.case_id, b.source_system, b.started_at, b.ended_at,
         b.channel, b.topic, b.wait_seconds, b.handle_seconds, b.claimed_success, b.reassignments,
-        coalesce(b.department, '(none)') || '·' || b.channel AS node,
+        journey_node(b.department, b.channel) AS node,
         p.next_contact_at,
         b.source_system || ':' || b.contact_id AS journey_id,
         p.journey_rid, p.seq, p.n, p.last_at,
@@ -72,11 +76,11 @@ WITH ordered AS (
     SELECT
         p.rid, b.person_id, b.case_id, b.source_system, b.started_at, b.ended_at,
         b.channel, b.topic, b.wait_seconds, b.handle_seconds, b.claimed_success, b.reassignments,
-        coalesce(b.department, '(none)') || '·' || b.channel AS node,
+        journey_node(b.department, b.channel) AS node,
         p.next_contact_at,
         first_value(b.source_system || ':' || b.contact_id) OVER w AS journey_id,
         p.journey_rid, p.seq, p.n, p.last_at,
-        lag(coalesce(b.department, '(none)') || '·' || b.channel) OVER w AS prev_node
+        lag(journey_node(b.department, b.channel)) OVER w AS prev_node
     FROM placed p
     JOIN contact_base b ON b.rowid = p.rid
     WHERE p.n > 1
