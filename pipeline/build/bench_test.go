@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/sql/duck"
@@ -23,7 +25,10 @@ import (
 // inputs are cached under $TMPDIR/mcnamara-bench so a second run measures
 // the build alone. peak_rss_MiB is the process's high-water mark.
 // MCNAMARA_BENCH_LAKE=dir keeps the marts in dir/N; MCNAMARA_BENCH_LOG=1
-// logs each model's time.
+// logs each model's time. Each model's time (<model>_s) and each monthly
+// mart's write (<mart>_write_s) are reported too, so that benchstat
+// compares the steps of two versions, not only their sum (this VM's noise
+// hides a step's change in the total).
 //
 //	MCNAMARA_BENCH_CONTACTS=10000000 go test -tags duckdb_arrow -run '^$' -bench Build -benchtime 1x ./pipeline/build
 func BenchmarkBuild(b *testing.B) {
@@ -52,9 +57,11 @@ func BenchmarkBuild(b *testing.B) {
 			}
 			o := build.DefaultOptions()
 			o.MemoryLimit, o.Threads = "3GB", 2
+			steps := &stepTimes{total: map[string]time.Duration{}}
 			if os.Getenv("MCNAMARA_BENCH_LOG") != "" {
-				o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				steps.next = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
 			}
+			o.Logger = slog.New(steps)
 			lakeDir := b.TempDir()
 			if keep := os.Getenv("MCNAMARA_BENCH_LAKE"); keep != "" {
 				// keep the marts, e.g. to compare two versions of the models
@@ -66,6 +73,7 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "contacts/s")
+			steps.report(b)
 			if hwm := peakRSS(); hwm > 0 {
 				b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
 			}
@@ -141,6 +149,63 @@ WHERE i %% 2 = 0`, persons),
 		}
 	}
 	return nil
+}
+
+// stepTimes is a slog handler that sums the build's debug records of a
+// model or a mart done, by step, and passes every record on to next (if
+// any).
+type stepTimes struct {
+	mu    sync.Mutex
+	total map[string]time.Duration
+	next  slog.Handler
+}
+
+func (h *stepTimes) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *stepTimes) Handle(ctx context.Context, r slog.Record) error {
+	var step string
+	var elapsed time.Duration
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "model":
+			step = strings.TrimSuffix(a.Value.String(), ".sql")
+		case "mart":
+			step = a.Value.String() + "_write"
+		case "elapsed":
+			elapsed = a.Value.Duration()
+		}
+		return true
+	})
+	if step != "" && (r.Message == "model done" || r.Message == "mart written") {
+		h.mu.Lock()
+		h.total[step] += elapsed
+		h.mu.Unlock()
+	}
+	if h.next != nil && h.next.Enabled(ctx, r.Level) {
+		return h.next.Handle(ctx, r)
+	}
+	return nil
+}
+
+// The build logs with neither attributes nor groups of its own.
+func (h *stepTimes) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *stepTimes) WithGroup(string) slog.Handler      { return h }
+
+// report reports every model's time and the monthly marts' writes, per
+// build.
+func (h *stepTimes) report(b *testing.B) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	monthly := map[string]bool{}
+	for _, m := range build.Marts {
+		monthly[m.Name+"_write"] = m.Month != ""
+	}
+	for step, d := range h.total {
+		if _, isMart := monthly[step]; isMart && !monthly[step] {
+			continue
+		}
+		b.ReportMetric(d.Seconds()/float64(b.N), step+"_s")
+	}
 }
 
 // peakRSS returns the process's peak resident set size in bytes (Linux).
