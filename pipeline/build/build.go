@@ -123,9 +123,10 @@ func configure(ctx context.Context, conn *sql.Conn, o Options) error {
 	if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
 		return fmt.Errorf("build: configure: %w", err)
 	}
-	// The monthly marts' partitioned write buffers this many rows of a
-	// month before writing them: one row group. The default (524288) made
-	// it twice as slow as a plain write (buffers of wide rows spill).
+	// The monthly marts' partitioned write buffers up to this many rows of
+	// a month before writing them (a few of its monthRowGroup-row groups).
+	// The default (524288) made it twice as slow as a plain write (buffers
+	// of wide rows spill).
 	if _, err := conn.ExecContext(ctx, "SET partitioned_write_flush_threshold = 122880"); err != nil {
 		return fmt.Errorf("build: configure: %w", err)
 	}
