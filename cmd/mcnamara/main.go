@@ -19,19 +19,71 @@ const (
 	exitUsage    = 2 // bad flags, arguments or configuration
 	exitRejected = 3 // finished, but some input rows were rejected
 	exitLocked   = 4 // another run holds the lake lock
+	// An interrupted command exits 128 + the signal's number, as a shell
+	// reports a process the signal killed: 130 (SIGINT), 143 (SIGTERM).
+	exitSignalBase = 128
 )
 
 func main() { os.Exit(run()) }
 
 func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := newRootCmd().ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
+	// Whatever error the interrupted work surfaced (a cancelled query, a
+	// closed file), the signal is the cause.
+	var sig signalError
+	if errors.As(context.Cause(ctx), &sig) {
+		fmt.Fprintf(os.Stderr, "mcnamara: stopped by %s: work already committed stays, the rest was discarded; the next run carries on from there\n", sig.name())
+		return exitSignalBase + int(sig.sig)
+	}
 	fmt.Fprintln(os.Stderr, "mcnamara:", err)
 	return exitCode(err)
+}
+
+// signalError is the cause of a context cancelled by a signal.
+type signalError struct{ sig syscall.Signal }
+
+func (e signalError) Error() string { return "received " + e.name() }
+
+func (e signalError) name() string {
+	switch e.sig {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return e.sig.String()
+}
+
+// signalContext is signal.NotifyContext keeping which signal arrived as the
+// context's cause (main's exit code tells it). A second signal is left to
+// its default: it kills the process, for a user who will not wait.
+func signalContext(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			if ss, ok := s.(syscall.Signal); ok {
+				cancel(signalError{ss})
+			} else {
+				cancel(fmt.Errorf("received %v", s))
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel(nil)
+	}
 }
 
 func exitCode(err error) int {

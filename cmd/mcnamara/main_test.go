@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -29,4 +33,26 @@ func TestScript(t *testing.T) {
 		},
 		RequireExplicitExec: false,
 	})
+}
+
+// TestSignalContext: a signal cancels the context with the signal as its
+// cause, which main turns into exit code 128 + its number.
+func TestSignalContext(t *testing.T) {
+	ctx, stop := signalContext(context.Background(), syscall.SIGUSR1)
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the signal did not cancel the context")
+	}
+	var sig signalError
+	if !errors.As(context.Cause(ctx), &sig) || sig.sig != syscall.SIGUSR1 {
+		t.Fatalf("cause = %v, want the signal SIGUSR1", context.Cause(ctx))
+	}
+	if got, want := exitSignalBase+int(sig.sig), 138; got != want {
+		t.Errorf("exit code %d, want %d", got, want)
+	}
 }

@@ -39,7 +39,8 @@ Start here:
   mcnamara run --config mcnamara.toml   the nightly job: ingest new files, build marts, write the report
 
 Exit codes: 0 ok, 1 error, 2 usage or configuration error,
-3 finished with rejected rows, 4 another run holds the lake lock.`,
+3 finished with rejected rows, 4 another run holds the lake lock,
+130/143 stopped by SIGINT/SIGTERM (what was committed stays).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

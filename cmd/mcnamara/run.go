@@ -32,7 +32,8 @@ Non-interactive and cron-friendly: no prompts, progress only on a terminal,
 --log-format json for log collectors. SIGINT/SIGTERM stop it cleanly: what
 was not committed is dropped and the previous lake, marts and report stay.
 
-Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked.`,
+Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked,
+130/143 stopped by SIGINT/SIGTERM.`,
 			Example: `  # crontab: every night at 02:30
   30 2 * * *  cd /srv/mcnamara && mcnamara run --config mcnamara.toml --log-format json >> run.log 2>&1`,
 			Args: cobra.NoArgs,
