@@ -35,7 +35,7 @@ the scorecard counts as a success whose customers nevertheless failed.
 
 Start here:
   mcnamara demo                     generate synthetic data, run everything, write demo/report.html
-  mcnamara init > mcnamara.toml     a commented starter configuration
+  mcnamara init                     write mcnamara.toml, a commented starter configuration
   mcnamara run --config mcnamara.toml   the nightly job: ingest new files, build marts, write the report
 
 Exit codes: 0 ok, 1 error, 2 usage or configuration error,

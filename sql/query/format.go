@@ -235,11 +235,19 @@ func writeTable(rows *sql.Rows, w io.Writer, max int) error {
 	}
 	t.Render()
 	if more > 0 {
-		fmt.Fprintf(w, "… %d more rows not shown: use --format csv|json|parquet (or --max-rows) for all %d\n", more, n+more)
+		fmt.Fprintf(w, "… %s not shown: use --format csv|json|parquet (or --max-rows) for all %d\n", rowCount(more, "more "), n+more)
 	} else {
-		fmt.Fprintf(w, "(%d rows)\n", n)
+		fmt.Fprintf(w, "(%s)\n", rowCount(n, ""))
 	}
 	return nil
+}
+
+// rowCount is "1 row", "2 rows", with a word between (rowCount(2, "more ")).
+func rowCount(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %srow", word)
+	}
+	return fmt.Sprintf("%d %srows", n, word)
 }
 
 // writeParquet streams Arrow record batches from DuckDB into a Parquet file.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,5 +59,41 @@ func TestParseParams(t *testing.T) {
 	}
 	if err := Run(context.Background(), nil, Request{Format: "xml"}, nil); err == nil || !strings.Contains(err.Error(), "want one of table") {
 		t.Errorf("bad format error = %v", err)
+	}
+}
+
+// TestTableFooter: the table format ends with the row count, or with what
+// the cap left out, in words a person reads ("1 row", not "1 rows").
+func TestTableFooter(t *testing.T) {
+	ctx := context.Background()
+	db, err := duck.Open(ctx, duck.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, tc := range []struct {
+		rows, max int
+		want      string
+	}{
+		{0, 0, "(0 rows)\n"},
+		{1, 0, "(1 row)\n"},
+		{2, 0, "(2 rows)\n"},
+		{3, 2, "… 1 more row not shown: use --format csv|json|parquet (or --max-rows) for all 3\n"},
+		{5, 2, "… 3 more rows not shown: use --format csv|json|parquet (or --max-rows) for all 5\n"},
+	} {
+		var out bytes.Buffer
+		req := Request{Name: "-e", Format: "table", MaxRows: tc.max,
+			SQL: "SELECT i FROM range(" + strconv.Itoa(tc.rows) + ") t(i)"}
+		if err := Run(ctx, conn, req, &out); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.HasSuffix(got, tc.want) {
+			t.Errorf("%d rows, max %d: output ends %q, want %q", tc.rows, tc.max, got[max(0, len(got)-90):], tc.want)
+		}
 	}
 }
