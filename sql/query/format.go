@@ -9,9 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -26,55 +24,36 @@ import (
 
 // scanner reads rows as display values.
 type scanner struct {
-	rows *sql.Rows
-	cols []string
-	vals []any
-	ptrs []any
+	rows  *sql.Rows
+	cols  []string
+	kinds []kind
+	vals  []any
+	ptrs  []any
 }
 
 func newScanner(rows *sql.Rows) (*scanner, error) {
-	cols, err := rows.Columns()
+	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
 	}
-	s := &scanner{rows: rows, cols: cols, vals: make([]any, len(cols)), ptrs: make([]any, len(cols))}
-	for i := range s.vals {
+	s := &scanner{rows: rows, cols: make([]string, len(types)), kinds: make([]kind, len(types)),
+		vals: make([]any, len(types)), ptrs: make([]any, len(types))}
+	for i, t := range types {
+		s.cols[i] = t.Name()
+		s.kinds[i] = kindOf(t.DatabaseTypeName())
 		s.ptrs[i] = &s.vals[i]
 	}
 	return s, nil
 }
+
+// text is the i-th value of the current row as text (valueText).
+func (s *scanner) text(i int, human bool) string { return valueText(s.vals[i], s.kinds[i], human) }
 
 func (s *scanner) next() (bool, error) {
 	if !s.rows.Next() {
 		return false, s.rows.Err()
 	}
 	return true, s.rows.Scan(s.ptrs...)
-}
-
-// text renders a value for csv, table and markdown.
-func display(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format("2006-01-02")
-		}
-		return x.UTC().Format(time.RFC3339)
-	case float64:
-		if math.Trunc(x) == x && math.Abs(x) < 1e15 {
-			return fmt.Sprintf("%.0f", x)
-		}
-		return fmt.Sprintf("%.4g", x)
-	case []byte:
-		return string(x)
-	case string:
-		return x
-	}
-	if b, err := json.Marshal(v); err == nil && !strings.HasPrefix(string(b), "{}") {
-		return strings.Trim(string(b), `"`)
-	}
-	return fmt.Sprint(v)
 }
 
 func writeCSV(rows *sql.Rows, w io.Writer) error {
@@ -96,8 +75,8 @@ func writeCSV(rows *sql.Rows, w io.Writer) error {
 			}
 			return err
 		}
-		for i, v := range s.vals {
-			rec[i] = display(v)
+		for i := range s.vals {
+			rec[i] = s.text(i, false)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -132,7 +111,7 @@ func writeJSON(rows *sql.Rows, w io.Writer) error {
 				bw.WriteString(", ")
 			}
 			k, _ := json.Marshal(c)
-			v, err := json.Marshal(jsonValue(s.vals[i]))
+			v, err := json.Marshal(jsonValue(s.vals[i], s.kinds[i]))
 			if err != nil {
 				return fmt.Errorf("column %s: %w", c, err)
 			}
@@ -144,22 +123,6 @@ func writeJSON(rows *sql.Rows, w io.Writer) error {
 	}
 	bw.WriteString("\n]\n")
 	return bw.Flush()
-}
-
-func jsonValue(v any) any {
-	switch x := v.(type) {
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-	case []byte:
-		return string(x)
-	case time.Time:
-		return display(x)
-	case duckdb.Interval:
-		return fmt.Sprintf("%d months %d days %d µs", x.Months, x.Days, x.Micros)
-	}
-	return v
 }
 
 func writeMarkdown(rows *sql.Rows, w io.Writer) error {
@@ -190,8 +153,8 @@ func writeMarkdown(rows *sql.Rows, w io.Writer) error {
 			return bw.Flush()
 		}
 		bw.WriteString("|")
-		for _, v := range s.vals {
-			bw.WriteString(" " + esc(display(v)) + " |")
+		for i := range s.vals {
+			bw.WriteString(" " + esc(s.text(i, true)) + " |")
 		}
 		bw.WriteString("\n")
 	}
@@ -227,8 +190,8 @@ func writeTable(rows *sql.Rows, w io.Writer, max int) error {
 			continue
 		}
 		r := make(table.Row, len(s.vals))
-		for i, v := range s.vals {
-			r[i] = display(v)
+		for i := range s.vals {
+			r[i] = s.text(i, true)
 		}
 		t.AppendRow(r)
 		n++

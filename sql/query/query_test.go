@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -94,6 +96,60 @@ func TestTableFooter(t *testing.T) {
 		}
 		if got := out.String(); !strings.HasSuffix(got, tc.want) {
 			t.Errorf("%d rows, max %d: output ends %q, want %q", tc.rows, tc.max, got[max(0, len(got)-90):], tc.want)
+		}
+	}
+}
+
+// TestValuesByType: every output format writes a value by its column's
+// type, the same for every row: DECIMAL and HUGEINT exactly, DOUBLE with
+// every digit (csv, json) or rounded for reading (table), a TIMESTAMP at
+// midnight with its time, TIME without a date, UUID and INTERVAL as DuckDB
+// prints them.
+func TestValuesByType(t *testing.T) {
+	ctx := context.Background()
+	db, err := duck.Open(ctx, duck.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const q = `SELECT 0.5 AS dec, sum(2.25) AS dec_sum, -1234567.891::DOUBLE AS dbl, 0.1::FLOAT AS flt,
+	    1e-9::DOUBLE AS tiny, 'nan'::DOUBLE AS nan, 123456789012345678901234::HUGEINT AS huge,
+	    INTERVAL '14 months 3 days 04:05:06.5' AS iv, -INTERVAL '1 day' AS neg_iv,
+	    '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'::UUID AS id, '\x00ab'::BLOB AS bl,
+	    TIME '10:00:00.25' AS t, DATE '2026-01-02' AS d, TIMESTAMP '2026-01-02 00:00:00' AS ts,
+	    TIMESTAMPTZ '2026-01-02 10:00:00+00' AS tz, [1.5, 2] AS l, MAP {'k': 1.5} AS m`
+	for _, tc := range []struct{ format, want string }{
+		{"csv", "dec,dec_sum,dbl,flt,tiny,nan,huge,iv,neg_iv,id,bl,t,d,ts,tz,l,m\n" +
+			`0.5,2.25,-1234567.891,0.1,1e-09,NaN,123456789012345678901234,1 year 2 months 3 days 04:05:06.5,-1 day,` +
+			`0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0,\x00ab,10:00:00.25,2026-01-02,2026-01-02 00:00:00,2026-01-02T10:00:00Z,` +
+			`"[1.5,2]","[{""key"":""k"",""value"":1.5}]"` + "\n"},
+		{"json", "[\n" + `  {"dec": 0.5, "dec_sum": 2.25, "dbl": -1234567.891, "flt": 0.1, "tiny": 1e-09, "nan": null, ` +
+			`"huge": 123456789012345678901234, "iv": "1 year 2 months 3 days 04:05:06.5", "neg_iv": "-1 day", ` +
+			`"id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "bl": "\\x00ab", "t": "10:00:00.25", "d": "2026-01-02", ` +
+			`"ts": "2026-01-02 00:00:00", "tz": "2026-01-02T10:00:00Z", "l": [1.5,2], "m": [{"key":"k","value":1.5}]}` + "\n]\n"},
+	} {
+		var out bytes.Buffer
+		if err := Run(ctx, conn, Request{Name: "-e", Format: tc.format, SQL: q}, &out); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, out.String()); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.format, diff)
+		}
+	}
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{-1234567.891, "-1234567.891"}, {2.0 / 3, "0.6667"}, {12.345678, "12.3457"},
+		{0.000123456, "0.0001235"}, {1e-7, "1e-07"}, {42, "42"}, {1.5e15 + 0.25, "1.5e+15"}, {1e16, "10000000000000000"},
+	} {
+		if got := floatText(tc.v, 64, true); got != tc.want {
+			t.Errorf("table %v: %q, want %q", tc.v, got, tc.want)
 		}
 	}
 }
