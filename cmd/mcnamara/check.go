@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
@@ -41,8 +44,8 @@ brings them up to date).`,
 				t := table.NewWriter()
 				t.SetOutputMirror(w)
 				t.SetStyle(table.StyleLight)
-				t.AppendHeader(table.Row{"batches", "files", "rows read", "loaded", "rejected", "partitions"})
-				t.AppendRow(table.Row{rep.Batches, rep.Files, rep.RowsRead, rep.RowsLoaded, rep.RowsRejected, fmt.Sprint(rep.Partitions)})
+				t.AppendHeader(table.Row{"batches", "files", "rows read", "loaded", "rejected", "date partitions"})
+				t.AppendRow(table.Row{rep.Batches, rep.Files, rep.RowsRead, rep.RowsLoaded, rep.RowsRejected, partitionsText(rep.Partitions)})
 				t.Render()
 				for _, p := range rep.Problems {
 					fmt.Fprintln(w, "MISMATCH", p)
@@ -81,4 +84,17 @@ func martsLine(root string) (string, error) {
 		return fmt.Sprintf("marts: %d of %d batches not modelled yet; `mcnamara build` updates them", st.Pending, batches), nil
 	}
 	return fmt.Sprintf("marts: up to date with all %d batches (built %s %s)", batches, how, st.BuiltAt.Format("2006-01-02 15:04 MST")), nil
+}
+
+// partitionsText lists the date partitions per table: "contacts 11,
+// outcomes 10" (none: "–").
+func partitionsText(parts map[string]int) string {
+	var out []string
+	for _, t := range slices.Sorted(maps.Keys(parts)) {
+		out = append(out, fmt.Sprintf("%s %d", t, parts[t]))
+	}
+	if len(out) == 0 {
+		return "–"
+	}
+	return strings.Join(out, ", ")
 }
