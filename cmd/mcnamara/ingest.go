@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -133,8 +134,10 @@ func listPresets(w io.Writer) error {
 	t.SetOutputMirror(w)
 	t.AppendHeader(table.Row{"preset", "table", "files", "time zone", "what"})
 	for _, m := range ms {
-		t.AppendRow(table.Row{m.Name[len("preset "):], m.Table, fmt.Sprint(m.Match), m.TimeZone, m.Doc})
+		t.AppendRow(table.Row{m.Name[len("preset "):], m.Table, strings.Join(m.Match, "\n"), m.TimeZone, m.Doc})
 	}
+	// the descriptions wrap rather than run off a terminal
+	t.SetColumnConfigs([]table.ColumnConfig{{Number: 5, WidthMax: 60, WidthMaxEnforcer: text.WrapSoft}})
 	t.SetStyle(table.StyleLight)
 	t.Render()
 	return nil
