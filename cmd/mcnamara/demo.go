@@ -28,7 +28,9 @@ func init() {
 			Short: "Generate a synthetic contact center (or take a real data set), run the whole pipeline, write the report",
 			Long: `Generate a synthetic contact center (raw exports of six systems with planted
 McNamara effects), ingest it through the shipped presets exactly as real
-exports are, build the marts and write DIR/report.html. DIR is recreated.
+exports are, build the marts and write DIR/report.html. DIR/data and
+DIR/lake are deleted and recreated, but only if an earlier demo made them:
+a lake demo did not make is refused, never deleted.
 The data ends yesterday, so the report reads like last quarter's.
 
 With --dataset NAME, run the same pipeline on a real public export instead
@@ -55,10 +57,8 @@ domain's time zone, scorecard, targets and repeat window:
 					return usagef("--contacts and --days must be positive")
 				}
 				data := filepath.Join(dir, "data")
-				for _, p := range []string{data, filepath.Join(dir, "lake")} {
-					if err := os.RemoveAll(p); err != nil {
-						return fmt.Errorf("clear %s: %w", p, err)
-					}
+				if err := clearDemoDir(dir, filepath.Join(dir, "lake"), data); err != nil {
+					return err
 				}
 				today := time.Now().UTC().Truncate(24 * time.Hour)
 				sum, err := synth.Generate(ctx, synth.Options{
@@ -110,7 +110,7 @@ domain's time zone, scorecard, targets and repeat window:
 			},
 		}
 		f := cmd.Flags()
-		f.StringVar(&dir, "dir", "demo", "directory for the demo's data, lake and report (recreated)")
+		f.StringVar(&dir, "dir", "demo", "directory for the demo's data, lake and report (an earlier demo's are replaced)")
 		f.Int64Var(&contacts, "contacts", 200_000, "contacts to simulate")
 		f.IntVar(&days, "days", 91, "days of history")
 		f.Uint64Var(&seed, "seed", 1, "random seed (same seed, same data)")
@@ -139,8 +139,8 @@ func runDatasetDemo(cmd *cobra.Command, g *globals, name, shared, dir string) er
 	}
 	cfg.Lake.Dir = filepath.Join(dir, "lake")
 	d.configure(&cfg)
-	if err := os.RemoveAll(cfg.Lake.Dir); err != nil {
-		return fmt.Errorf("clear %s: %w", cfg.Lake.Dir, err)
+	if err := clearDemoDir(dir, cfg.Lake.Dir); err != nil {
+		return err
 	}
 	report := filepath.Join(dir, "report.html")
 	res, err := pipelineRun{force: true, reports: []string{report}}.do(cmd.Context(), g, cfg, sources)
@@ -197,4 +197,42 @@ func synthTargets(truthPath string) (metrics.Config, error) {
 			"csat_score":          {Default: &csat},
 		},
 	}, nil
+}
+
+// demoMarker, in a demo's lake, says demo made it: only then does a later
+// demo delete it. (A demo's data directory is known by the generator's
+// ground truth, which is also how lakes of demos from before the marker are
+// known.)
+const demoMarker = ".mcnamara-demo"
+
+// clearDemoDir deletes the lake (and the data directory) a demo recreates
+// under dir. What demo did not make is refused, not deleted: `demo --dir .`
+// beside a real lake must not wipe it.
+func clearDemoDir(dir, lakeDir string, dataDir ...string) error {
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	legacy := exists(filepath.Join(dir, "data", synth.TruthFile))
+	refuse := func(p string) error {
+		return usagef("demo: %s exists and was not made by `mcnamara demo`, which deletes and recreates it: pass another --dir, or remove it yourself", p)
+	}
+	if exists(lakeDir) && !exists(filepath.Join(lakeDir, demoMarker)) && !legacy {
+		return refuse(lakeDir)
+	}
+	for _, d := range dataDir {
+		if exists(d) && !exists(filepath.Join(d, synth.TruthFile)) {
+			return refuse(d)
+		}
+	}
+	for _, p := range append([]string{lakeDir}, dataDir...) {
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("demo: clear %s: %w", p, err)
+		}
+	}
+	if err := os.MkdirAll(lakeDir, 0o755); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	note := []byte("made by `mcnamara demo`: a later demo deletes and recreates this lake\n")
+	if err := os.WriteFile(filepath.Join(lakeDir, demoMarker), note, 0o644); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
 }
