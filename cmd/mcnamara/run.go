@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,15 +82,13 @@ func pruneReports(dir string, keep int) error {
 	if keep <= 0 {
 		return nil
 	}
-	ms, err := filepath.Glob(filepath.Join(dir, "report-*.html"))
+	// only the run's own dated names: other files in the directory stay
+	ms, err := filepath.Glob(filepath.Join(dir, "report-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].html"))
 	if err != nil {
 		return err
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(ms)))
 	for _, m := range ms {
-		if !strings.HasPrefix(filepath.Base(m), "report-") {
-			continue
-		}
 		if keep > 0 {
 			keep--
 			continue
