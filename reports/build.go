@@ -352,11 +352,13 @@ func (b *builder) trend(s *Section) error {
 		s.Finding += fmt.Sprintf("; %s of the scorecard's successes failed the customer", pct(*gap))
 	}
 	first, last := b.weeks[0], b.weeks[len(b.weeks)-1]
-	if i, ok := b.latestSettled(); ok {
+	i, settled := b.latestSettled()
+	if settled {
 		last = b.weeks[i]
 	}
 	switch {
-	case len(b.weeks) < 2 || first.week == last.week || first.gap == nil || last.gap == nil:
+	// a change between weeks whose outcomes are still open would be noise
+	case !settled || len(b.weeks) < 2 || first.week == last.week || first.gap == nil || last.gap == nil:
 	case pct(*first.gap) == pct(*last.gap):
 		s.Finding += fmt.Sprintf(", the gap rate standing at %s both in the week of %s and in the week of %s",
 			pct(*last.gap), day(first.week), day(last.week))
@@ -428,8 +430,9 @@ func (b *builder) headline() Headline {
 			Value: cur.gap, Prev: pick(prev, gapF), Whole: whole.gap, Good: "down"},
 	}
 	if !settled {
-		h.Note = fmt.Sprintf("No week has closed its %s-day repeat window yet: these outcomes are still open.", b.window())
-	} else if i < len(b.weeks)-1 {
+		return b.openHeadline(h)
+	}
+	if i < len(b.weeks)-1 {
 		h.Note = fmt.Sprintf("The week of %s is the latest whose %s-day repeat window has closed; later weeks are still open.", day(cur.week), b.window())
 	}
 	if cur.kpi == nil || cur.customer == nil {
@@ -449,6 +452,39 @@ func (b *builder) headline() Headline {
 		if prev != nil && prev.gap != nil {
 			f += fmt.Sprintf(" (%s)", pts(*cur.gap-*prev.gap))
 		}
+	}
+	h.Finding = f + "."
+	return h
+}
+
+// openHeadline is the headline while no week's outcomes are judged (the
+// first days of data): a week's figures would read as facts although most
+// of its customers may still come back, so the tiles and the sentence give
+// the whole period so far, over the contacts already judged, without a
+// week-on-week change.
+func (b *builder) openHeadline(h Headline) Headline {
+	h.Week = ""
+	whole := b.total
+	for i := range h.Tiles {
+		t := &h.Tiles[i]
+		t.Value, t.Prev, t.Whole = nil, nil, nil
+		switch t.Key {
+		case "kpi":
+			t.Value = whole.kpi
+		case "customer":
+			t.Value = whole.customer
+		case "gap":
+			t.Value = whole.gap
+		}
+		t.Note = "so far: no week judged yet"
+	}
+	h.Note = fmt.Sprintf("No week has closed its %s-day repeat window yet: the figures are for the whole period so far, over the contacts whose outcome is already known; the rest are still open.", b.window())
+	if whole.kpi == nil || whole.customer == nil {
+		return h
+	}
+	f := fmt.Sprintf("So far the scorecard counted %s of contacts a success, and %s of customers whose outcome is known had a verified good outcome", pct(*whole.kpi), pct(*whole.customer))
+	if whole.gap != nil {
+		f += fmt.Sprintf("; %s of the scorecard's judged successes failed the customer", pct(*whole.gap))
 	}
 	h.Finding = f + "."
 	return h

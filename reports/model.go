@@ -30,6 +30,8 @@ type Tile struct {
 	Value *float64 `json:"value"`
 	Prev  *float64 `json:"prev"`
 	Whole *float64 `json:"whole"` // over the whole period
+	// Note replaces the week-on-week change when there is none to give.
+	Note string `json:"note,omitempty"`
 	// Good is the direction that is good news: "up" or "down".
 	Good string `json:"good"`
 }

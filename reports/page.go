@@ -157,6 +157,10 @@ var pageTmpl = template.Must(template.New("page.html.tmpl").Funcs(template.FuncM
 
 // tileDelta describes a tile's change and whether it is good news.
 func tileDelta(t Tile) (out struct{ Text, Class string }) {
+	if t.Note != "" {
+		out.Text = t.Note
+		return out
+	}
 	if t.Value == nil || t.Prev == nil {
 		out.Text = "no previous week"
 		return out

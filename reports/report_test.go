@@ -338,3 +338,47 @@ func TestFractionalRepeatWindow(t *testing.T) {
 		t.Errorf("findings do not name the 1.5-day window:\n%s", got)
 	}
 }
+
+// TestOpenHeadline: while no week's repeat window has closed (the first
+// days of data), the headline gives the whole period's judged contacts, not
+// an open week's rates, and no week-on-week change.
+func TestOpenHeadline(t *testing.T) {
+	f := newFixture(t, cleanWorld())
+	f.meta.RepeatWindowDays = 3650 // no week of the fixture is judged
+	m, err := BuildModel(context.Background(), f.db, f.meta, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := m.Tiles
+	if !strings.HasPrefix(h.Finding, "So far the scorecard counted ") || !strings.Contains(h.Note, "No week has closed its 3650-day repeat window yet") {
+		t.Errorf("headline %q, note %q", h.Finding, h.Note)
+	}
+	if h.Week != "" || len(h.Tiles) != 3 {
+		t.Fatalf("week %q, %d tiles", h.Week, len(h.Tiles))
+	}
+	for _, tile := range h.Tiles {
+		if tile.Value == nil || tile.Prev != nil || tile.Whole != nil || tile.Note == "" {
+			t.Errorf("tile %s: value %v prev %v whole %v note %q; want the period's value and a note only", tile.Key, tile.Value, tile.Prev, tile.Whole, tile.Note)
+		}
+	}
+	settled := newFixture(t, cleanWorld())
+	sm, err := BuildModel(context.Background(), settled.db, settled.meta, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tile := range h.Tiles {
+		if w := sm.Tiles.Tiles[i].Whole; w == nil || *w != *tile.Value {
+			t.Errorf("tile %s: %v, want the whole period's %v", tile.Key, *tile.Value, w)
+		}
+	}
+	if got := findings(m); strings.Contains(got, "gap rate moving from") || strings.Contains(got, "gap rate standing at") {
+		t.Errorf("a finding compares weeks whose outcomes are open:\n%s", got)
+	}
+	var buf bytes.Buffer
+	if err := writePage(&buf, m, false); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "so far: no week judged yet") || strings.Contains(buf.String(), "vs week before") {
+		t.Error("the page's tiles do not say the figures are the period so far")
+	}
+}
