@@ -114,11 +114,7 @@ func Load(path string, required bool) (File, error) {
 		return f, fmt.Errorf("%s: %w", path, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		return f, fmt.Errorf("%s: unknown key(s) %s (see `mcnamara init` for the valid ones)", path, strings.Join(keys, ", "))
+		return f, f.unknownKeys(und)
 	}
 	return f, f.validate()
 }

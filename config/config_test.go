@@ -30,7 +30,13 @@ func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, text, want string
 	}{
-		{"unknown key", "[lake]\ndirr = 'x'\n", "unknown key(s) lake.dirr"},
+		{"unknown key", "[lake]\ndirr = 'x'\n", "mcnamara.toml:2:1: unknown key dirr in [lake]; did you mean dir?"},
+		{"unknown top-level key", "title = 'x'\n[lake]\ndir = 'l'\n", "mcnamara.toml:1:1: unknown key title in top level\n"},
+		{"unknown key, no near one", "[run]\n  colour = 'red'\n", "mcnamara.toml:2:3: unknown key colour in [run]\n"},
+		{"unknown key in a source", "[[sources]]\nname='a'\npreset='x'\nfiles=['a']\n[[sources]]\nname='b'\ntable='contacts'\ncolums=3\nfiles=['b']\n",
+			"mcnamara.toml:8:1: unknown key colums in [sources]; did you mean columns?"},
+		{"unknown key in a target", "[metrics.targets.csat_score]\ndefualt = 4\n",
+			"mcnamara.toml:2:1: unknown key defualt in [metrics.targets.csat_score]; did you mean default?"},
 		{"syntax", "[lake\n", "mcnamara.toml:2:6: expected"},
 		{"no name", "[[sources]]\npreset = 'x'\nfiles = ['a']\n", "mcnamara.toml:1:1: [[sources]] #1: name is required"},
 		{"two kinds", "[lake]\ndir = 'l'\n\n[[sources]]\nname='a'\npreset = 'x'\nmapping='m.sql'\nfiles = ['a']\n", `mcnamara.toml:4:1: source "a": give exactly one of preset, mapping or columns`},
@@ -86,4 +92,23 @@ channel = "email"
 	if m.Table != "contacts" || m.TimeZone != "Europe/London" || m.SourceSystem != "email" || m.Formats["started_at"] != "%d/%m/%Y %H:%M" {
 		t.Errorf("compiled mapping = %+v", m)
 	}
+}
+
+// FuzzLoad: any file text either loads or fails with an error naming the
+// file; it never panics (the locators scan the text by hand).
+func FuzzLoad(f *testing.F) {
+	f.Add(Starter())
+	f.Add("[lake]\ndirr = 'x'\n")
+	f.Add("[[sources]]\nname='a'\ncolums=3\n[sources.columns]\nx='y'\n")
+	f.Add("[metrics.targets.csat_score]\ndefualt = 4\n'quoted key' = 1\n")
+	f.Add("a.b.c = 1\n[x.\"y\".z]\nq = [1, 2]\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		p := filepath.Join(t.TempDir(), "mcnamara.toml")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(p, true); err != nil && !strings.Contains(err.Error(), p) && !strings.HasPrefix(err.Error(), "config") {
+			t.Errorf("error does not name the file: %v", err)
+		}
+	})
 }
