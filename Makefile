@@ -8,7 +8,7 @@ BIN := bin/mcnamara
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test bench lint deps assets browser clean
+.PHONY: all build run test bench fuzz lint deps assets browser clean
 
 ECHARTS_VERSION := 5.6.0
 ECHARTS_JS := reports/assets/echarts.min.js
@@ -54,6 +54,16 @@ test: deps assets browser
 
 bench: deps assets
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./... | tee bench/latest.txt
+
+# Every fuzz test of a parser of outside input, FUZZTIME each (go test
+# -fuzz takes one target at a time). Their seed corpora run in `make test`.
+FUZZTIME ?= 30s
+fuzz: deps assets
+	@set -e; for pkg in $$($(GO) list $(GOFLAGS_BUILD) ./...); do \
+		for f in $$($(GO) test $(GOFLAGS_BUILD) -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+			CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; done
 
 lint: deps assets
 	$(GO) vet $(GOFLAGS_BUILD) ./...
