@@ -94,8 +94,12 @@ func ingestLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File, 
 	b := res.Batch
 	if res.Committed {
 		g.logger.Info("batch committed", "batch", b.ID, "rows_read", b.RowsRead, "rows_loaded", b.RowsLoaded, "rows_rejected", b.RowsRejected)
+	} else if files := len(b.Inputs); files > 0 {
+		g.logger.Info("no new input: every file was already loaded", "files", files)
 	} else {
-		g.logger.Info("no new input: every file was already loaded", "files", len(b.Inputs))
+		// An empty inbox on a nightly run usually means an upstream export
+		// did not arrive, or the globs do not match its names.
+		g.logger.Warn("no new input: no file matches the sources' globs; check the exports arrived and the [[sources]] files patterns", "config", cfg.Path())
 	}
 	return res, nil
 }

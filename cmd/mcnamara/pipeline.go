@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
+
+	"github.com/google/renameio/v2"
 
 	"github.com/mcnamara/mcnamara/config"
 	"github.com/mcnamara/mcnamara/pipeline/build"
@@ -58,10 +61,20 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 		}
 		out.build = b
 		out.built = true
-		for _, r := range p.reports {
-			if err := writeReportLocked(ctx, g, db, cfg, r); err != nil {
+		if len(p.reports) == 0 {
+			return nil
+		}
+		if err := writeReportLocked(ctx, g, db, cfg, p.reports[0]); err != nil {
+			return err
+		}
+		out.reports = append(out.reports, p.reports[0])
+		// The others are byte copies: one render, so the dated and the
+		// latest report agree (random pseudonyms differ between renders).
+		for _, r := range p.reports[1:] {
+			if err := copyAtomically(p.reports[0], r); err != nil {
 				return err
 			}
+			g.logger.Info("report written", "path", r)
 			out.reports = append(out.reports, r)
 		}
 		return nil
@@ -136,4 +149,17 @@ func batchIDs(root string) ([]string, error) {
 		ids[i] = b.ID
 	}
 	return ids, nil
+}
+
+// copyAtomically writes src's bytes to dst by rename: a reader of dst sees
+// the old file or the new one, never a part.
+func copyAtomically(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("copy report: %w", err)
+	}
+	if err := renameio.WriteFile(dst, b, 0o644); err != nil {
+		return fmt.Errorf("copy report to %s: %w", dst, err)
+	}
+	return nil
 }
