@@ -38,7 +38,7 @@ WITH single AS (
         coalesce(wait_seconds, 0) AS wait_seconds,
         coalesce(handle_seconds, 0) AS handle_seconds,
         -- hops inside the source system (reassignments) count too
-        coalesce(reassignments, 0) AS hops,
+        CAST(coalesce(reassignments, 0) AS BIGINT) AS hops,
         0 AS loops,
         node AS first_node,
         node AS last_node,
@@ -67,7 +67,8 @@ WITH single AS (
         count(*) FILTER (WHERE channel NOT IN ('phone', 'ivr', 'chat', 'branch', 'store', 'email')) AS other_contacts,
         coalesce(sum(wait_seconds), 0) AS wait_seconds,
         coalesce(sum(handle_seconds), 0) AS handle_seconds,
-        count(*) FILTER (WHERE hop) + coalesce(sum(reassignments), 0) AS hops,
+        -- BIGINT: a sum of integers is a HUGEINT, which Parquet stores as DOUBLE
+        CAST(count(*) FILTER (WHERE hop) + coalesce(sum(reassignments), 0) AS BIGINT) AS hops,
         count(*) FILTER (WHERE loop) AS loops,
         any_value(node) FILTER (WHERE seq = 1) AS first_node,
         any_value(node) FILTER (WHERE seq = n) AS last_node,

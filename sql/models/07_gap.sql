@@ -73,10 +73,11 @@ WITH periods AS (
 )
 SELECT
     dimension, member, grain, period_start,
-    sum(contacts) AS contacts,
+    -- counts stay BIGINT: a sum is a HUGEINT, which Parquet stores as DOUBLE
+    CAST(sum(contacts) AS BIGINT) AS contacts,
     sum(claimed) / nullif(sum(judged), 0) AS claimed_success_rate,
     sum(failed) / nullif(sum(judged), 0) AS outcome_failed_rate,
-    sum(gap) AS gap_contacts,
+    CAST(sum(gap) AS BIGINT) AS gap_contacts,
     sum(gap) / nullif(sum(claimed), 0) AS gap_rate,
     sum(claimed_resolved) / nullif(sum(judged), 0) AS claimed_resolution_rate,
     sum(verified_resolved) / nullif(sum(judged), 0) AS verified_resolution_rate,
