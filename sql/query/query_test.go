@@ -3,6 +3,7 @@ package query
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,21 +15,29 @@ import (
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
-// TestParquetManyBatches writes a result of many Arrow batches with long,
-// varying strings (the writer keeps min/max statistics across batches) and
-// reads it back: every row and value must survive.
-func TestParquetManyBatches(t *testing.T) {
+// openConn opens an in-memory DuckDB and one connection, closed with the test.
+func openConn(t *testing.T) (*sql.DB, *sql.Conn) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := duck.Open(ctx, duck.Options{Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
+	return db, conn
+}
+
+// TestParquetManyBatches writes a result of many Arrow batches with long,
+// varying strings (the writer keeps min/max statistics across batches) and
+// reads it back: every row and value must survive.
+func TestParquetManyBatches(t *testing.T) {
+	ctx := context.Background()
+	db, conn := openConn(t)
 	var out bytes.Buffer
 	req := Request{Name: "t.sql", Format: "parquet", Params: map[string]string{"n": "300000"},
 		SQL: "SELECT i, repeat(chr(CAST(65 + i % 26 AS INTEGER)), CAST(1 + i % 40 AS INTEGER)) || i::VARCHAR AS s FROM range(CAST($n AS BIGINT)) t(i)"}
@@ -68,16 +77,7 @@ func TestParseParams(t *testing.T) {
 // the cap left out, in words a person reads ("1 row", not "1 rows").
 func TestTableFooter(t *testing.T) {
 	ctx := context.Background()
-	db, err := duck.Open(ctx, duck.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	_, conn := openConn(t)
 	for _, tc := range []struct {
 		rows, max int
 		want      string
@@ -107,16 +107,7 @@ func TestTableFooter(t *testing.T) {
 // prints them.
 func TestValuesByType(t *testing.T) {
 	ctx := context.Background()
-	db, err := duck.Open(ctx, duck.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	_, conn := openConn(t)
 	const q = `SELECT 0.5 AS dec, sum(2.25) AS dec_sum, -1234567.891::DOUBLE AS dbl, 0.1::FLOAT AS flt,
 	    1e-9::DOUBLE AS tiny, 'nan'::DOUBLE AS nan, 123456789012345678901234::HUGEINT AS huge,
 	    INTERVAL '14 months 3 days 04:05:06.5' AS iv, -INTERVAL '1 day' AS neg_iv,
