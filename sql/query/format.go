@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -176,7 +177,12 @@ func writeTable(rows *sql.Rows, w io.Writer, max int) error {
 		hdr[i] = c
 	}
 	t.AppendHeader(hdr)
-	n, more := 0, 0
+	wrap := make([]table.ColumnConfig, len(s.cols))
+	for i := range wrap {
+		wrap[i] = table.ColumnConfig{Number: i + 1, WidthMax: cellWidth, WidthMaxEnforcer: text.WrapSoft}
+	}
+	t.SetColumnConfigs(wrap)
+	n, more, cuts := 0, 0, 0
 	for {
 		ok, err := s.next()
 		if err != nil {
@@ -191,7 +197,9 @@ func writeTable(rows *sql.Rows, w io.Writer, max int) error {
 		}
 		r := make(table.Row, len(s.vals))
 		for i := range s.vals {
-			r[i] = s.text(i, true)
+			v, cut := shorten(s.text(i, true))
+			r[i] = v
+			cuts += cut
 		}
 		t.AppendRow(r)
 		n++
@@ -202,7 +210,30 @@ func writeTable(rows *sql.Rows, w io.Writer, max int) error {
 	} else {
 		fmt.Fprintf(w, "(%s)\n", rowCount(n, ""))
 	}
+	if cuts > 0 {
+		what := fmt.Sprintf("%d values", cuts)
+		if cuts == 1 {
+			what = "1 value"
+		}
+		fmt.Fprintf(w, "(%s longer than %d characters cut short: --format csv|json shows them whole)\n", what, maxCell)
+	}
 	return nil
+}
+
+// A table cell wraps at cellWidth characters and stops at maxCell: one long
+// value (a raw rejected row, a note) must not push every other column off
+// the terminal, and a reason still reads whole.
+const (
+	cellWidth = 60
+	maxCell   = 3 * cellWidth
+)
+
+// shorten cuts s to maxCell characters and says whether it did.
+func shorten(s string) (string, int) {
+	if utf8.RuneCountInString(s) <= maxCell {
+		return s, 0
+	}
+	return string([]rune(s)[:maxCell-1]) + "…", 1
 }
 
 // rowCount is "1 row", "2 rows", with a word between (rowCount(2, "more ")).

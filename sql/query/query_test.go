@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -142,5 +143,34 @@ func TestValuesByType(t *testing.T) {
 		if got := floatText(tc.v, 64, true); got != tc.want {
 			t.Errorf("table %v: %q, want %q", tc.v, got, tc.want)
 		}
+	}
+}
+
+// TestTableLongValues: in the table format a long value wraps, and one
+// past maxCell is cut with "…" and counted under the table; csv keeps it.
+func TestTableLongValues(t *testing.T) {
+	ctx := context.Background()
+	_, conn := openConn(t)
+	q := "SELECT 'x' AS k, repeat('abc ', 30) AS note, repeat('z', 500) AS raw"
+	var out bytes.Buffer
+	if err := Run(ctx, conn, Request{Name: "-e", Format: "table", SQL: q}, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, strings.Repeat("z", cellWidth)+" │") || !strings.Contains(got, "z…") ||
+		!strings.HasSuffix(got, "(1 value longer than 180 characters cut short: --format csv|json shows them whole)\n") {
+		t.Errorf("table:\n%s", got)
+	}
+	for _, line := range strings.Split(got, "\n") {
+		if n := utf8.RuneCountInString(line); n > 200 {
+			t.Errorf("a line of %d characters: %q", n, line)
+		}
+	}
+	out.Reset()
+	if err := Run(ctx, conn, Request{Name: "-e", Format: "csv", SQL: q}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), strings.Repeat("z", 500)) {
+		t.Error("csv cut a long value")
 	}
 }
