@@ -53,6 +53,9 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 				if printSQL {
 					return printScript(cmd.OutOrStdout(), opts)
 				}
+				if err := requireLake(cfg); err != nil {
+					return err
+				}
 				var res build.Result
 				err = withLake(cmd.Context(), cfg, wait, func(db *sql.DB) error {
 					res, err = buildMarts(cmd.Context(), g, db, cfg, full)

@@ -31,6 +31,9 @@ brings them up to date).`,
 				if err != nil {
 					return err
 				}
+				if err := requireLake(cfg); err != nil {
+					return err
+				}
 				db, err := openDB(cmd.Context(), cfg)
 				if err != nil {
 					return err

@@ -114,6 +114,15 @@ func buildMarts(ctx context.Context, g *globals, db *sql.DB, cfg config.File, fu
 	return res, nil
 }
 
+// requireLake refuses to work on a lake that does not exist: build or check
+// run in the wrong directory must not leave an empty lake there.
+func requireLake(cfg config.File) error {
+	if _, err := os.Stat(cfg.Lake.Dir); err != nil {
+		return usagef("no lake at %s: load data first (`mcnamara ingest` or `mcnamara run`), or point --lake or --config at the lake", cfg.Lake.Dir)
+	}
+	return nil
+}
+
 // martsExist says whether the lake has marts to report on.
 func martsExist(root string) bool {
 	files, _ := filepath.Glob(lake.MartPattern(root, "contact_facts"))
