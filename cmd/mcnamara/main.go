@@ -29,19 +29,27 @@ func main() { os.Exit(run()) }
 func run() int {
 	ctx, stop := signalContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := newRootCmd().ExecuteContext(ctx)
+	root, g := newRoot()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
 	// Whatever error the interrupted work surfaced (a cancelled query, a
 	// closed file), the signal is the cause.
+	msg, code := err.Error(), exitCode(err)
 	var sig signalError
 	if errors.As(context.Cause(ctx), &sig) {
-		fmt.Fprintf(os.Stderr, "mcnamara: stopped by %s: work already committed stays, the rest was discarded; the next run carries on from there\n", sig.name())
-		return exitSignalBase + int(sig.sig)
+		msg = fmt.Sprintf("stopped by %s: work already committed stays, the rest was discarded; the next run carries on from there", sig.name())
+		code = exitSignalBase + int(sig.sig)
 	}
-	fmt.Fprintln(os.Stderr, "mcnamara:", err)
-	return exitCode(err)
+	// With --log-format json the last line is a JSON record too, for the
+	// log collector; otherwise plain text for a person.
+	if g.logFormat == "json" && g.logger != nil {
+		g.logger.Error(msg, "exit_code", code)
+	} else {
+		fmt.Fprintln(os.Stderr, "mcnamara: "+msg)
+	}
+	return code
 }
 
 // signalError is the cause of a context cancelled by a signal.

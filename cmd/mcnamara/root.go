@@ -23,6 +23,13 @@ type globals struct {
 }
 
 func newRootCmd() *cobra.Command {
+	root, _ := newRoot()
+	return root
+}
+
+// newRoot is the root command and the globals its flags fill (main reads
+// the log format from them to report the final error).
+func newRoot() (*cobra.Command, *globals) {
 	g := &globals{}
 	root := &cobra.Command{
 		Use:   "mcnamara",
@@ -63,7 +70,7 @@ Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 	for _, add := range commands {
 		root.AddCommand(add(g))
 	}
-	return root
+	return root, g
 }
 
 // commands registers subcommands; each lives in its own file and appends
