@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	mcduck "github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -26,8 +28,14 @@ func init() {
 						}
 					}
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "mcnamara %s (%s, %s/%s, duckdb-go %s)\n",
-					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, duck)
+				// the engine's own version is what a bug report needs
+				engine := "unknown"
+				if db, err := mcduck.Open(cmd.Context(), mcduck.Options{Threads: 1}); err == nil {
+					_ = db.QueryRowContext(cmd.Context(), "SELECT version()").Scan(&engine)
+					db.Close()
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "mcnamara %s (%s, %s/%s, DuckDB %s, duckdb-go %s)\n",
+					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, engine, duck)
 				return nil
 			},
 		}
