@@ -36,7 +36,8 @@ func TestScript(t *testing.T) {
 }
 
 // TestSignalContext: a signal cancels the context with the signal as its
-// cause, which main turns into exit code 128 + its number.
+// cause, which main turns into exit code 128 + its number (nightly_run.txtar
+// checks the 143 of SIGTERM end to end).
 func TestSignalContext(t *testing.T) {
 	ctx, stop := signalContext(context.Background(), syscall.SIGUSR1)
 	defer stop()
@@ -51,8 +52,5 @@ func TestSignalContext(t *testing.T) {
 	var sig signalError
 	if !errors.As(context.Cause(ctx), &sig) || sig.sig != syscall.SIGUSR1 {
 		t.Fatalf("cause = %v, want the signal SIGUSR1", context.Cause(ctx))
-	}
-	if got, want := exitSignalBase+int(sig.sig), 138; got != want {
-		t.Errorf("exit code %d, want %d", got, want)
 	}
 }

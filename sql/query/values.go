@@ -15,7 +15,7 @@ import (
 
 // kind is how a column's values are written, from its DuckDB type: the
 // driver hands DATE, TIME and every TIMESTAMP alike as time.Time, and UUID
-// and BLOB alike as bytes.
+// and BLOB alike as bytes (kindOther writes bytes as a BLOB).
 type kind int
 
 const (
@@ -26,7 +26,6 @@ const (
 	kindTimestamp   // naive: no zone is written
 	kindTimestampTZ // an instant: written in UTC with its Z
 	kindUUID
-	kindBlob
 )
 
 func kindOf(dbType string) kind {
@@ -43,8 +42,6 @@ func kindOf(dbType string) kind {
 		return kindTimestamp
 	case dbType == "UUID":
 		return kindUUID
-	case dbType == "BLOB":
-		return kindBlob
 	}
 	return kindOther
 }
@@ -95,12 +92,16 @@ func jsonValue(v any, k kind) any {
 	switch x := v.(type) {
 	case nil, bool, string, int8, int16, int32, int64, int, uint8, uint16, uint32, uint64, uint:
 		return v
-	case float64, float32:
-		f, _ := strconv.ParseFloat(valueText(x, k, false), 64)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
+	case float32:
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
 			return nil
 		}
-		return json.Number(valueText(x, k, false))
+		return json.Number(floatText(float64(x), 32, false))
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		return json.Number(floatText(x, 64, false))
 	case duckdb.Decimal, *big.Int:
 		return json.Number(valueText(x, k, false))
 	case time.Time, duckdb.Interval, []byte:
