@@ -42,10 +42,11 @@ Parameters: write $name in the SQL and pass --param name=value; values are
 bound, never spliced into the text. A parameter the SQL uses but is not
 given, or one given but unused, is an error.
 
-Formats: table (for a terminal: the first --max-rows rows, numbers rounded
-for reading), csv, json, markdown, parquet. csv and json keep every digit
-(DECIMAL exactly) and write each column one way: dates 2026-01-02,
-timestamps 2026-01-02 10:00:00, TIMESTAMPTZ in UTC as 2026-01-02T10:00:00Z.
+Formats: table (for a terminal: the first --max-rows rows, long values
+wrapped and cut at 180 characters) and markdown round numbers for reading;
+csv and json keep every digit (DECIMAL exactly); parquet keeps the types.
+Each column is written one way: dates 2026-01-02, timestamps
+2026-01-02 10:00:00, TIMESTAMPTZ in UTC as 2026-01-02T10:00:00Z.
 
 Examples to start from ship with the binary: ` + "`mcnamara query --examples`" + ` lists
 them, and an example runs by its name (mcnamara query survey_bias); their
