@@ -21,6 +21,7 @@ type Contact struct {
 	StartedAt     time.Time `parquet:"started_at,timestamp(microsecond)"`
 	WaitSeconds   *float64  `parquet:"wait_seconds,optional"`
 	HandleSeconds *float64  `parquet:"handle_seconds,optional"`
+	HoldSeconds   *float64  `parquet:"hold_seconds,optional"`
 	TransferredTo *string   `parquet:"transferred_to,optional"`
 	Disposition   *string   `parquet:"disposition,optional"`
 	SLAMet        *bool     `parquet:"sla_met,optional"`

@@ -43,7 +43,7 @@ CREATE OR REPLACE TEMP TABLE contact_base AS
 WITH base AS (
     SELECT
         c.contact_id, c.source_system, c.customer_key, nullif(trim(c.case_id), '') AS case_id, c.channel, c.department,
-        c.agent_id, c.team, c.topic, c.started_at, c.wait_seconds, c.handle_seconds,
+        c.agent_id, c.team, c.topic, c.started_at, c.wait_seconds, c.handle_seconds, c.hold_seconds,
         c.transferred_to, c.disposition, c.sla_met, c.reassignments,
         -- csat: the contact's own score, else the one its survey gave.
         coalesce(c.csat, s.csat) AS csat,

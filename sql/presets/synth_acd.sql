@@ -10,9 +10,9 @@
 --   is re-rendered as ISO text, which the engine reads in the time zone
 --   above; a value that does not parse is passed on as it is, so the row
 --   is refused naming it.
--- * Handle time is TalkSecs + HoldSecs + WrapSecs. When a part is not a
---   number the parts are passed on joined by '+', so the row is refused
---   showing them.
+-- * Handle time is TalkSecs + HoldSecs + WrapSecs (AHT's convention), and
+--   HoldSecs is also kept as hold_seconds. When a part is not a number the
+--   parts are passed on joined by '+', so the row is refused showing them.
 -- * Skill and IVRReason are codes: they become department and topic.
 --   Unknown codes pass through unchanged rather than being dropped.
 -- * A transferred call has one row per leg (legs share ConnID); each leg is
@@ -52,6 +52,7 @@ SELECT
     coalesce(CAST(TRY_CAST("TalkSecs" AS INTEGER) + TRY_CAST("HoldSecs" AS INTEGER)
                   + TRY_CAST("WrapSecs" AS INTEGER) AS VARCHAR),
              concat_ws('+', "TalkSecs", "HoldSecs", "WrapSecs")) AS handle_seconds,
+    "HoldSecs"                                       AS hold_seconds,
     CASE "XferSkill"
         WHEN 'Q_BILLING'   THEN 'Billing'
         WHEN 'Q_TECH'      THEN 'Technical Support'
