@@ -160,7 +160,7 @@ var builtin = []Metric{
 	},
 	{
 		Name: "days_to_resolution", Kind: Outcome, Unit: "days", Good: LowerIsBetter, Table: Journeys,
-		Description: "Days from a journey's first contact to its verified resolution (resolved journeys only).",
+		Description: "Days from a journey's first contact to its verified resolution: only journeys verified resolved that did not end badly (a resolution undone by a reopening, complaint, dispute or churn is none).",
 		Expr:        "days_to_resolution",
 	},
 	{

@@ -196,6 +196,20 @@ func TestBasicFacts(t *testing.T) {
 			        aht_seconds * 23, aht_target_seconds * 23
 			 FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'total'`,
 			[]string{"gap"}, "25,13,12,7,7,17,10,9,5410,8100"},
+		{"gap counts beside the rates, worked out by hand",
+			`SELECT judged_contacts, claimed_success_contacts, outcome_failed_contacts, gap_contacts,
+			        claimed_resolution_contacts, verified_resolution_contacts, journeyed_contacts, repeat_contacts,
+			        handled_contacts, aht_target_contacts
+			 FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'total'`,
+			[]string{"gap"}, "22,13,12,7,17,10,23,9,23,23"},
+		// data ends 20 Feb 12:00 UTC (13:00 in Berlin): the week of 5 Feb
+		// ends 12 Feb, its 7-day window 19 Feb 00:00, before the end; the
+		// week of 12 Feb's window runs to 26 Feb.
+		{"settled: the repeat window after the period closed before the end of data",
+			`SELECT grain, period_start, settled FROM read_parquet(%s)
+			 WHERE dimension = 'all' AND (grain <> 'week' OR period_start >= '2024-02-05') ORDER BY grain, period_start`,
+			[]string{"gap"}, "month,2024-01-01T00:00:00Z,true\nmonth,2024-02-01T00:00:00Z,false\ntotal,,false\n" +
+				"week,2024-02-05T00:00:00Z,true\nweek,2024-02-12T00:00:00Z,false\nweek,2024-02-19T00:00:00Z,false"},
 		{"missing members are '(none)'",
 			`SELECT member, contacts FROM read_parquet(%s) WHERE dimension = 'department' AND grain = 'total' ORDER BY 1`,
 			[]string{"gap"}, "(none),2\nBilling,8\nRetail,2\nSupport,13"},
@@ -255,7 +269,7 @@ func TestEvents(t *testing.T) {
 			"itsm:i1,event,false,true,resolved,2,0",
 			"itsm:i2,event,false,false,failed,,1",
 			"itsm:i4,event,true,,open,,0",
-			"itsm:i5,event,false,true,failed,1,1",
+			"itsm:i5,event,false,true,failed,,1", // resolved, then reopened: no resolution time
 		}, "\n")},
 		{"measured", measured, strings.Join([]string{
 			"acd:a1,measured,false,true,resolved,0.001388888889,0",

@@ -12,6 +12,9 @@
 --                      last one, and no reopening, complaint, dispute or churn.
 --   ended_badly        not verified_resolved, or reopened, complaint,
 --                      dispute or churn attached (within the horizon).
+--   resolved_at, days_to_resolution  when the need was resolved, for the
+--                      journeys verified resolved that did not end badly
+--                      (a reopened resolution is none); NULL otherwise.
 --   window_open        the end is not judged yet: nothing bad is known and
 --                      the last contact's repeat window runs past data_end.
 --   outcome_failed     the customer had to come back (2+ contacts) or the
@@ -120,7 +123,9 @@ WITH single AS (
 ), ended AS (
     SELECT *,
         CASE WHEN window_open THEN NULL ELSE bad_event OR NOT verified_resolved END AS ended_badly,
-        CASE WHEN verified_resolved THEN
+        -- A journey that ended badly has no resolution time: a resolution
+        -- undone by a reopening, complaint, dispute or churn is none.
+        CASE WHEN verified_resolved AND NOT bad_event THEN
             CASE WHEN resolution_basis = 'event' THEN resolved_event_at ELSE last_contact_ended_at END
         END AS resolved_at
     FROM resolved

@@ -6,19 +6,36 @@
 --   grain       week | month | total
 --   period_start  Monday of the week / first of the month, in the business
 --               time zone (contact_facts.business_date); NULL for total
+--   settled     the period's outcomes are known: the repeat window after its
+--               last day has closed by the end of the data (data_end). The
+--               judged contacts of a period that is not settled are a biased
+--               few (those whose customer already came back), so the report
+--               reads rates of settled periods only; total is settled when
+--               every week is.
 --
 -- Rates are over the contacts they can be judged on, so they compare like
 -- with like: "judged" contacts are identified (not anonymous) and not open.
---   contacts                 every contact of the group (volume)
---   claimed_success_rate     claimed_success / judged
---   outcome_failed_rate      outcome_failed / judged
---   gap_contacts             judged contacts that are gap
---   gap_rate                 gap_contacts / judged claimed successes
---   claimed_resolution_rate  claimed_resolution / judged
---   verified_resolution_rate verified_resolution / judged
---   failure_demand_share     is_repeat / identified contacts (open ones too)
---   aht_seconds              mean handle_time_seconds (abandoned excluded)
---   aht_target_seconds       mean AHT target in force for those contacts
+-- Every rate has its counts beside it, so periods and members re-aggregate
+-- exactly (sum the counts, then divide):
+--   contacts                     every contact of the group (volume)
+--   judged_contacts              identified and not open (outcome_failed known)
+--   claimed_success_contacts     judged contacts the scorecard calls a success
+--   outcome_failed_contacts      judged contacts whose customer failed
+--   gap_contacts                 judged contacts that are gap
+--   claimed_resolution_contacts  judged contacts claimed resolved
+--   verified_resolution_contacts judged contacts verified resolved
+--   journeyed_contacts           identified contacts (open ones too)
+--   repeat_contacts              journeyed contacts that are 2nd+ of their journey
+--   handled_contacts             contacts with a handle time (abandoned excluded)
+--   aht_target_contacts          handled contacts with an AHT target
+--   claimed_success_rate     claimed_success_contacts / judged_contacts
+--   outcome_failed_rate      outcome_failed_contacts / judged_contacts
+--   gap_rate                 gap_contacts / claimed_success_contacts
+--   claimed_resolution_rate  claimed_resolution_contacts / judged_contacts
+--   verified_resolution_rate verified_resolution_contacts / judged_contacts
+--   failure_demand_share     repeat_contacts / journeyed_contacts
+--   aht_seconds              mean handle_time_seconds over handled_contacts
+--   aht_target_seconds       mean AHT target over aht_target_contacts
 -- A rate whose denominator is zero is NULL.
 
 -- One pass over contact_facts: counts per member of each dimension,
@@ -65,19 +82,35 @@ GROUP BY GROUPING SETS ((agent_id, week, month), (team, week, month), (departmen
 
 CREATE OR REPLACE TEMP TABLE gap AS
 WITH periods AS (
-    SELECT 'week' AS grain, week AS period_start, * EXCLUDE (week, month) FROM gap_cells
+    SELECT 'week' AS grain, week AS period_start, * EXCLUDE (month) FROM gap_cells
     UNION ALL
-    SELECT 'month' AS grain, month AS period_start, * EXCLUDE (week, month) FROM gap_cells
+    SELECT 'month' AS grain, month AS period_start, * EXCLUDE (month) FROM gap_cells
     UNION ALL
-    SELECT 'total' AS grain, NULL AS period_start, * EXCLUDE (week, month) FROM gap_cells
+    SELECT 'total' AS grain, NULL AS period_start, * EXCLUDE (month) FROM gap_cells
 )
 SELECT
     dimension, member, grain, period_start,
+    -- a week ends 7 days after its Monday, a month a month after its 1st;
+    -- both compared in the business time zone's wall-clock time
+    CASE grain
+        WHEN 'week'  THEN CAST(period_start + INTERVAL 7 DAY AS TIMESTAMP) + getvariable('repeat_window')
+        WHEN 'month' THEN CAST(period_start + INTERVAL 1 MONTH AS TIMESTAMP) + getvariable('repeat_window')
+        ELSE CAST(max(week) + INTERVAL 7 DAY AS TIMESTAMP) + getvariable('repeat_window')
+    END <= CAST(timezone(getvariable('time_zone'), getvariable('data_end')) AS TIMESTAMP) AS settled,
     -- counts stay BIGINT: a sum is a HUGEINT, which Parquet stores as DOUBLE
     CAST(sum(contacts) AS BIGINT) AS contacts,
+    CAST(sum(judged) AS BIGINT) AS judged_contacts,
+    CAST(sum(claimed) AS BIGINT) AS claimed_success_contacts,
+    CAST(sum(failed) AS BIGINT) AS outcome_failed_contacts,
+    CAST(sum(gap) AS BIGINT) AS gap_contacts,
+    CAST(sum(claimed_resolved) AS BIGINT) AS claimed_resolution_contacts,
+    CAST(sum(verified_resolved) AS BIGINT) AS verified_resolution_contacts,
+    CAST(sum(journeyed) AS BIGINT) AS journeyed_contacts,
+    CAST(sum(repeats) AS BIGINT) AS repeat_contacts,
+    CAST(sum(aht_n) AS BIGINT) AS handled_contacts,
+    CAST(sum(aht_target_n) AS BIGINT) AS aht_target_contacts,
     sum(claimed) / nullif(sum(judged), 0) AS claimed_success_rate,
     sum(failed) / nullif(sum(judged), 0) AS outcome_failed_rate,
-    CAST(sum(gap) AS BIGINT) AS gap_contacts,
     sum(gap) / nullif(sum(claimed), 0) AS gap_rate,
     sum(claimed_resolved) / nullif(sum(judged), 0) AS claimed_resolution_rate,
     sum(verified_resolved) / nullif(sum(judged), 0) AS verified_resolution_rate,
