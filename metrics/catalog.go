@@ -103,7 +103,7 @@ func newCatalog(defs []Metric, cfg Config) (*Catalog, error) {
 		case !ok:
 			return nil, fmt.Errorf("metrics.scorecard: unknown KPI %q (known KPIs: %s)", name, kpiNames(defs))
 		case m.Kind != KPI:
-			return nil, fmt.Errorf("metrics.scorecard: %q is an outcome measure, not a KPI (known KPIs: %s)", name, kpiNames(defs))
+			return nil, fmt.Errorf("metrics.scorecard: %q is %s, not a KPI (known KPIs: %s)", name, m.Kind.phrase(), kpiNames(defs))
 		case seen[name]:
 			return nil, fmt.Errorf("metrics.scorecard: %q listed twice", name)
 		}
@@ -117,7 +117,7 @@ func newCatalog(defs []Metric, cfg Config) (*Catalog, error) {
 			return nil, fmt.Errorf("metrics.targets.%s: unknown KPI %q (known KPIs: %s)", name, name, kpiNames(defs))
 		}
 		if m.Kind != KPI {
-			return nil, fmt.Errorf("metrics.targets.%s: %q is an outcome measure; targets apply to KPIs only", name, name)
+			return nil, fmt.Errorf("metrics.targets.%s: %q is %s; targets apply to KPIs only", name, name, m.Kind.phrase())
 		}
 		if err := cfg.Targets[name].validate("metrics.targets." + name); err != nil {
 			return nil, err
@@ -243,6 +243,7 @@ func (c *Catalog) Resolve(metric, team, department, channel string) (t Target, o
 // Entry is one metric as listed by `mcnamara metrics --format json`.
 type Entry struct {
 	Name        string    `json:"name"`
+	Title       string    `json:"title"`
 	Kind        Kind      `json:"kind"`
 	Unit        string    `json:"unit"`
 	Good        Direction `json:"good"`
@@ -258,7 +259,7 @@ type Entry struct {
 func (c *Catalog) Entries() []Entry {
 	out := make([]Entry, 0, len(c.metrics))
 	for _, m := range c.metrics {
-		e := Entry{Name: m.Name, Kind: m.Kind, Unit: m.Unit, Good: m.Good, Table: m.Table,
+		e := Entry{Name: m.Name, Title: m.Title, Kind: m.Kind, Unit: m.Unit, Good: m.Good, Table: m.Table,
 			Expr: m.Expr, Aggregate: m.Aggregate(), InScorecard: c.InScorecard(m.Name), Description: m.Description}
 		for _, t := range c.targets {
 			if t.Metric == m.Name {

@@ -64,12 +64,12 @@ func TestNewErrors(t *testing.T) {
 		{"empty scorecard is allowed", Config{Scorecard: []string{}}, ""},
 		{"unknown KPI in scorecard is named", Config{Scorecard: []string{"handle_time_seconds", "aht"}},
 			`metrics.scorecard: unknown KPI "aht" (known KPIs: handle_time_seconds, wait_time_seconds`},
-		{"outcome in scorecard", Config{Scorecard: []string{"gap_ratio"}}, `"gap_ratio" is an outcome measure`},
+		{"outcome in scorecard", Config{Scorecard: []string{"gap_ratio"}}, `"gap_ratio" is a summary measure`},
 		{"duplicate in scorecard", Config{Scorecard: []string{"csat_score", "csat_score"}}, `"csat_score" listed twice`},
 		{"target on unknown metric", Config{Targets: map[string]TargetSpec{"aht_seconds": {Default: f(1)}}},
 			`metrics.targets.aht_seconds: unknown KPI "aht_seconds"`},
 		{"target on outcome", Config{Targets: map[string]TargetSpec{"days_to_resolution": {Default: f(1)}}},
-			"targets apply to KPIs only"},
+			`"days_to_resolution" is an outcome measure; targets apply to KPIs only`},
 		{"non-finite target", Config{Targets: map[string]TargetSpec{"csat_score": {Team: map[string]float64{"A": math.NaN()}}}},
 			`metrics.targets.csat_score: team "A" is not a finite number`},
 		{"empty member", Config{Targets: map[string]TargetSpec{"csat_score": {Department: map[string]float64{" ": 3}}}},
@@ -113,8 +113,8 @@ func TestBuiltinCatalog(t *testing.T) {
 		if m.Kind == KPI && m.Target == nil {
 			t.Errorf("%s: KPI without a default target", m.Name)
 		}
-		if m.Kind == Outcome && (m.Target != nil || m.ChannelTargets != nil) {
-			t.Errorf("%s: outcome measure with a target", m.Name)
+		if m.Kind != KPI && (m.Target != nil || m.ChannelTargets != nil) {
+			t.Errorf("%s: %s measure with a target", m.Name, m.Kind)
 		}
 		if m.Description == "" || m.Unit == "" {
 			t.Errorf("%s: missing description or unit", m.Name)
@@ -154,7 +154,7 @@ func TestEntries(t *testing.T) {
 			aht = e
 		}
 	}
-	want := Entry{Name: "handle_time_seconds", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+	want := Entry{Name: "handle_time_seconds", Title: "Handle time", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
 		Expr: "CASE WHEN disposition = 'abandoned' THEN NULL ELSE handle_seconds END", Aggregate: "avg(handle_time_seconds)",
 		InScorecard: true, Targets: []Target{{Metric: "handle_time_seconds", Level: LevelDefault, Value: 300}}}
 	aht.Description = ""

@@ -23,7 +23,21 @@ const (
 	// Outcome is the customer's view: measured after the fact, per contact
 	// or per journey; it has no target.
 	Outcome Kind = "outcome"
+	// Summary is a verdict over the scorecard as a whole (claimed success)
+	// or over both views at once (the gap); it has no target.
+	Summary Kind = "summary"
 )
+
+// phrase names the kind in a sentence: "an outcome measure".
+func (k Kind) phrase() string {
+	switch k {
+	case Outcome:
+		return "an outcome measure"
+	case Summary:
+		return "a summary measure"
+	}
+	return "a " + string(k)
+}
 
 // Direction says which way a metric is good.
 type Direction string
@@ -42,7 +56,9 @@ const (
 // Metric is one catalog entry.
 type Metric struct {
 	// Name is snake_case with a unit suffix, Prometheus style.
-	Name        string
+	Name string
+	// Title is what the report calls it ("Gap rate").
+	Title       string
 	Kind        Kind
 	Description string
 	Unit        string
@@ -94,13 +110,13 @@ func ptr(v float64) *float64 { return &v }
 // builtin is the catalog. Order is the order of columns and of listings.
 var builtin = []Metric{
 	{
-		Name: "handle_time_seconds", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+		Name: "handle_time_seconds", Title: "Handle time", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
 		Description: "Handle time of a contact; its mean is AHT. Abandoned contacts were never handled and are not measured.",
 		Expr:        "CASE WHEN disposition = 'abandoned' THEN NULL ELSE handle_seconds END",
 		Target:      ptr(300),
 	},
 	{
-		Name: "wait_time_seconds", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+		Name: "wait_time_seconds", Title: "Wait time", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
 		Description: "Time the customer waited before an agent answered (abandoned contacts included: they waited).",
 		Expr:        "wait_seconds",
 		Target:      ptr(60),
@@ -110,76 +126,86 @@ var builtin = []Metric{
 		},
 	},
 	{
-		Name: "csat_score", Kind: KPI, Unit: "score (1-5)", Good: HigherIsBetter, Table: ContactFacts,
+		Name: "csat_score", Title: "CSAT", Kind: KPI, Unit: "score 1-5", Good: HigherIsBetter, Table: ContactFacts,
 		Description: "Customer satisfaction score of the contact (its own, else its survey's); measured only when surveyed.",
 		Expr:        "csat",
 		Target:      ptr(4),
 	},
 	{
-		Name: "sla_met_ratio", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Name: "sla_met_ratio", Title: "SLA met", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
 		Description: "Share of contacts the source system itself marked as within SLA (a contact meets it when marked).",
 		Expr:        "CAST(sla_met AS DOUBLE)",
 		Target:      ptr(0.8),
 	},
 	{
-		Name: "claimed_resolution_ratio", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
-		Description: "Share of contacts the organisation says resolved the need: disposition resolved (without a disposition, the source's SLA verdict).",
+		Name: "claimed_resolution_ratio", Title: "Claimed resolution", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of contacts the organisation says resolved the need: disposition resolved (without a disposition, the source's SLA verdict). Where it is set beside verified resolution (the gap mart, the report) both are over the judged contacts.",
 		Expr:        "CAST(claimed_resolution AS DOUBLE)",
 		Target:      ptr(0.8),
 	},
 	{
-		Name: "transfer_ratio", Kind: KPI, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Name: "transfer_ratio", Title: "Transfer rate", Kind: KPI, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
 		Description: "Share of contacts passed on to someone else (disposition transferred or a transfer target recorded).",
 		Expr:        "CASE WHEN disposition = 'transferred' OR transferred_to IS NOT NULL THEN 1.0 ELSE 0.0 END",
 		Target:      ptr(0.1),
 	},
 	{
-		Name: "outcome_failed_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
-		Description: "Share of judged contacts whose customer failed: they came back in the same journey, or the journey ended badly.",
+		Name: "claimed_success_ratio", Title: "KPI-met rate", Kind: Summary, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts the scorecard counts a success: claimed resolved and every scorecard KPI target held. Judged: of an identified customer, and no longer open.",
+		Expr:        "CASE WHEN outcome_failed IS NOT NULL THEN CAST(claimed_success AS DOUBLE) END",
+	},
+	{
+		Name: "verified_outcome_ratio", Title: "Verified-outcome rate", Kind: Outcome, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts whose customer did not fail: no further contact followed in the journey and the journey did not end badly (1 − failed-outcome rate).",
+		Expr:        "CASE WHEN outcome_failed IS NOT NULL THEN 1 - CAST(outcome_failed AS DOUBLE) END",
+	},
+	{
+		Name: "outcome_failed_ratio", Title: "Failed-outcome rate", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts whose customer failed: they came back in the same journey, or the journey ended badly. Judged: of an identified customer, and no longer open.",
 		Expr:        "CAST(outcome_failed AS DOUBLE)",
 	},
 	{
-		Name: "gap_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
-		Description: "The McNamara gap: share of claimed-success contacts whose customer failed.",
+		Name: "gap_ratio", Title: "Gap rate", Kind: Summary, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "The McNamara gap: share of the judged claimed successes whose customer nevertheless failed (gap contacts / claimed-success contacts).",
 		Expr:        "CASE WHEN claimed_success THEN CAST(gap AS DOUBLE) END",
 	},
 	{
-		Name: "repeat_contact_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Name: "repeat_contact_ratio", Title: "Repeat-contact rate", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
 		Description: "Share of judged contacts after which the customer had to come back within the same journey.",
 		Expr:        "CASE WHEN outcome_failed IS NOT NULL THEN CAST(followed_by_repeat AS DOUBLE) END",
 	},
 	{
-		Name: "failure_demand_ratio", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
-		Description: "Failure demand (Seddon): share of journeyed contacts that are a 2nd or later contact of their journey.",
+		Name: "failure_demand_ratio", Title: "Failure demand share", Kind: Outcome, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Failure demand (Seddon): share of the contacts of identified customers (the ones a journey can follow) that are a 2nd or later contact of their journey. Anonymous contacts cannot be known as repeats and are left out of both counts.",
 		Expr:        "CAST(is_repeat AS DOUBLE)",
 	},
 	{
-		Name: "verified_resolution_ratio", Kind: Outcome, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
-		Description: "Share of judged contacts after which the need was verifiably resolved with no further contact.",
+		Name: "verified_resolution_ratio", Title: "Verified resolution", Kind: Outcome, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of judged contacts after which the need was verifiably resolved with no further contact (the last contact of a journey verified resolved).",
 		Expr:        "CAST(verified_resolution AS DOUBLE)",
 	},
 	{
-		Name: "days_to_resolution", Kind: Outcome, Unit: "days", Good: LowerIsBetter, Table: Journeys,
+		Name: "days_to_resolution", Title: "Days to resolution", Kind: Outcome, Unit: "days", Good: LowerIsBetter, Table: Journeys,
 		Description: "Days from a journey's first contact to its verified resolution: only journeys verified resolved that did not end badly (a resolution undone by a reopening, complaint, dispute or churn is none).",
 		Expr:        "days_to_resolution",
 	},
 	{
-		Name: "customer_effort_hours", Kind: Outcome, Unit: "hours", Good: LowerIsBetter, Table: Journeys,
+		Name: "customer_effort_hours", Title: "Customer's time", Kind: Outcome, Unit: "hours", Good: LowerIsBetter, Table: Journeys,
 		Description: "Hours the customer spent on a journey: waiting, being handled, and travelling to visits.",
 		Expr:        "customer_hours",
 	},
 	{
-		Name: "contacts_per_journey", Kind: Outcome, Unit: "contacts", Good: LowerIsBetter, Table: Journeys,
+		Name: "contacts_per_journey", Title: "Contacts per journey", Kind: Outcome, Unit: "contacts", Good: LowerIsBetter, Table: Journeys,
 		Description: "Contacts the customer needed for one need.",
 		Expr:        "CAST(contacts AS DOUBLE)",
 	},
 	{
-		Name: "silo_hops", Kind: Outcome, Unit: "hops", Good: LowerIsBetter, Table: Journeys,
+		Name: "silo_hops", Title: "Hops", Kind: Outcome, Unit: "hops", Good: LowerIsBetter, Table: Journeys,
 		Description: "Moves between departments or channels within a journey.",
 		Expr:        "CAST(hops AS DOUBLE)",
 	},
 	{
-		Name: "silo_loops", Kind: Outcome, Unit: "loops", Good: LowerIsBetter, Table: Journeys,
+		Name: "silo_loops", Title: "Loops", Kind: Outcome, Unit: "loops", Good: LowerIsBetter, Table: Journeys,
 		Description: "Returns to a department·channel the journey had already visited (rinse and repeat).",
 		Expr:        "CAST(loops AS DOUBLE)",
 	},
@@ -226,8 +252,10 @@ func validateDefs(ms []Metric) error {
 			return fmt.Errorf("metric %q: name must be snake_case", m.Name)
 		case seen[m.Name]:
 			return fmt.Errorf("metric %q defined twice", m.Name)
-		case m.Kind != KPI && m.Kind != Outcome:
-			return fmt.Errorf("metric %s: kind %q (want kpi or outcome)", m.Name, m.Kind)
+		case m.Kind != KPI && m.Kind != Outcome && m.Kind != Summary:
+			return fmt.Errorf("metric %s: kind %q (want kpi, outcome or summary)", m.Name, m.Kind)
+		case m.Title == "":
+			return fmt.Errorf("metric %s: no title", m.Name)
 		case m.Good != LowerIsBetter && m.Good != HigherIsBetter:
 			return fmt.Errorf("metric %s: direction %q (want lower or higher)", m.Name, m.Good)
 		case m.Expr == "":

@@ -84,7 +84,7 @@ func benchFixture(b *testing.B, n int) fixture {
 			false AS reopened, false AS complaint, false AS dispute, false AS churn, bool_or(outcome_failed) AS outcome_failed, false AS window_open
 		FROM stage.contact_facts GROUP BY journey_id`)
 	mustExec(b, db, `CREATE TABLE stage.targets AS SELECT DISTINCT department, 600.0 AS target FROM stage.contact_facts`)
-	mustExec(b, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets"))
+	mustExec(b, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets", 7))
 	mustExec(b, db, `CREATE TABLE stage.journey_flows AS
 		SELECT from_node, to_node, count(*) AS journeys, 0 AS loop_journeys FROM (
 			SELECT department || ' #' || seq_in_journey AS from_node,

@@ -27,9 +27,12 @@ type builder struct {
 		first, last string // local wall-clock times, RFC 3339 shaped
 	}
 	weeks []weekRow // the weekly KPI vs customer series (gap mart)
-	// total is the whole-period row of the gap mart (dimension all).
+	// total is the whole period: the settled weeks of dimension all.
 	total struct {
 		ok                 bool
+		weeks              int64
+		first, last        string // the first and the last settled week
+		until              string // the day after the last settled week
 		kpi, customer, gap *float64
 	}
 }
@@ -199,47 +202,63 @@ func (b *builder) loadSpan() {
 	}
 }
 
+// loadTotal reads the whole-period figures: over the settled weeks only,
+// as the trend (a week still open judges only its customers who already
+// came back, a biased few).
 func (b *builder) loadTotal() {
 	if !b.has("gap", gapCols...) {
 		return
 	}
-	t, err := b.q.query(b.ctx, `SELECT CAST(claimed_success_rate AS DOUBLE) AS kpi_rate,
-			1 - CAST(outcome_failed_rate AS DOUBLE) AS customer_rate, CAST(gap_rate AS DOUBLE) AS gap_rate
-			FROM gap WHERE dimension = 'all' AND grain = 'total' LIMIT 1`)
+	t, err := b.q.query(b.ctx, `SELECT count(*) AS weeks,
+			CAST(min(period_start) AS DATE) AS first, CAST(max(period_start) AS DATE) AS last,
+			CAST(max(period_start) + INTERVAL 7 DAY AS DATE) AS until,
+			CAST(sum(judged_contacts) AS BIGINT) AS judged,
+			CAST(sum(claimed_success_contacts) AS BIGINT) AS claimed,
+			CAST(sum(outcome_failed_contacts) AS BIGINT) AS failed,
+			CAST(sum(gap_contacts) AS BIGINT) AS gap
+		FROM gap WHERE dimension = 'all' AND grain = 'week' AND settled`)
 	if err != nil {
 		b.log.Warn("report: read the whole-period rates", "err", err)
 		return
 	}
-	if len(t.rows) == 1 {
-		r := t.recs()[0]
-		b.total.ok = true
-		b.total.kpi, b.total.customer, b.total.gap = optF(r, "kpi_rate"), optF(r, "customer_rate"), optF(r, "gap_rate")
+	r := t.recs()[0]
+	b.total.weeks, b.total.first, b.total.last, b.total.until = r.n("weeks"), r.str("first"), r.str("last"), r.str("until")
+	b.total.ok = b.total.weeks > 0
+	b.total.kpi, b.total.customer, b.total.gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap"))
+}
+
+// settledSpan names the settled weeks: "the weeks of 1 Jan 2024 to 29 Jan 2024".
+func (b *builder) settledSpan(f *figs) string {
+	if b.total.first == b.total.last {
+		return "the week of " + f.week(b.total.first)
 	}
+	return "the weeks of " + f.week(b.total.first) + " to " + f.week(b.total.last)
+}
+
+// rates are the KPI-met, verified-outcome and gap rates of judged contacts
+// (nil where the denominator is 0), from the counts.
+func rates(judged, claimed, failed, gap int64) (kpi, customer, gapRate *float64) {
+	ratio := func(n, d int64) *float64 {
+		if d == 0 {
+			return nil
+		}
+		v := round(float64(n) / float64(d))
+		return &v
+	}
+	return ratio(claimed, judged), ratio(judged-failed, judged), ratio(gap, claimed)
 }
 
 // gapCols are the gap mart columns the rate sections rely on.
-var gapCols = []string{"dimension", "member", "grain", "period_start", "contacts",
-	"claimed_success_rate", "outcome_failed_rate", "gap_contacts", "gap_rate"}
+var gapCols = []string{"dimension", "member", "grain", "period_start", "settled", "contacts",
+	"judged_contacts", "claimed_success_contacts", "outcome_failed_contacts", "gap_contacts",
+	"claimed_resolution_contacts", "verified_resolution_contacts", "journeyed_contacts", "repeat_contacts",
+	"handled_contacts", "aht_target_contacts", "aht_seconds", "aht_target_seconds"}
 
 type weekRow struct {
-	week                      string
-	contacts, gapContacts     int64
-	kpi, customer, gap, fdemd *float64
-}
-
-// settled reports whether the repeat window after the week has closed
-// before the end of the data, so its outcomes are known.
-func (b *builder) settled(week string) bool {
-	w, err := time.Parse(time.DateOnly, week)
-	if err != nil || !b.span.ok {
-		return false
-	}
-	last, err := time.Parse(time.RFC3339, b.span.last)
-	if err != nil {
-		return false
-	}
-	closes := w.Add(time.Duration((7 + b.meta.RepeatWindowDays) * float64(24*time.Hour)))
-	return !closes.After(last)
+	week                   string
+	settled                bool
+	contacts, gapContacts  int64
+	kpi, customer, gap, fd *float64
 }
 
 // latestSettled is the index of the latest week whose outcomes are known,
@@ -253,7 +272,7 @@ func (b *builder) latestSettled() (int, bool) {
 	}
 	minN := sizable(ns)
 	for i := len(b.weeks) - 1; i >= 0; i-- {
-		if b.settled(b.weeks[i].week) && b.weeks[i].contacts >= minN {
+		if b.weeks[i].settled && b.weeks[i].contacts >= minN {
 			return i, true
 		}
 	}
@@ -284,13 +303,11 @@ func (b *builder) trend(s *Section) error {
 	if err := b.need("gap", gapCols...); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT CAST(period_start AS DATE) AS week,
+	t, err := b.q.query(b.ctx, `SELECT CAST(period_start AS DATE) AS week, settled,
 			CAST(contacts AS BIGINT) AS contacts,
-			CAST(claimed_success_rate AS DOUBLE) AS kpi_rate,
-			1 - CAST(outcome_failed_rate AS DOUBLE) AS customer_rate,
-			CAST(gap_rate AS DOUBLE) AS gap_rate,
-			CAST(gap_contacts AS BIGINT) AS gap_contacts,
-			`+b.optCol("gap", "failure_demand_share", "DOUBLE")+`
+			CAST(judged_contacts AS BIGINT) AS judged, CAST(claimed_success_contacts AS BIGINT) AS claimed,
+			CAST(outcome_failed_contacts AS BIGINT) AS failed, CAST(gap_contacts AS BIGINT) AS gap_contacts,
+			CAST(failure_demand_share AS DOUBLE) AS failure_demand_share
 		FROM gap WHERE dimension = 'all' AND grain = 'week' AND period_start IS NOT NULL
 		ORDER BY week DESC LIMIT 104`)
 	if err != nil {
@@ -303,53 +320,41 @@ func (b *builder) trend(s *Section) error {
 	s.Chart = &Chart{Kind: "trend"}
 	s.Data = &Table{Columns: []Column{
 		col("week", "Week starting", fmtDate),
-		col("contacts", "Contacts", fmtInt),
-		col("kpi_rate", "KPI-met rate (scorecard success)", fmtPct),
-		col("customer_rate", "Verified-outcome rate (customer not failed)", fmtPct),
-		col("gap_rate", "Gap rate (successes that failed the customer)", fmtPct),
-		col("gap_contacts", "Gap contacts", fmtInt),
-		col("failure_demand_share", "Failure demand share", fmtPct),
-	}}
-	var sumN, sumKPI, sumCust, sumGap float64
+		mcol("contacts", "Contacts", fmtInt, "contacts"),
+		mcol("kpi_rate", "KPI-met rate (scorecard success)", fmtPct, "kpi_rate"),
+		mcol("customer_rate", "Verified-outcome rate (customer not failed)", fmtPct, "customer_rate"),
+		mcol("gap_rate", "Gap rate (successes that failed the customer)", fmtPct, "gap_rate"),
+		mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
+		mcol("failure_demand_share", "Failure demand share", fmtPct, "failure_demand_share"),
+	}, RowScope: &RowScope{Dim: "all", WeekCol: "week"}}
 	for _, r := range t.recs() {
-		w := weekRow{week: r.str("week"), contacts: r.n("contacts"), gapContacts: r.n("gap_contacts"),
-			kpi: optF(r, "kpi_rate"), customer: optF(r, "customer_rate"), gap: optF(r, "gap_rate"), fdemd: optF(r, "failure_demand_share")}
+		w := weekRow{week: r.str("week"), settled: r.b("settled"), contacts: r.n("contacts"), gapContacts: r.n("gap_contacts"),
+			fd: optF(r, "failure_demand_share")}
+		w.kpi, w.customer, w.gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap_contacts"))
 		b.weeks = append(b.weeks, w)
-		if b.settled(w.week) {
-			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, jf(w.kpi), jf(w.customer), jf(w.gap), w.gapContacts, jf(w.fdemd)})
+		if w.settled {
+			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, jf(w.kpi), jf(w.customer), jf(w.gap), w.gapContacts, jf(w.fd)})
 		} else {
 			// Until its repeat window closes, a week's rates count only the
 			// contacts whose outcome is already known (customers who came
 			// back at once, say): a biased few (the demo's last week showed
 			// a 100% gap rate).
-			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nil, nil, nil, w.gapContacts, jf(w.fdemd)})
+			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nil, nil, nil, w.gapContacts, jf(w.fd)})
 		}
-		n := float64(w.contacts)
-		if w.kpi != nil && w.customer != nil {
-			sumN += n
-			sumKPI += *w.kpi * n
-			sumCust += *w.customer * n
-		}
-		sumGap += float64(w.gapContacts)
 	}
-	if sumN == 0 {
-		s.Finding = fmt.Sprintf("The gap mart lists %s but no contacts with known rates.", plural(int64(len(b.weeks)), "week", "weeks"))
+	var f figs
+	defer func() { s.Figures = f.list }()
+	tot := b.total
+	if !tot.ok || tot.kpi == nil || tot.customer == nil {
+		s.Finding = fmt.Sprintf("The gap mart lists %s; none has closed its %s-day repeat window yet, so no week's outcomes are known.",
+			f.plural("weeks", int64(len(b.weeks)), allTime, "week", "weeks"), f.window(b.meta.RepeatWindowDays))
 		return nil
 	}
-	// The whole-period row has the right denominators; the contact-weighted
-	// mean of the weeks is only a stand-in when it is missing.
-	kpi, cust, gap := sumKPI/sumN, sumCust/sumN, (*float64)(nil)
-	if sumKPI > 0 {
-		g := sumGap / sumKPI
-		gap = &g
-	}
-	if b.total.ok && b.total.kpi != nil && b.total.customer != nil {
-		kpi, cust, gap = *b.total.kpi, *b.total.customer, b.total.gap
-	}
-	s.Finding = fmt.Sprintf("Over %s the scorecard counted %s of contacts a success, while %s of customers had a verified good outcome",
-		plural(int64(len(b.weeks)), "week", "weeks"), pct(kpi), pct(cust))
-	if gap != nil {
-		s.Finding += fmt.Sprintf("; %s of the scorecard's successes failed the customer", pct(*gap))
+	s.Finding = fmt.Sprintf("Over the %s whose outcomes are known (%s) the scorecard counted %s of judged contacts a success, while %s of customers had a verified good outcome",
+		f.plural("settled_weeks", tot.weeks, allSettled, "week", "weeks"), b.settledSpan(&f),
+		f.pct("kpi_rate", *tot.kpi, allSettled), f.pct("customer_rate", *tot.customer, allSettled))
+	if tot.gap != nil {
+		s.Finding += fmt.Sprintf("; %s of the scorecard's successes failed the customer", f.pct("gap_rate", *tot.gap, allSettled))
 	}
 	first, last := b.weeks[0], b.weeks[len(b.weeks)-1]
 	i, settled := b.latestSettled()
@@ -358,24 +363,26 @@ func (b *builder) trend(s *Section) error {
 	}
 	switch {
 	// a change between weeks whose outcomes are still open would be noise
-	case !settled || len(b.weeks) < 2 || first.week == last.week || first.gap == nil || last.gap == nil:
+	case !settled || !first.settled || len(b.weeks) < 2 || first.week == last.week || first.gap == nil || last.gap == nil:
 	case pct(*first.gap) == pct(*last.gap):
 		s.Finding += fmt.Sprintf(", the gap rate standing at %s both in the week of %s and in the week of %s",
-			pct(*last.gap), day(first.week), day(last.week))
+			f.pct("gap_rate", *last.gap, weekScope("all", "", last.week)), f.week(first.week), f.week(last.week))
 	default:
 		s.Finding += fmt.Sprintf(", the gap rate moving from %s in the week of %s to %s in the week of %s",
-			pct(*first.gap), day(first.week), pct(*last.gap), day(last.week))
+			f.pct("gap_rate", *first.gap, weekScope("all", "", first.week)), f.week(first.week),
+			f.pct("gap_rate", *last.gap, weekScope("all", "", last.week)), f.week(last.week))
 	}
 	s.Finding += "."
 	for _, w := range b.weeks {
-		if !b.settled(w.week) {
+		if !w.settled {
 			// The page shades the weeks whose outcomes are still open.
 			s.Chart.Params = map[string]any{"open_from": w.week}
 			break
 		}
 	}
-	if _, ok := b.latestSettled(); ok && !b.settled(b.weeks[len(b.weeks)-1].week) {
-		s.Note = fmt.Sprintf("The latest weeks (shaded) are still open: their customers may yet come back within the %s-day repeat window. Their rates are left out until then: they would count only the contacts whose outcome is already known, a biased few.", b.window())
+	if !b.weeks[len(b.weeks)-1].settled {
+		s.Note = fmt.Sprintf("The latest weeks (shaded) are still open: their customers may yet come back within the %s-day repeat window. Their rates are left out until then: they would count only the contacts whose outcome is already known, a biased few.",
+			f.window(b.meta.RepeatWindowDays))
 	}
 	return nil
 }
@@ -405,13 +412,19 @@ func (b *builder) headline() Headline {
 		return h
 	}
 	i, settled := b.latestSettled()
+	if !settled {
+		return b.openHeadline(h)
+	}
 	cur := b.weeks[i]
 	var prev *weekRow
-	if i > 0 {
+	if i > 0 && b.weeks[i-1].settled {
 		prev = &b.weeks[i-1]
 	}
 	h.Week = cur.week
-	whole := b.total
+	if prev != nil {
+		h.PrevWeek = prev.week
+	}
+	h.SettledFrom, h.SettledUntil = b.total.first, b.total.last
 	pick := func(w *weekRow, f func(weekRow) *float64) *float64 {
 		if w == nil {
 			return nil
@@ -421,39 +434,45 @@ func (b *builder) headline() Headline {
 	kpiF := func(w weekRow) *float64 { return w.kpi }
 	custF := func(w weekRow) *float64 { return w.customer }
 	gapF := func(w weekRow) *float64 { return w.gap }
+	whole := b.total
 	h.Tiles = []Tile{
-		{Key: "kpi", Label: "KPI-met rate", Help: "Contacts the scorecard counts a success: resolved and every KPI target held.",
+		{Key: "kpi", Measure: "kpi_rate", Label: "KPI-met rate", Help: "Judged contacts the scorecard counts a success: resolved and every KPI target held.",
 			Value: cur.kpi, Prev: pick(prev, kpiF), Whole: whole.kpi, Good: "up"},
-		{Key: "customer", Label: "Verified-outcome rate", Help: "Contacts whose customer did not have to come back and whose journey did not end badly.",
+		{Key: "customer", Measure: "customer_rate", Label: "Verified-outcome rate", Help: "Judged contacts whose customer did not have to come back and whose journey did not end badly.",
 			Value: cur.customer, Prev: pick(prev, custF), Whole: whole.customer, Good: "up"},
-		{Key: "gap", Label: "Gap rate", Help: "Of the scorecard's successes, the share whose customer nevertheless failed.",
+		{Key: "gap", Measure: "gap_rate", Label: "Gap rate", Help: "Of the scorecard's successes, the share whose customer nevertheless failed.",
 			Value: cur.gap, Prev: pick(prev, gapF), Whole: whole.gap, Good: "down"},
 	}
-	if !settled {
-		return b.openHeadline(h)
-	}
-	if i < len(b.weeks)-1 {
-		h.Note = fmt.Sprintf("The week of %s is the latest whose %s-day repeat window has closed; later weeks are still open.", day(cur.week), b.window())
-	}
+	var f figs
+	defer func() { h.Figures = f.list }()
 	if cur.kpi == nil || cur.customer == nil {
 		return h
 	}
-	f := fmt.Sprintf("In the week of %s the scorecard counted %s of contacts a success", day(cur.week), pct(*cur.kpi))
+	sc := weekScope("all", "", cur.week)
+	var from Scope
+	if prev != nil {
+		from = weekScope("all", "", prev.week)
+	}
+	fs := fmt.Sprintf("In the week of %s the scorecard counted %s of judged contacts a success", f.week(cur.week), f.pct("kpi_rate", *cur.kpi, sc))
 	if prev != nil && prev.kpi != nil {
-		f += fmt.Sprintf(" (%s on the week before)", pts(*cur.kpi-*prev.kpi))
+		fs += fmt.Sprintf(" (%s on the week before)", f.change("kpi_rate", *cur.kpi, *prev.kpi, sc, from))
 	}
 	if *cur.customer < *cur.kpi {
-		f += fmt.Sprintf(", yet only %s of customers had a verified good outcome", pct(*cur.customer))
+		fs += fmt.Sprintf(", yet only %s of customers had a verified good outcome", f.pct("customer_rate", *cur.customer, sc))
 	} else {
-		f += fmt.Sprintf(", and %s of customers had a verified good outcome", pct(*cur.customer))
+		fs += fmt.Sprintf(", and %s of customers had a verified good outcome", f.pct("customer_rate", *cur.customer, sc))
 	}
 	if cur.gap != nil {
-		f += fmt.Sprintf("; %s of the scorecard's successes failed the customer", pct(*cur.gap))
+		fs += fmt.Sprintf("; %s of the scorecard's successes failed the customer", f.pct("gap_rate", *cur.gap, sc))
 		if prev != nil && prev.gap != nil {
-			f += fmt.Sprintf(" (%s)", pts(*cur.gap-*prev.gap))
+			fs += fmt.Sprintf(" (%s)", f.change("gap_rate", *cur.gap, *prev.gap, sc, from))
 		}
 	}
-	h.Finding = f + "."
+	h.Finding = fs + "."
+	if i < len(b.weeks)-1 {
+		h.Note = fmt.Sprintf("The week of %s is the latest whose %s-day repeat window has closed; later weeks are still open.",
+			f.week(cur.week), f.window(b.meta.RepeatWindowDays))
+	}
 	return h
 }
 
@@ -463,30 +482,34 @@ func (b *builder) headline() Headline {
 // the whole period so far, over the contacts already judged, without a
 // week-on-week change.
 func (b *builder) openHeadline(h Headline) Headline {
-	h.Week = ""
-	whole := b.total
+	var f figs
+	defer func() { h.Figures = f.list }()
+	t, err := b.q.query(b.ctx, `SELECT CAST(judged_contacts AS BIGINT) AS judged, CAST(claimed_success_contacts AS BIGINT) AS claimed,
+			CAST(outcome_failed_contacts AS BIGINT) AS failed, CAST(gap_contacts AS BIGINT) AS gap
+		FROM gap WHERE dimension = 'all' AND grain = 'total'`)
+	var kpi, cust, gap *float64
+	if err == nil && len(t.rows) == 1 {
+		r := t.recs()[0]
+		kpi, cust, gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap"))
+	}
+	h.Tiles = []Tile{
+		{Key: "kpi", Measure: "kpi_rate", Label: "KPI-met rate", Help: "Judged contacts the scorecard counts a success: resolved and every KPI target held.", Value: kpi, Good: "up"},
+		{Key: "customer", Measure: "customer_rate", Label: "Verified-outcome rate", Help: "Judged contacts whose customer did not have to come back and whose journey did not end badly.", Value: cust, Good: "up"},
+		{Key: "gap", Measure: "gap_rate", Label: "Gap rate", Help: "Of the scorecard's successes, the share whose customer nevertheless failed.", Value: gap, Good: "down"},
+	}
 	for i := range h.Tiles {
-		t := &h.Tiles[i]
-		t.Value, t.Prev, t.Whole = nil, nil, nil
-		switch t.Key {
-		case "kpi":
-			t.Value = whole.kpi
-		case "customer":
-			t.Value = whole.customer
-		case "gap":
-			t.Value = whole.gap
+		h.Tiles[i].Note = "so far: no week judged yet"
+	}
+	if kpi != nil && cust != nil {
+		fs := fmt.Sprintf("So far the scorecard counted %s of judged contacts a success, and %s of customers whose outcome is known had a verified good outcome",
+			f.pct("kpi_rate", *kpi, allTime), f.pct("customer_rate", *cust, allTime))
+		if gap != nil {
+			fs += fmt.Sprintf("; %s of the scorecard's judged successes failed the customer", f.pct("gap_rate", *gap, allTime))
 		}
-		t.Note = "so far: no week judged yet"
+		h.Finding = fs + "."
 	}
-	h.Note = fmt.Sprintf("No week has closed its %s-day repeat window yet: the figures are for the whole period so far, over the contacts whose outcome is already known; the rest are still open.", b.window())
-	if whole.kpi == nil || whole.customer == nil {
-		return h
-	}
-	f := fmt.Sprintf("So far the scorecard counted %s of contacts a success, and %s of customers whose outcome is known had a verified good outcome", pct(*whole.kpi), pct(*whole.customer))
-	if whole.gap != nil {
-		f += fmt.Sprintf("; %s of the scorecard's judged successes failed the customer", pct(*whole.gap))
-	}
-	h.Finding = f + "."
+	h.Note = fmt.Sprintf("No week has closed its %s-day repeat window yet: the figures are for the whole period so far, over the contacts whose outcome is already known; the rest are still open.",
+		f.window(b.meta.RepeatWindowDays))
 	return h
 }
 
@@ -497,58 +520,55 @@ type member struct {
 	hasKPI, hasCust, hasGap bool
 }
 
+// noMember is how the gap mart names a missing agent, team or department.
+const noMember = "(none)"
+
 func (b *builder) quadrant(s *Section) error {
 	if err := b.need("gap", gapCols...); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT dimension, member, CAST(contacts AS BIGINT) AS contacts,
-			CAST(claimed_success_rate AS DOUBLE) AS kpi_rate,
-			1 - CAST(outcome_failed_rate AS DOUBLE) AS customer_rate,
-			CAST(gap_rate AS DOUBLE) AS gap_rate, CAST(gap_contacts AS BIGINT) AS gap_contacts
-		FROM gap WHERE grain = 'total' AND dimension IN ('agent', 'team') AND contacts > 0
-		QUALIFY row_number() OVER (PARTITION BY dimension ORDER BY contacts DESC, member) <= 1000
-		ORDER BY dimension, contacts DESC, member`)
+	if !b.total.ok || b.total.kpi == nil || b.total.customer == nil {
+		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no agent's or team's outcomes are known.", b.window()))
+	}
+	// Contacts without an agent (IVR, self-service, abandoned in queue)
+	// are not an agent; nor are contacts without a team a team.
+	t, err := b.q.query(b.ctx, `SELECT dimension, member, CAST(sum(contacts) AS BIGINT) AS contacts,
+			CAST(sum(judged_contacts) AS BIGINT) AS judged, CAST(sum(claimed_success_contacts) AS BIGINT) AS claimed,
+			CAST(sum(outcome_failed_contacts) AS BIGINT) AS failed, CAST(sum(gap_contacts) AS BIGINT) AS gap_contacts
+		FROM gap WHERE grain = 'week' AND settled AND dimension IN ('agent', 'team') AND member <> ?
+		GROUP BY dimension, member
+		HAVING sum(judged_contacts) > 0
+		QUALIFY row_number() OVER (PARTITION BY dimension ORDER BY sum(contacts) DESC, member) <= 1000
+		ORDER BY dimension, sum(contacts) DESC, member`, noMember)
 	if err != nil {
 		return err
 	}
 	var ms []member
 	for _, r := range t.recs() {
 		m := member{dim: r.str("dimension"), name: r.str("member"), contacts: r.n("contacts"), gapContacts: r.n("gap_contacts")}
-		m.kpi, m.hasKPI = r.num("kpi_rate")
-		m.customer, m.hasCust = r.num("customer_rate")
-		m.gap, m.hasGap = r.num("gap_rate")
-		if m.hasKPI && m.hasCust {
-			ms = append(ms, m)
+		kpi, cust, gap := rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap_contacts"))
+		if kpi == nil || cust == nil {
+			continue
 		}
+		m.kpi, m.customer, m.hasKPI, m.hasCust = *kpi, *cust, true, true
+		if gap != nil {
+			m.gap, m.hasGap = *gap, true
+		}
+		ms = append(ms, m)
 	}
 	if len(ms) == 0 {
-		return noData("No data: the gap mart has no agent or team totals with rates.")
+		return noData("No data: the gap mart has no agent or team with judged contacts in the settled weeks.")
 	}
 	// The quadrant lines sit at the organisation's overall rates.
-	var kx, ky float64
-	if b.total.ok && b.total.kpi != nil && b.total.customer != nil {
-		kx, ky = *b.total.kpi, *b.total.customer
-	} else {
-		var n float64
-		for _, m := range ms {
-			if m.dim == "agent" {
-				n += float64(m.contacts)
-				kx += m.kpi * float64(m.contacts)
-				ky += m.customer * float64(m.contacts)
-			}
-		}
-		if n > 0 {
-			kx, ky = kx/n, ky/n
-		}
-	}
+	kx, ky := *b.total.kpi, *b.total.customer
 	bad := func(m member) bool { return m.kpi >= kx && m.customer < ky }
-	s.Chart = &Chart{Kind: "quadrant", Params: map[string]any{"kpi_line": round(kx), "customer_line": round(ky)}}
+	s.Chart = &Chart{Kind: "quadrant", Params: map[string]any{"kpi_line": kx, "customer_line": ky}}
 	s.Data = &Table{Columns: []Column{
-		col("level", "Level", fmtText), col("member", "Name", fmtText), col("contacts", "Contacts", fmtInt),
-		col("kpi_rate", "KPI attainment", fmtPct), col("customer_rate", "Customer success", fmtPct),
-		col("gap_rate", "Gap rate", fmtPct), col("gap_contacts", "Gap contacts", fmtInt),
+		col("level", "Level", fmtText), col("member", "Name", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
+		mcol("kpi_rate", "KPI attainment", fmtPct, "kpi_rate"), mcol("customer_rate", "Customer success", fmtPct, "customer_rate"),
+		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
 		col("kpi_met_customers_failed", "In the “KPI met, customers failed” quadrant", fmtBool),
-	}}
+	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: "settled"}}
 	n := map[string][2]int64{}
 	var worst *member
 	sizes := map[string][]int64{}
@@ -559,9 +579,9 @@ func (b *builder) quadrant(s *Section) error {
 	for i, m := range ms {
 		var gap any
 		if m.hasGap {
-			gap = round(m.gap)
+			gap = m.gap
 		}
-		s.Data.Rows = append(s.Data.Rows, []any{m.dim, m.name, m.contacts, round(m.kpi), round(m.customer), gap, m.gapContacts, bad(m)})
+		s.Data.Rows = append(s.Data.Rows, []any{m.dim, m.name, m.contacts, m.kpi, m.customer, gap, m.gapContacts, bad(m)})
 		c := n[m.dim]
 		c[1]++
 		if bad(m) {
@@ -574,47 +594,62 @@ func (b *builder) quadrant(s *Section) error {
 		}
 		n[m.dim] = c
 	}
-	var parts []string
-	for _, d := range []string{"agent", "team"} {
-		if c := n[d]; c[1] > 1 { // a single team is the whole organisation
-			parts = append(parts, fmt.Sprintf("%s of %s", count(c[0]), plural(c[1], d, d+"s")))
-		}
-	}
+	var f figs
+	defer func() { s.Figures = f.list }()
 	if n["agent"][0]+n["team"][0] == 0 {
 		s.Finding = "No agent or team sits in the “KPI met, customers failed” quadrant: where the scorecard is above average, so are customer outcomes."
 		return nil
 	}
-	s.Finding = strings.Join(parts, " and ") + " sit in the “KPI met, customers failed” quadrant (scorecard success above the overall " +
-		pct(kx) + ", customer success below the overall " + pct(ky) + ")."
-	if worst != nil {
-		s.Finding += fmt.Sprintf(" In %s %s the scorecard counts %s of contacts a success, yet %s of those successes failed the customer.",
-			worst.dim, quoted(worst.name), pct(worst.kpi), pct(worst.gap))
+	var parts []string
+	for _, d := range []string{"agent", "team"} {
+		if c := n[d]; c[1] > 1 { // a single team is the whole organisation
+			sc := Scope{Dim: d, Period: "settled"}
+			parts = append(parts, fmt.Sprintf("%s of %s", f.n("quadrant_members", c[0], sc), f.plural("members", c[1], sc, d, d+"s")))
+		}
 	}
+	s.Finding = strings.Join(parts, " and ") + " sit in the “KPI met, customers failed” quadrant (scorecard success above the overall " +
+		f.pct("kpi_rate", kx, allSettled) + ", customer success below the overall " + f.pct("customer_rate", ky, allSettled) + ")."
+	if worst != nil {
+		sc := Scope{Dim: worst.dim, Member: worst.name, Period: "settled"}
+		s.Finding += fmt.Sprintf(" In %s %s the scorecard counts %s of contacts a success, yet %s of those successes failed the customer.",
+			worst.dim, quoted(worst.name), f.pct("kpi_rate", worst.kpi, sc), f.pct("gap_rate", worst.gap, sc))
+	}
+	s.Note = "Over the settled weeks (" + b.settledSpan(&f) + "); contacts without an agent or team (self-service, IVR, abandoned in the queue) are left out."
 	return nil
 }
 
 func (b *builder) resolution(s *Section) error {
-	if err := b.need("gap", "dimension", "member", "grain", "contacts", "claimed_resolution_rate", "verified_resolution_rate"); err != nil {
+	if err := b.need("gap", gapCols...); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT member AS department, CAST(contacts AS BIGINT) AS contacts,
-			CAST(claimed_resolution_rate AS DOUBLE) AS claimed, CAST(verified_resolution_rate AS DOUBLE) AS verified,
-			`+b.optCol("gap", "aht_seconds", "DOUBLE")+`, `+b.optCol("gap", "aht_target_seconds", "DOUBLE")+`
-		FROM gap WHERE dimension = 'department' AND grain = 'total' AND contacts > 0
-		ORDER BY contacts DESC, member LIMIT 30`)
+	if !b.total.ok {
+		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no resolution is verified.", b.window()))
+	}
+	t, err := b.q.query(b.ctx, `WITH d AS (
+			SELECT member AS department, sum(contacts) AS contacts, sum(judged_contacts) AS judged,
+				sum(claimed_resolution_contacts) AS claimed_n, sum(verified_resolution_contacts) AS verified_n,
+				sum(aht_seconds * handled_contacts) / nullif(sum(handled_contacts), 0) AS aht_seconds,
+				sum(aht_target_seconds * aht_target_contacts) / nullif(sum(aht_target_contacts), 0) AS aht_target_seconds
+			FROM gap WHERE dimension = 'department' AND grain = 'week' AND settled
+			GROUP BY member HAVING sum(judged_contacts) > 0)
+		SELECT department, CAST(contacts AS BIGINT) AS contacts,
+			claimed_n / judged AS claimed, verified_n / judged AS verified,
+			CAST(aht_seconds AS DOUBLE) AS aht_seconds, CAST(aht_target_seconds AS DOUBLE) AS aht_target_seconds,
+			count(*) OVER () AS departments
+		FROM d ORDER BY contacts DESC, department LIMIT 30`)
 	if err != nil {
 		return err
 	}
 	if len(t.rows) == 0 {
-		return noData("No data: the gap mart has no department totals.")
+		return noData("No data: the gap mart has no department with judged contacts in the settled weeks.")
 	}
 	s.Chart = &Chart{Kind: "resolution"}
 	s.Height = max(260, 90+46*len(t.rows)) // two bars per department
 	s.Data = &Table{Columns: []Column{
-		col("department", "Department", fmtText), col("contacts", "Contacts", fmtInt),
-		col("claimed", "Claimed resolution", fmtPct), col("verified", "Verified resolution", fmtPct),
-		col("aht_seconds", "Average handle time", fmtDur), col("aht_target_seconds", "Handle-time target", fmtDur),
-	}}
+		col("department", "Department", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
+		mcol("claimed", "Claimed resolution", fmtPct, "claimed_resolution_rate"), mcol("verified", "Verified resolution", fmtPct, "verified_resolution_rate"),
+		mcol("aht_seconds", "Average handle time", fmtDur, "aht_seconds"), mcol("aht_target_seconds", "Handle-time target", fmtDur, "aht_target_seconds"),
+	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", Period: "settled"}}
 	var widest rec
 	var widestDiff float64
 	found := false
@@ -632,28 +667,27 @@ func (b *builder) resolution(s *Section) error {
 			widest, widestDiff, found = r, c-v, true
 		}
 	}
-	if more := b.countMembers("department"); more > int64(len(t.rows)) {
-		s.Note = fmt.Sprintf("Showing the %d departments with the most contacts of %s.", len(t.rows), count(more))
-	}
+	var f figs
+	defer func() { s.Figures = f.list }()
 	switch {
 	case !found:
 		s.Finding = "No department has both a claimed and a verified resolution rate."
 	case widestDiff <= 0:
 		s.Finding = "In every department verified resolution matches or beats what the scorecard claims."
 	default:
-		s.Finding = fmt.Sprintf("%s reports %s of its contacts resolved, but only %s were verified resolved by what the customer did next — the widest difference of %s.",
-			quoted(widest.str("department")), pct(widest.f("claimed")), pct(widest.f("verified")), plural(int64(len(t.rows)), "department", "departments"))
+		sc := Scope{Dim: "department", Member: widest.str("department"), Period: "settled"}
+		s.Finding = fmt.Sprintf("%s reports %s of its judged contacts resolved, but only %s were verified resolved by what the customer did next — the widest difference of %s.",
+			quoted(widest.str("department")), f.pct("claimed_resolution_rate", widest.f("claimed"), sc),
+			f.pct("verified_resolution_rate", widest.f("verified"), sc),
+			f.plural("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}, "department", "departments"))
+	}
+	s.Note = "Over the judged contacts of the settled weeks (" + b.settledSpan(&f) + ")."
+	if more := t.recs()[0].n("departments"); more > int64(len(t.rows)) {
+		s.Note += fmt.Sprintf(" Showing the %s departments with the most contacts of %s.",
+			f.n("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}),
+			f.n("members", more, Scope{Dim: "department", Period: "settled"}))
 	}
 	return nil
-}
-
-// countMembers counts the members of a gap dimension (for "top N of M" notes).
-func (b *builder) countMembers(dim string) int64 {
-	t, err := b.q.query(b.ctx, `SELECT count(DISTINCT member) AS n FROM gap WHERE dimension = ? AND grain = 'total'`, dim)
-	if err != nil || len(t.rows) == 0 {
-		return 0
-	}
-	return t.recs()[0].n("n")
 }
 
 func (b *builder) heatmap(s *Section) error {
@@ -661,14 +695,12 @@ func (b *builder) heatmap(s *Section) error {
 		return err
 	}
 	t, err := b.q.query(b.ctx, `WITH g AS (
-			SELECT member, CAST(period_start AS DATE) AS week, CAST(contacts AS BIGINT) AS contacts,
-				CAST(gap_contacts AS BIGINT) AS gap_contacts, CAST(gap_rate AS DOUBLE) AS gap_rate,
-				CAST(claimed_success_rate AS DOUBLE) AS kpi_rate
+			SELECT member, CAST(period_start AS DATE) AS week, settled, CAST(contacts AS BIGINT) AS contacts,
+				CAST(gap_contacts AS BIGINT) AS gap_contacts, CAST(claimed_success_contacts AS BIGINT) AS claimed
 			FROM gap WHERE dimension = 'department' AND grain = 'week' AND period_start IS NOT NULL),
 		d AS (SELECT member, sum(contacts) AS n FROM g GROUP BY member ORDER BY n DESC, member LIMIT 30),
 		w AS (SELECT DISTINCT week FROM g ORDER BY week DESC LIMIT 52)
-		SELECT g.member AS department, g.week, g.contacts, g.gap_contacts, g.gap_rate,
-			CASE WHEN g.gap_rate > 0 THEN round(g.gap_contacts / g.gap_rate) END AS claimed
+		SELECT g.member AS department, g.week, g.settled, g.contacts, g.gap_contacts, g.claimed
 		FROM g JOIN d USING (member) JOIN w USING (week)
 		ORDER BY d.n DESC, department, week`)
 	if err != nil {
@@ -680,22 +712,24 @@ func (b *builder) heatmap(s *Section) error {
 	s.Chart = &Chart{Kind: "heatmap"}
 	s.Data = &Table{Columns: []Column{
 		col("department", "Department", fmtText), col("week", "Week starting", fmtDate),
-		col("contacts", "Contacts", fmtInt), col("gap_contacts", "Gap contacts", fmtInt), col("gap_rate", "Gap rate", fmtPct),
-	}}
+		mcol("contacts", "Contacts", fmtInt, "contacts"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
+		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"),
+	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week"}}
 	var deps []any
 	seen := map[string]bool{}
 	var hot rec
-	hotRate, hotFound := 0.0, false
+	var hotRate float64
+	hotFound := false
 	// Cells with few successes make noisy rates; the sentence prefers
 	// cells with at least 10 claimed successes when any exist.
-	minClaimed := 10.0
-	maxClaimed := 0.0
+	minClaimed := int64(10)
+	var maxClaimed int64
 	// Open weeks look worse than they are (only their early-judged
 	// contacts count), so the sentence names a settled week when it can.
 	anySettled := false
 	for _, r := range t.recs() {
-		maxClaimed = max(maxClaimed, r.f("claimed"))
-		anySettled = anySettled || b.settled(r.str("week"))
+		maxClaimed = max(maxClaimed, r.n("claimed"))
+		anySettled = anySettled || r.b("settled")
 	}
 	if maxClaimed < minClaimed {
 		minClaimed = 1
@@ -707,25 +741,33 @@ func (b *builder) heatmap(s *Section) error {
 			seen[d] = true
 			deps = append(deps, r.get("department"))
 		}
-		rate := jf(optF(r, "gap_rate"))
-		if anySettled && !b.settled(r.str("week")) {
+		var rate any
+		if r.n("claimed") > 0 {
+			rate = round(float64(r.n("gap_contacts")) / float64(r.n("claimed")))
+		}
+		if anySettled && !r.b("settled") {
 			rate, openWeeks = nil, true // as in the trend: a biased few
 		}
 		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.get("week"), r.n("contacts"), r.n("gap_contacts"), rate})
-		if g, ok := r.num("gap_rate"); ok && r.f("claimed") >= minClaimed && (!anySettled || b.settled(r.str("week"))) && (!hotFound || g > hotRate) {
+		if g, ok := rate.(float64); ok && r.n("claimed") >= minClaimed && (!hotFound || g > hotRate) {
 			hot, hotRate, hotFound = r, g, true
 		}
 	}
 	s.Chart.Params = map[string]any{"departments": deps}
 	s.Height = 120 + 28*len(deps)
-	if openWeeks {
-		s.Note = fmt.Sprintf("The latest weeks are blank: their %s-day repeat window is still open, so their gap rates would count only the contacts already judged.", b.window())
-	}
+	var f figs
+	defer func() { s.Figures = f.list }()
 	if hotFound {
+		sc := weekScope("department", hot.str("department"), hot.str("week"))
 		s.Finding = fmt.Sprintf("The gap was widest in %s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
-			quoted(hot.str("department")), day(hot.str("week")), pct(hotRate), count(hot.n("gap_contacts")), count(hot.n("claimed")))
+			quoted(hot.str("department")), f.week(hot.str("week")), f.pct("gap_rate", hotRate, sc),
+			f.n("gap_contacts", hot.n("gap_contacts"), sc), f.n("claimed_success_contacts", hot.n("claimed"), sc))
 	} else {
 		s.Finding = "No department week has a gap rate: no contact was counted a success."
+	}
+	if openWeeks {
+		s.Note = fmt.Sprintf("The latest weeks are blank: their %s-day repeat window is still open, so their gap rates would count only the contacts already judged.",
+			f.window(b.meta.RepeatWindowDays))
 	}
 	return nil
 }

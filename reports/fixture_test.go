@@ -32,6 +32,7 @@ type world struct {
 	metrics     []Metric
 	version     string
 	title       string
+	window      float64 // the repeat window in days (0: 7)
 }
 
 func cleanWorld() world {
@@ -71,6 +72,13 @@ var payloads = []string{
 	`=HYPERLINK("http://example.invalid","x")`,
 	`<style>body{display:none}</style>`,
 	`' OR 1=1; -- "; DROP TABLE gap; --`,
+}
+
+func (w world) repeatWindow() float64 {
+	if w.window == 0 {
+		return 7
+	}
+	return w.window
 }
 
 func hostile(i int) string { return fmt.Sprintf("%s #%d", payloads[i%len(payloads)], i) }
@@ -360,11 +368,13 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	mustExec(t, db, `ALTER TABLE stage.contact_facts ADD COLUMN business_date DATE`)
+	mustExec(t, db, `UPDATE stage.contact_facts SET business_date = CAST(timezone('UTC', started_at) AS DATE)`)
 	mustExec(t, db, `CREATE TABLE stage.targets (department VARCHAR, target DOUBLE)`)
 	for i, d := range w.departments {
 		mustExec(t, db, `INSERT INTO stage.targets VALUES (?, ?)`, d, deptTarget[i])
 	}
-	mustExec(t, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets"))
+	mustExec(t, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets", w.repeatWindow()))
 	mustExec(t, db, `CREATE TABLE stage.kpi_outcome_correlation AS `+corrSQL("stage.contact_facts", w.kpiCols()))
 	mustExec(t, db, `CREATE TABLE stage.metric_targets AS
 		SELECT 1 AS ordinal, 'handle_time_seconds' AS metric, 'kpi' AS kind, 'seconds' AS unit, 'lower' AS good, true AS in_scorecard,
@@ -389,7 +399,7 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 		Version:          w.version,
 		LakeDir:          "/srv/lake",
 		ConfigPath:       "mcnamara.toml",
-		RepeatWindowDays: 7,
+		RepeatWindowDays: w.repeatWindow(),
 		Metrics:          w.metrics,
 		Batches: []Batch{
 			{ID: "b1", StartedAt: time.Date(2024, 2, 19, 2, 0, 0, 0, time.UTC), FinishedAt: time.Date(2024, 2, 19, 2, 1, 0, 0, time.UTC),
@@ -433,7 +443,7 @@ func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
 }
 
 // gapSQL aggregates contact_facts into the gap mart's long form.
-func gapSQL(facts, targets string) string {
+func gapSQL(facts, targets string, window float64) string {
 	dims := map[string]string{"agent": "agent_id", "team": "team", "department": "f.department", "channel": "channel", "topic": "topic", "all": "'all'"}
 	grains := map[string]string{"week": "CAST(date_trunc('week', started_at) AS DATE)", "month": "CAST(date_trunc('month', started_at) AS DATE)", "total": "CAST(NULL AS DATE)"}
 	var parts []string
@@ -443,14 +453,27 @@ func gapSQL(facts, targets string) string {
 			if d == "department" {
 				target = "any_value(t.target)"
 			}
-			parts = append(parts, fmt.Sprintf(`SELECT '%s' AS dimension, %s AS member, '%s' AS grain, %s AS period_start,
-				count(*) AS contacts, avg(claimed_success::INT) AS claimed_success_rate,
-				avg(outcome_failed::INT) AS outcome_failed_rate, sum(gap::INT) AS gap_contacts,
+			settled := map[string]string{
+				"week":  fmt.Sprintf("period_start + INTERVAL 7 DAY + to_seconds(%v) <= (SELECT max(started_at) FROM %s)", window*86400, facts),
+				"month": fmt.Sprintf("period_start + INTERVAL 1 MONTH + to_seconds(%v) <= (SELECT max(started_at) FROM %s)", window*86400, facts),
+				"total": "false"}[g]
+			parts = append(parts, fmt.Sprintf(`SELECT *, %s AS settled FROM (SELECT '%s' AS dimension, %s AS member, '%s' AS grain, %s AS period_start,
+				count(*) AS contacts,
+				count(*) FILTER (WHERE NOT window_open AND person_id IS NOT NULL) AS judged_contacts,
+				count(*) FILTER (WHERE NOT window_open AND claimed_success) AS claimed_success_contacts,
+				count(*) FILTER (WHERE NOT window_open AND outcome_failed) AS outcome_failed_contacts,
+				count(*) FILTER (WHERE gap) AS gap_contacts,
+				count(*) FILTER (WHERE NOT window_open AND disposition = 'resolved') AS claimed_resolution_contacts,
+				count(*) FILTER (WHERE NOT window_open AND NOT outcome_failed) AS verified_resolution_contacts,
+				count(*) AS journeyed_contacts, count(*) FILTER (WHERE is_repeat) AS repeat_contacts,
+				count(handle_seconds) AS handled_contacts, count(handle_seconds) AS aht_target_contacts,
+				avg(claimed_success::INT) AS claimed_success_rate,
+				avg(outcome_failed::INT) AS outcome_failed_rate,
 				sum(gap::INT) / nullif(sum(claimed_success::INT), 0) AS gap_rate,
 				avg((disposition = 'resolved')::INT) AS claimed_resolution_rate,
 				avg(CASE WHEN NOT window_open THEN (NOT outcome_failed)::INT END) AS verified_resolution_rate,
 				avg(is_repeat::INT) AS failure_demand_share, avg(handle_seconds) AS aht_seconds, %s AS aht_target_seconds
-				FROM %s f LEFT JOIN %s t ON t.department = f.department GROUP BY ALL`, d, dims[d], g, grains[g], target, facts, targets))
+				FROM %s f LEFT JOIN %s t ON t.department = f.department GROUP BY ALL)`, settled, d, dims[d], g, grains[g], target, facts, targets))
 		}
 	}
 	return strings.Join(parts, "\nUNION ALL\n")

@@ -31,7 +31,9 @@ func pts(d float64) string {
 	return "−" + s + " pts"
 }
 
-// dur renders seconds as h/min (or s below a minute).
+// dur renders seconds as h/min, as min and s below ten minutes (where
+// handle-time targets live: 450 s is "7 min 30 s", not "8 min"), as s
+// below a minute.
 func dur(sec float64) string {
 	if math.IsNaN(sec) || sec < 0 {
 		return "–"
@@ -40,6 +42,11 @@ func dur(sec float64) string {
 	switch {
 	case s < 60:
 		return fmt.Sprintf("%d s", s)
+	case s < 600:
+		if s%60 == 0 {
+			return fmt.Sprintf("%d min", s/60)
+		}
+		return fmt.Sprintf("%d min %d s", s/60, s%60)
 	case s < 3600:
 		m := int64(math.Round(float64(s) / 60))
 		if m == 60 {
@@ -87,11 +94,14 @@ func count(n int64) string {
 }
 
 // plural picks the singular or plural noun for n.
-func plural(n int64, one, many string) string {
+func plural(n int64, one, many string) string { return count(n) + " " + noun(n, one, many) }
+
+// noun is the singular or plural noun for n.
+func noun(n int64, one, many string) string {
 	if n == 1 {
-		return "1 " + one
+		return one
 	}
-	return count(n) + " " + many
+	return many
 }
 
 // day renders a YYYY-MM-DD (or RFC 3339) string as "5 Feb 2024".

@@ -30,24 +30,24 @@ func (b *builder) kpis() []kpi {
 }
 
 func (b *builder) goodhart(s *Section) error {
-	if err := b.need("contact_facts", "agent_id", "team", "outcome_failed", "followed_by_repeat"); err != nil {
+	if err := b.need("contact_facts", "agent_id", "team", "outcome_failed", "followed_by_repeat", "business_date"); err != nil {
 		return err
 	}
 	ks := b.kpis()
 	if len(ks) == 0 {
 		return noData("No data: contact_facts has no met_<kpi> columns, so there is no KPI to compare with outcomes.")
 	}
-	open := "false"
-	if b.has("contact_facts", "window_open") {
-		open = "coalesce(window_open, false)"
+	if !b.total.ok {
+		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no agent's outcomes are known.", b.window()))
 	}
-	// One scan for both levels. Open contacts (repeat window not yet
-	// closed) are neither success nor failure.
+	// One scan for both levels, over the settled weeks (as the mart).
+	// Open contacts (repeat window not yet closed) are neither success nor
+	// failure: outcome_failed is NULL and avg skips them.
 	sel := []string{
 		"CASE WHEN grouping(agent_id) = 0 THEN 'agent' ELSE 'team' END AS level",
 		"coalesce(agent_id, team) AS member",
 		"count(*) AS contacts",
-		fmt.Sprintf("1 - avg(CASE WHEN NOT %s THEN CAST(outcome_failed AS DOUBLE) END) AS customer_rate", open),
+		"1 - avg(CAST(outcome_failed AS DOUBLE)) AS customer_rate",
 	}
 	for i, k := range ks {
 		sel = append(sel,
@@ -55,18 +55,20 @@ func (b *builder) goodhart(s *Section) error {
 			fmt.Sprintf("avg(CASE WHEN %s THEN CAST(followed_by_repeat AS DOUBLE) END) AS k%d_back", ident(k.col), i))
 	}
 	t, err := b.q.query(b.ctx, "SELECT "+strings.Join(sel, ", ")+`
-		FROM contact_facts GROUP BY GROUPING SETS ((agent_id), (team))
+		FROM contact_facts WHERE business_date < CAST(? AS DATE)
+		GROUP BY GROUPING SETS ((agent_id), (team))
 		HAVING coalesce(agent_id, team) IS NOT NULL
 		QUALIFY row_number() OVER (PARTITION BY level ORDER BY contacts DESC, member) <= 1000
-		ORDER BY level, contacts DESC, member`)
+		ORDER BY level, contacts DESC, member`, b.total.until)
 	if err != nil {
 		return err
 	}
 	s.Chart = &Chart{Kind: "goodhart"}
 	s.Data = &Table{Columns: []Column{
-		col("agent", "Agent", fmtText), col("contacts", "Contacts", fmtInt), col("kpi", "KPI", fmtText),
-		col("met_rate", "KPI met", fmtPct), col("customer_rate", "Customer success", fmtPct),
-	}}
+		col("agent", "Agent", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"), col("kpi", "KPI", fmtText),
+		col("kpi_name", "Catalog name", fmtText), mcol("met_rate", "KPI met", fmtPct, "met_rate"),
+		mcol("customer_rate", "Customer success", fmtPct, "customer_rate"),
+	}, RowScope: &RowScope{Dim: "agent", MemberCol: "agent", Period: "settled", ArgCol: "kpi_name"}}
 	xs := make([][]float64, len(ks))
 	ys := make([][]float64, len(ks))
 	type teamHit struct {
@@ -92,7 +94,7 @@ func (b *builder) goodhart(s *Section) error {
 			if !okm || !okc {
 				continue
 			}
-			s.Data.Rows = append(s.Data.Rows, []any{r.get("member"), r.n("contacts"), k.title, round(met), round(cust)})
+			s.Data.Rows = append(s.Data.Rows, []any{r.get("member"), r.n("contacts"), k.title, k.name, round(met), round(cust)})
 			xs[i] = append(xs[i], met)
 			ys[i] = append(ys[i], cust)
 		}
@@ -146,12 +148,13 @@ func (b *builder) goodhart(s *Section) error {
 		return humanize(name)
 	}
 	s.Table = &Table{Columns: []Column{
-		col("kpi", "KPI", fmtText), col("level", "Across", fmtText), col("rho", "Spearman ρ, KPI met vs customers failed", fmtNum),
-		col("n", "Members", fmtInt), col("source", "Computed by", fmtText),
-	}}
+		col("kpi", "KPI", fmtText), col("kpi_name", "Catalog name", fmtText), col("level", "Across", fmtText),
+		mcol("rho", "Spearman ρ, KPI met vs customers failed", fmtNum, "spearman_rho"),
+		mcol("n", "Members", fmtInt, "rho_members"), col("source", "Computed by", fmtText),
+	}, RowScope: &RowScope{DimCol: "level", Period: "settled", ArgCol: "kpi_name"}}
 	var focus *corr
 	for i, c := range cs {
-		s.Table.Rows = append(s.Table.Rows, []any{title(c.kpi), c.level, jf(c.rho), c.n, c.source})
+		s.Table.Rows = append(s.Table.Rows, []any{title(c.kpi), c.kpi, c.level, jf(c.rho), c.n, c.source})
 		if c.level == "agent" && c.rho != nil && (focus == nil || *c.rho > *focus.rho) {
 			focus = &cs[i]
 		}
@@ -165,23 +168,32 @@ func (b *builder) goodhart(s *Section) error {
 		// The chart opens on the KPI the sentence is about.
 		s.Chart.Params["selected"] = title(focus.kpi)
 	}
-	switch {
-	case focus == nil:
+	var f figs
+	defer func() { s.Figures = f.list }()
+	agents := Scope{Dim: "agent", Period: "settled"}
+	if focus == nil {
 		s.Finding = "Too few agents to measure whether meeting a KPI goes with better customer outcomes."
-	case *focus.rho > 0.1:
-		s.Finding = fmt.Sprintf("Across %s, meeting the %s target goes with more failed customers (Spearman ρ = %s): the agents who hit it most often fail their customers more.",
-			plural(focus.n, "agent", "agents"), title(focus.kpi), rho(*focus.rho))
-	case *focus.rho >= -0.1:
-		s.Finding = fmt.Sprintf("Across %s, meeting the %s target is unrelated to customer outcomes (Spearman ρ = %s): hitting it says nothing about the customer.",
-			plural(focus.n, "agent", "agents"), title(focus.kpi), rho(*focus.rho))
-	default:
-		s.Finding = fmt.Sprintf("Across %s, every KPI goes with fewer failed customers; the weakest link is %s (Spearman ρ = %s).",
-			plural(focus.n, "agent", "agents"), title(focus.kpi), rho(*focus.rho))
+	} else {
+		across := f.nArg("rho_members", focus.kpi, focus.n, agents) + " " + noun(focus.n, "agent", "agents")
+		r := f.rho("spearman_rho", focus.kpi, *focus.rho, agents)
+		switch {
+		case *focus.rho > 0.1:
+			s.Finding = fmt.Sprintf("Across %s, meeting the %s target goes with more failed customers (Spearman ρ = %s): the agents who hit it most often fail their customers more.",
+				across, title(focus.kpi), r)
+		case *focus.rho >= -0.1:
+			s.Finding = fmt.Sprintf("Across %s, meeting the %s target is unrelated to customer outcomes (Spearman ρ = %s): hitting it says nothing about the customer.",
+				across, title(focus.kpi), r)
+		default:
+			s.Finding = fmt.Sprintf("Across %s, every KPI goes with fewer failed customers; the weakest link is %s (Spearman ρ = %s).",
+				across, title(focus.kpi), r)
+		}
 	}
 	if hit != nil && hit.back > 0 {
+		sc := Scope{Dim: "team", Member: hit.team, Period: "settled"}
 		s.Finding += fmt.Sprintf(" Team %s meets its %s target on %s of contacts, yet %s of those customers had to come back.",
-			quoted(hit.team), ks[hit.k].title, pct(hit.met), pct(hit.back))
+			quoted(hit.team), ks[hit.k].title, f.pctArg("met_rate", ks[hit.k].name, hit.met, sc), f.pctArg("back_rate", ks[hit.k].name, hit.back, sc))
 	}
+	s.Note = "Over the settled weeks (" + b.settledSpan(&f) + ")."
 	return nil
 }
 

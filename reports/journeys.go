@@ -27,7 +27,9 @@ func (b *builder) flows(s *Section) error {
 		return noData("No data: the journey_flows mart is empty (no journey moved between departments or channels).")
 	}
 	s.Data = &Table{Columns: []Column{col("from_node", "From", fmtText), col("to_node", "To", fmtText),
-		col("journeys", "Journeys", fmtInt), col("loop_journeys", "Of which returning to a place already visited", fmtInt)}}
+		mcol("journeys", "Journeys", fmtInt, "flow_journeys"),
+		mcol("loop_journeys", "Of which returning to a place already visited", fmtInt, "flow_loop_journeys")},
+		RowScope: &RowScope{Dim: "flow"}}
 	var edges []edge
 	var loop rec
 	for _, r := range t.recs() {
@@ -58,18 +60,27 @@ func (b *builder) flows(s *Section) error {
 		r := jt.recs()[0]
 		total, hopped, looped = r.n("n"), r.n("hopped"), r.n("looped")
 	}
-	move := fmt.Sprintf("the largest flow is %s → %s (%s)", quoted(top.from), quoted(top.to), plural(top.n, "journey", "journeys"))
-	if loop.t != nil {
-		move = fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.str("from_node")), quoted(loop.str("to_node")),
-			plural(loop.n("loop_journeys"), "journey", "journeys"))
+	var f figs
+	defer func() { s.Figures = f.list }()
+	move := func() string {
+		if loop.t != nil {
+			sc := Scope{Dim: "flow", Member: loop.str("from_node") + "→" + loop.str("to_node")}
+			return fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.str("from_node")), quoted(loop.str("to_node")),
+				f.plural("flow_loop_journeys", loop.n("loop_journeys"), sc, "journey", "journeys"))
+		}
+		sc := Scope{Dim: "flow", Member: top.from + "→" + top.to}
+		return fmt.Sprintf("the largest flow is %s → %s (%s)", quoted(top.from), quoted(top.to), f.plural("flow_journeys", top.n, sc, "journey", "journeys"))
 	}
 	if total > 0 {
-		s.Finding = fmt.Sprintf("Of %s, %s crossed a department or channel boundary and %s came back to one already visited; %s.",
-			plural(total, "journey", "journeys"), pct(float64(hopped)/float64(total)), pct(float64(looped)/float64(total)), move)
+		s.Finding = fmt.Sprintf("Of %s, %s crossed a department or channel boundary and %s came back to one already visited; ",
+			f.plural("journeys", total, allTime, "journey", "journeys"), f.pct("hopped_share", float64(hopped)/float64(total), allTime),
+			f.pct("looped_share", float64(looped)/float64(total), allTime))
+		s.Finding += move() + "."
 	} else {
-		s.Finding = strings.ToUpper(move[:1]) + move[1:] + "."
+		m := move()
+		s.Finding = strings.ToUpper(m[:1]) + m[1:] + "."
 	}
-	s.Note = "The 50 largest flows are shown."
+	s.Note = fmt.Sprintf("The %s largest flows are shown.", f.n("flows_shown", int64(len(edges)), Scope{Dim: "flow"}))
 	if len(nodes) > len(distinctNodes(edges)) {
 		s.Note = "A flow that runs against the main direction (so that the diagram would go round in a circle) ends in a “↩ to …” node. " + s.Note
 	}
@@ -204,14 +215,19 @@ func (b *builder) daysToResolution(s *Section) error {
 	}
 	all := t.recs()[0]
 	t.rows = t.rows[1:]
-	cols := []Column{col("channel", "First channel", fmtText), col("journeys", "Resolved journeys", fmtInt),
-		col("median_days", "Median days", fmtDays), col("p90_days", "90th percentile days", fmtDays)}
+	cols := []Column{col("channel", "First channel", fmtText), mcol("journeys", "Resolved journeys", fmtInt, "resolved_journeys"),
+		mcol("median_days", "Median days", fmtDays, "median_days"), mcol("p90_days", "90th percentile days", fmtDays, "p90_days")}
 	labels := make([]any, len(dayBuckets))
 	for i, bk := range dayBuckets {
-		cols = append(cols, col(fmt.Sprintf("b%d", i), bk.label, fmtInt))
+		c := mcol(fmt.Sprintf("b%d", i), bk.label, fmtInt, "bucket_journeys")
+		c.Arg = fmt.Sprintf("%d-", bk.lo)
+		if bk.hi > 0 {
+			c.Arg += fmt.Sprint(bk.hi)
+		}
+		cols = append(cols, c)
 		labels[i] = bk.label
 	}
-	s.Data = &Table{Columns: cols}
+	s.Data = &Table{Columns: cols, RowScope: &RowScope{Dim: "first_channel", MemberCol: "channel", Period: "all"}}
 	s.Chart = &Chart{Kind: "days", Params: map[string]any{"buckets": labels}}
 	// Compare channels on the median, or on the 90th percentile when the
 	// medians agree (often all "same day": most journeys need one contact).
@@ -245,19 +261,30 @@ func (b *builder) daysToResolution(s *Section) error {
 	}
 	slow, fast := spread("median_days")
 	slow90, fast90 := spread("p90_days")
+	var f figs
+	defer func() { s.Figures = f.list }()
+	ch := func(r rec) Scope { return Scope{Dim: "first_channel", Member: r.str("channel"), Period: "all"} }
+	within := func(measure string, d float64, sc Scope) string {
+		if d < 1 {
+			return f.add("the same day", measure, d, sc, "")
+		}
+		return "within " + f.days(measure, d, sc, "")
+	}
 	switch {
 	case len(rs) > 1 && days(slow.f("median_days")) != days(fast.f("median_days")):
 		s.Finding = fmt.Sprintf("Journeys that start by %s take a median of %s to reach a verified resolution, against %s for %s.",
-			quoted(slow.str("channel")), days(slow.f("median_days")), days(fast.f("median_days")), quoted(fast.str("channel")))
+			quoted(slow.str("channel")), f.days("median_days", slow.f("median_days"), ch(slow), ""),
+			f.days("median_days", fast.f("median_days"), ch(fast), ""), quoted(fast.str("channel")))
 	case len(rs) > 1 && days(slow90.f("p90_days")) != days(fast90.f("p90_days")):
 		s.Finding = fmt.Sprintf("Half of all journeys resolve %s whatever the channel they start in, but one in ten that start by %s takes longer than %s, against %s for %s.",
-			within(all.f("median_days")), quoted(slow90.str("channel")), days(slow90.f("p90_days")), days(fast90.f("p90_days")), quoted(fast90.str("channel")))
-	case within(all.f("median_days")) == within(all.f("p90_days")):
+			within("median_days", all.f("median_days"), allTime), quoted(slow90.str("channel")),
+			f.days("p90_days", slow90.f("p90_days"), ch(slow90), ""), f.days("p90_days", fast90.f("p90_days"), ch(fast90), ""), quoted(fast90.str("channel")))
+	case (all.f("median_days") < 1) == (all.f("p90_days") < 1) && days(all.f("median_days")) == days(all.f("p90_days")):
 		s.Finding = fmt.Sprintf("Nine in ten journeys that reach a verified resolution reach it %s, whatever the channel they start in.",
-			within(all.f("p90_days")))
+			within("p90_days", all.f("p90_days"), allTime))
 	default:
 		s.Finding = fmt.Sprintf("Half of all journeys reach a verified resolution %s and nine in ten %s.",
-			within(all.f("median_days")), within(all.f("p90_days")))
+			within("median_days", all.f("median_days"), allTime), within("p90_days", all.f("p90_days"), allTime))
 	}
 	return nil
 }
@@ -268,14 +295,6 @@ func and(ws []string) string {
 		return strings.Join(ws, "")
 	}
 	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
-}
-
-// within says how soon: "the same day" or "within 3 days".
-func within(d float64) string {
-	if d < 1 {
-		return "the same day"
-	}
-	return "within " + days(d)
 }
 
 // pseudonym replaces a person id by a keyed hash, so the report can name
@@ -321,8 +340,11 @@ func (b *builder) worstJourneys() []Section {
 		claimed += claimedIn(j, contacts[j.str("journey_id")])
 		out = append(out, s)
 	}
+	var f figs
+	worst := Scope{Dim: "worst"}
 	out[0].Finding = fmt.Sprintf("These %s with a failed outcome cost their customers the most contacts: %s in all, of which the scorecard counted %s a success.",
-		plural(int64(len(js)), "journey", "journeys"), count(all), count(claimed))
+		f.plural("journeys", int64(len(js)), worst, "journey", "journeys"), f.n("contacts", all, worst), f.n("claimed_success_contacts", claimed, worst))
+	out[0].Figures = f.list
 	if b.opts.RevealCustomerKeys {
 		out[0].Note = "Customers are shown by their person id (pseudonymisation is switched off)."
 	} else {
@@ -413,39 +435,42 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	if f, l := j.str("first_contact_at"), j.str("last_contact_at"); f != "" {
 		s.Sub = day(f) + " – " + day(l)
 	}
+	// The journey is named by a keyed hash of its id, like its customer.
+	sc := Scope{Dim: "journey", Member: b.pseudonym(j.str("journey_id"))}
 	n := j.n("contacts")
-	stat := func(label, value string, bad bool) {
-		s.Stats = append(s.Stats, Stat{Label: label, Value: value, Bad: bad})
+	stat := func(label, value string, bad bool, fig *Figure) {
+		s.Stats = append(s.Stats, Stat{Label: label, Value: value, Bad: bad, Figure: fig})
+	}
+	figure := func(text, measure string, v float64) *Figure {
+		return &Figure{Text: text, Measure: measure, Value: v, Scope: sc}
 	}
 	switch d, ok := j.num("days_to_resolution"); {
 	case ok:
-		stat("Days to resolution", days(d), d >= 7)
+		stat("Days to resolution", days(d), d >= 7, figure(days(d), "days_to_resolution", d))
 	case j.b("open"):
-		stat("Days to resolution", "still open", true)
+		stat("Days to resolution", "still open", true, nil)
 	default:
-		stat("Days to resolution", "not resolved", true)
+		stat("Days to resolution", "not resolved", true, nil)
 	}
-	stat("Contacts", count(n), n > 1)
+	stat("Contacts", count(n), n > 1, figure(count(n), "contacts", float64(n)))
+	var f figs
 	var kinds []string
 	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
 		if v, ok := j.num(k.c); ok {
-			stat(strings.ToUpper(k.many[:1])+k.many[1:], count(int64(v)), false)
-			if v > 0 {
-				kinds = append(kinds, plural(int64(v), k.one, k.many))
-			}
+			stat(strings.ToUpper(k.many[:1])+k.many[1:], count(int64(v)), false, figure(count(int64(v)), k.c, v))
 		}
 	}
 	hours, hasHours := j.num("customer_hours")
 	if hasHours {
-		stat("Customer's time", dur(hours*3600), hours >= 1)
+		stat("Customer's time", dur(hours*3600), hours >= 1, figure(dur(hours*3600), "customer_seconds", hours*3600))
 	}
 	hops, hasHops := j.num("hops")
 	loops, hasLoops := j.num("loops")
 	if hasHops {
-		stat("Hops", count(int64(hops)), hops > 0)
+		stat("Hops", count(int64(hops)), hops > 0, figure(count(int64(hops)), "hops", hops))
 	}
 	if hasLoops {
-		stat("Loops", count(int64(loops)), loops > 0)
+		stat("Loops", count(int64(loops)), loops > 0, figure(count(int64(loops)), "loops", loops))
 	}
 	var ends, endWords []string
 	for _, e := range []struct{ c, word, stat string }{{"reopened", "a reopening", "reopened"}, {"complaint", "a complaint", "complaint"},
@@ -456,25 +481,27 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 		}
 	}
 	var outcome string
+	var outFig *Figure
 	switch {
 	case len(endWords) > 0:
 		outcome = strings.Join(endWords, ", ")
 	case j.b("verified_resolved"):
 		outcome = "resolved, after " + plural(n, "contact", "contacts")
+		outFig = figure(count(n), "contacts", float64(n))
 	case j.b("open"):
 		outcome = "still open"
 	default:
 		outcome = "not resolved"
 	}
-	stat("Outcome", outcome, true)
+	stat("Outcome", outcome, true, outFig)
 
 	claimed := claimedIn(j, cs)
 	s.Table = &Table{Columns: []Column{
 		col("seq", "#", fmtInt), col("contact_at", "When", fmtTime), col("channel", "Channel", fmtText), col("department", "Department", fmtText),
 		col("team", "Team", fmtText), col("agent_id", "Agent", fmtText), col("topic", "Topic", fmtText),
-		col("wait_seconds", "Wait", fmtDur), col("handle_seconds", "Handle", fmtDur), col("disposition", "Disposition", fmtText),
-		col("claimed_success", "Scorecard success", fmtBool), col("gap", "Gap", fmtBool),
-	}}
+		mcol("wait_seconds", "Wait", fmtDur, "contact_wait_seconds"), mcol("handle_seconds", "Handle", fmtDur, "contact_handle_seconds"),
+		col("disposition", "Disposition", fmtText), col("claimed_success", "Scorecard success", fmtBool), col("gap", "Gap", fmtBool),
+	}, RowScope: &RowScope{Dim: "journey_contact", Member: sc.Member, ArgCol: "seq"}}
 	for _, r := range cs {
 		row := make([]any, len(s.Table.Columns))
 		for k, c := range s.Table.Columns {
@@ -488,37 +515,46 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	s.Chart = &Chart{Kind: "timeline"}
 	s.Height = 140 + 26*len(distinct(cs, "department"))
 
-	f := fmt.Sprintf("This customer made %s", plural(n, "contact", "contacts"))
+	fs := fmt.Sprintf("This customer made %s", f.plural("contacts", n, sc, "contact", "contacts"))
+	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
+		if v, ok := j.num(k.c); ok && v > 0 {
+			kinds = append(kinds, f.plural(k.c, int64(v), sc, k.one, k.many))
+		}
+	}
 	if len(kinds) > 0 {
-		f += " (" + strings.Join(kinds, ", ") + ")"
+		fs += " (" + strings.Join(kinds, ", ") + ")"
 	}
 	if d, ok := j.num("days_to_resolution"); ok {
-		f += " over " + days(d)
+		fs += " over " + f.days("days_to_resolution", d, sc, "")
 	}
 	if hops > 0 {
-		f += ", crossed " + plural(int64(hops), "department or channel boundary", "department or channel boundaries")
+		fs += ", crossed " + f.plural("hops", int64(hops), sc, "department or channel boundary", "department or channel boundaries")
 	}
-	if loops > 0 {
-		f += ", returned " + map[bool]string{true: "once", false: count(int64(loops)) + " times"}[loops == 1] + " to a place already visited"
+	if loops == 1 {
+		fs += ", returned once to a place already visited"
+	} else if loops > 1 {
+		fs += ", returned " + f.n("loops", int64(loops), sc) + " times to a place already visited"
 	}
 	if hasHours && hours*3600 >= 30 {
-		f += ", spending " + dur(hours*3600) + " of their own time"
+		fs += ", spending " + f.dur("customer_seconds", hours*3600, sc) + " of their own time"
 	}
 	switch {
 	case n == 1 && claimed == 1:
-		f += "; the scorecard counted it a success"
+		fs += "; the scorecard counted it a success"
 	case claimed == 0:
-		f += "; the scorecard counted none of the contacts a success"
+		fs += "; the scorecard counted none of the contacts a success"
 	default:
-		f += fmt.Sprintf("; the scorecard counted %s of the %s a success", count(claimed), plural(n, "contact", "contacts"))
-	}
-	if int64(len(cs)) < n {
-		s.Note = fmt.Sprintf("The timeline shows the first %d contacts.", len(cs))
+		fs += fmt.Sprintf("; the scorecard counted %s of the %s a success", f.n("claimed_success_contacts", claimed, sc),
+			f.plural("contacts", n, sc, "contact", "contacts"))
 	}
 	if len(ends) > 0 {
-		f += ", and the journey ended in " + and(ends)
+		fs += ", and the journey ended in " + and(ends)
 	}
-	s.Finding = f + "."
+	s.Finding = fs + "."
+	if int64(len(cs)) < n {
+		s.Note = fmt.Sprintf("The timeline shows the first %s contacts.", f.n("timeline_contacts", int64(len(cs)), sc))
+	}
+	s.Figures = f.list
 	return s
 }
 

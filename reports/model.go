@@ -18,18 +18,51 @@ type Headline struct {
 	Status  string `json:"status"`
 	Note    string `json:"note,omitempty"`
 	Finding string `json:"finding,omitempty"`
-	Week    string `json:"week,omitempty"`
-	Tiles   []Tile `json:"tiles,omitempty"`
+	// Figures are the numbers of Finding then Note, in the order printed.
+	Figures []Figure `json:"figures,omitempty"`
+	Week    string   `json:"week,omitempty"`
+	// PrevWeek is the week the tiles' change is measured from.
+	PrevWeek string `json:"prev_week,omitempty"`
+	// Settled is the span of the settled weeks the tiles' whole-period
+	// figures are over ("" when no week is settled).
+	SettledFrom  string `json:"settled_from,omitempty"`
+	SettledUntil string `json:"settled_until,omitempty"`
+	Tiles        []Tile `json:"tiles,omitempty"`
+}
+
+// Figure is one number a sentence prints, with what it measures and over
+// which contacts, so that the figure audit test can recompute it from the
+// glossary's definition. Every number in a finding or note is one.
+type Figure struct {
+	Text    string  `json:"text"`              // as printed
+	Measure string  `json:"measure"`           // e.g. "gap_rate"; the audit's vocabulary
+	Value   float64 `json:"value"`             // unrounded (dates: 0)
+	Scope   Scope   `json:"scope"`             // whose figure it is
+	Arg     string  `json:"arg,omitempty"`     // a measure's parameter (a KPI name, a bucket)
+	Compare *Scope  `json:"compare,omitempty"` // for a change: the period it is measured from
+}
+
+// Scope says which contacts (or journeys) a figure is over.
+type Scope struct {
+	// Dim is all, agent, team, department, channel, topic, source_system,
+	// first_channel (journeys, by the channel they started in) or journey.
+	Dim    string `json:"dim"`
+	Member string `json:"member,omitempty"`
+	// Period is "all" (every contact), "settled" (the settled weeks),
+	// "week:YYYY-MM-DD" or "" (the figure does not depend on one).
+	Period string `json:"period,omitempty"`
 }
 
 // Tile is one headline figure, a rate, with the previous period's value.
 type Tile struct {
-	Key   string   `json:"key"`
-	Label string   `json:"label"`
-	Help  string   `json:"help"`
-	Value *float64 `json:"value"`
-	Prev  *float64 `json:"prev"`
-	Whole *float64 `json:"whole"` // over the whole period
+	Key string `json:"key"`
+	// Measure is what the tile's rates are (Figure.Measure).
+	Measure string   `json:"measure"`
+	Label   string   `json:"label"`
+	Help    string   `json:"help"`
+	Value   *float64 `json:"value"`
+	Prev    *float64 `json:"prev"`
+	Whole   *float64 `json:"whole"` // over the whole period
 	// Note replaces the week-on-week change when there is none to give.
 	Note string `json:"note,omitempty"`
 	// Good is the direction that is good news: "up" or "down".
@@ -51,11 +84,13 @@ type Section struct {
 	Status  string `json:"status"`
 	Finding string `json:"finding,omitempty"`
 	Note    string `json:"note,omitempty"`
-	Chart   *Chart `json:"chart,omitempty"`
-	Data    *Table `json:"data,omitempty"`  // the chart's data, offered as CSV
-	Table   *Table `json:"table,omitempty"` // shown as an HTML table, offered as CSV
-	Stats   []Stat `json:"stats,omitempty"`
-	Sub     string `json:"sub,omitempty"` // a short subtitle
+	// Figures are the numbers of Finding then Note, in the order printed.
+	Figures []Figure `json:"figures,omitempty"`
+	Chart   *Chart   `json:"chart,omitempty"`
+	Data    *Table   `json:"data,omitempty"`  // the chart's data, offered as CSV
+	Table   *Table   `json:"table,omitempty"` // shown as an HTML table, offered as CSV
+	Stats   []Stat   `json:"stats,omitempty"`
+	Sub     string   `json:"sub,omitempty"` // a short subtitle
 	// Height of the chart in pixels; 0 lets the page choose.
 	Height int `json:"height,omitempty"`
 }
@@ -70,6 +105,22 @@ type Chart struct {
 type Table struct {
 	Columns []Column `json:"columns"`
 	Rows    [][]any  `json:"rows"`
+	// RowScope says whose figures a row holds: the dimension (or the key
+	// of the column holding it), the column of the member and of the
+	// period (or a fixed period). The figure audit reads the columns'
+	// Measure over that scope.
+	RowScope *RowScope `json:"row_scope,omitempty"`
+}
+
+// RowScope describes the scope of each row of a Table.
+type RowScope struct {
+	Dim       string `json:"dim,omitempty"`        // fixed dimension
+	DimCol    string `json:"dim_col,omitempty"`    // or the column holding it
+	Member    string `json:"member,omitempty"`     // fixed member
+	MemberCol string `json:"member_col,omitempty"` // the member's column
+	Period    string `json:"period,omitempty"`     // fixed period ("settled", "all")
+	WeekCol   string `json:"week_col,omitempty"`   // or the column of the week
+	ArgCol    string `json:"arg_col,omitempty"`    // the column of the measures' Arg
 }
 
 // Column formats: how the page shows a value (the CSV keeps raw values).
@@ -91,6 +142,10 @@ type Column struct {
 	Key    string `json:"key"`
 	Label  string `json:"label"`
 	Format string `json:"format"`
+	// Measure is what the column's numbers are (the audit's vocabulary,
+	// as Figure.Measure); "" for labels.
+	Measure string `json:"measure,omitempty"`
+	Arg     string `json:"arg,omitempty"`
 }
 
 // Stat is one figure of a customer scorecard.
@@ -98,6 +153,13 @@ type Stat struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
 	Bad   bool   `json:"bad,omitempty"`
+	// Figure is the number in Value (nil when Value is words only).
+	Figure *Figure `json:"figure,omitempty"`
 }
 
 func col(key, label, format string) Column { return Column{Key: key, Label: label, Format: format} }
+
+// mcol is a column of figures: measure over the row's scope.
+func mcol(key, label, format, measure string) Column {
+	return Column{Key: key, Label: label, Format: format, Measure: measure}
+}

@@ -10,27 +10,9 @@ import (
 )
 
 func (b *builder) glossary(s *Section) error {
-	w := b.window()
-	terms := [][2]string{
-		{"Contact", "One interaction of a customer with the organisation: a call, chat, email, visit, web or app session."},
-		{"Journey", fmt.Sprintf("The contacts of one person about one need: contacts sharing a case, or else consecutive contacts each within %s days (the repeat window) of the previous one.", w)},
-		{"Claimed success (KPI view)", "The organisation's own scorecard says the contact went well: it was marked resolved and every KPI target held."},
-		{"Failed outcome (customer view)", "The customer had to come back in the same journey, or the journey ended without a verified resolution, or in a reopening, complaint, dispute or churn."},
-		{"Verified resolution", fmt.Sprintf("Resolved by a resolution event where the sources record one; otherwise no further contact within %s days and no complaint, dispute, reopening or churn.", w)},
-		{"Open", fmt.Sprintf("A contact whose %s-day repeat window runs past the end of the data: neither success nor failure yet.", w)},
-		{"McNamara gap", "A contact that is a claimed success and a failed outcome at once: the scorecard is green, the customer is not."},
-		{"KPI-met rate", "Claimed successes / contacts."},
-		{"Verified-outcome rate", "Contacts without a failed outcome / contacts."},
-		{"Gap rate", "Gap contacts / claimed successes: how often the scorecard's successes fail the customer."},
-		{"Failure demand share", "Contacts that are the 2nd or later of their journey / all contacts: work caused by not getting it right the first time."},
-		{"Hop", "A journey moving from one department or channel to another."},
-		{"Loop", "A journey returning to a department or channel it had already visited."},
-		{"Customer's time", "Hours the customer spent: waiting plus handling, plus travel for visits."},
-		{"Spearman ρ", "Rank correlation from −1 to 1 between how often members (agents, teams) meet a KPI and how often their customers fail: above 0, meeting the KPI goes with more failed customers."},
-	}
 	s.Table = &Table{Columns: []Column{col("term", "Term", fmtText), col("meaning", "Meaning", fmtText), col("source", "Source", fmtText)}}
-	for _, t := range terms {
-		s.Table.Rows = append(s.Table.Rows, []any{t[0], t[1], "definition"})
+	for _, c := range b.meta.Concepts {
+		s.Table.Rows = append(s.Table.Rows, []any{c.Term, c.Definition, "definition"})
 	}
 	named := map[string]bool{}
 	for _, m := range b.meta.Metrics {
@@ -50,12 +32,24 @@ func (b *builder) glossary(s *Section) error {
 			s.Table.Rows = append(s.Table.Rows, []any{k.title, "A KPI whose met flag the marts carry (" + k.col + "); the metric catalog was not supplied to the report.", "marts"})
 		}
 	}
-	s.Finding = fmt.Sprintf("The report's terms, and %s from the metric catalog.", plural(int64(len(b.meta.Metrics)), "metric", "metrics"))
+	if len(s.Table.Rows) == 0 {
+		return noData("No data: neither the glossary nor the metric catalog was supplied to the report.")
+	}
+	var f figs
+	s.Finding = fmt.Sprintf("The report's terms, and %s from the metric catalog.",
+		f.plural("catalog_metrics", int64(len(b.meta.Metrics)), Scope{}, "metric", "metrics"))
+	s.Figures = f.list
 	return nil
 }
 
 func (b *builder) targets(s *Section) error {
-	s.Table = &Table{Columns: []Column{col("metric", "Metric", fmtText), col("scope", "Applies to", fmtText), col("target", "Target", fmtText), col("source", "Source", fmtText)}}
+	s.Table = &Table{Columns: []Column{col("metric", "Metric", fmtText), col("name", "Catalog name", fmtText),
+		col("scope", "Applies to", fmtText), col("target", "Target", fmtText), mcol("value", "Configured value", fmtNum, "target_value"),
+		col("source", "Source", fmtText)}, RowScope: &RowScope{Dim: "target"}}
+	title := map[string]string{}
+	for _, m := range b.meta.Metrics {
+		title[m.Name] = m.Title
+	}
 	// The targets the marts were built with, when the build recorded them;
 	// else the catalog as configured now.
 	if b.has("metric_targets", "metric", "level", "member", "target") {
@@ -74,41 +68,38 @@ func (b *builder) targets(s *Section) error {
 			if r.str("good") == "higher" {
 				op = "≥"
 			}
-			s.Table.Rows = append(s.Table.Rows, []any{strings.ReplaceAll(r.str("metric"), "_", " "), scope,
-				op + " " + targetValue(r.str("unit"), r.f("target")), "marts (metric_targets)"})
+			name := r.str("metric")
+			t := title[name]
+			if t == "" {
+				t = strings.ReplaceAll(name, "_", " ")
+			}
+			s.Table.Rows = append(s.Table.Rows, []any{t, name, scope, op + " " + targetValue(r.str("unit"), r.f("target")), r.f("target"),
+				"marts (metric_targets)"})
 		}
 	}
+	var f figs
+	defer func() { s.Figures = f.list }()
 	if len(s.Table.Rows) > 0 {
 		s.Finding = fmt.Sprintf("%s in force when the marts were built; the most specific applies (team, then department, then channel, then the default).",
-			plural(int64(len(s.Table.Rows)), "target was", "targets were"))
+			f.plural("targets", int64(len(s.Table.Rows)), Scope{}, "target was", "targets were"))
 		return nil
 	}
 	for _, m := range b.meta.Metrics {
-		title := m.Title
-		if title == "" {
-			title = strings.ReplaceAll(m.Name, "_", " ")
-		}
 		for _, t := range m.Targets {
-			s.Table.Rows = append(s.Table.Rows, []any{title, t.Scope, strings.TrimSpace(t.Op + " " + targetValue(m.Unit, t.Value)), "metric catalog"})
-		}
-	}
-	if b.has("gap", "dimension", "member", "grain", "aht_target_seconds") {
-		t, err := b.q.query(b.ctx, `SELECT member, CAST(aht_target_seconds AS DOUBLE) AS target FROM gap
-			WHERE dimension = 'department' AND grain = 'total' AND aht_target_seconds IS NOT NULL ORDER BY member`)
-		if err != nil {
-			return err
-		}
-		for _, r := range t.recs() {
-			s.Table.Rows = append(s.Table.Rows, []any{"Average handle time", "department " + r.str("member"), "≤ " + dur(r.f("target")), "gap mart"})
+			s.Table.Rows = append(s.Table.Rows, []any{m.Title, m.Name, t.Scope, strings.TrimSpace(t.Op + " " + targetValue(m.Unit, t.Value)), t.Value, "metric catalog"})
 		}
 	}
 	if len(s.Table.Rows) == 0 {
 		return noData("No data: no metric catalog was supplied and the marts carry no targets.")
 	}
-	s.Finding = fmt.Sprintf("%s in force when the marts were built.", plural(int64(len(s.Table.Rows)), "target was", "targets were"))
+	s.Finding = fmt.Sprintf("%s in force (the marts did not record theirs).",
+		f.plural("targets", int64(len(s.Table.Rows)), Scope{}, "target is", "targets are"))
 	return nil
 }
 
+// targetValue writes a target exactly enough to act on: durations to the
+// second below ten minutes (dur), ratios as percentages, other values as
+// they are with their unit ("4 (score 1-5)").
 func targetValue(unit string, v float64) string {
 	switch unit {
 	case "seconds", "s":
@@ -118,7 +109,11 @@ func targetValue(unit string, v float64) string {
 	case "ratio", "share", "rate":
 		return pct(v)
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64) + strings.TrimSpace(" "+unit)
+	n := strconv.FormatFloat(v, 'f', -1, 64)
+	if unit == "" {
+		return n
+	}
+	return n + " (" + unit + ")"
 }
 
 func (b *builder) coverage(s *Section) error {
@@ -137,11 +132,11 @@ func (b *builder) coverage(s *Section) error {
 		return noData("No data: contact_facts is empty.")
 	}
 	s.Table = &Table{Columns: []Column{
-		col("source_system", "Source system", fmtText), col("contacts", "Contacts", fmtInt),
-		col("first", "First contact", fmtTime), col("last", "Last contact", fmtTime),
-		col("with_person", "Linked to a person", fmtPct), col("with_case", "With a case id", fmtPct),
-		col("with_csat", "With a survey score", fmtPct), col("with_agent", "With an agent", fmtPct),
-	}}
+		col("source_system", "Source system", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
+		mcol("first", "First contact", fmtTime, "first_contact_at"), mcol("last", "Last contact", fmtTime, "last_contact_at"),
+		mcol("with_person", "Linked to a person", fmtPct, "share_with_person"), mcol("with_case", "With a case id", fmtPct, "share_with_case"),
+		mcol("with_csat", "With a survey score", fmtPct, "share_with_csat"), mcol("with_agent", "With an agent", fmtPct, "share_with_agent"),
+	}, RowScope: &RowScope{Dim: "source_system", MemberCol: "source_system", Period: "all"}}
 	var n, person float64
 	for _, r := range t.recs() {
 		s.Table.Rows = append(s.Table.Rows, []any{r.get("source_system"), r.n("contacts"), r.get("first"), r.get("last"),
@@ -149,42 +144,46 @@ func (b *builder) coverage(s *Section) error {
 		n += r.f("contacts")
 		person += r.f("with_person") * r.f("contacts")
 	}
-	s.Finding = fmt.Sprintf("The marts hold %s from %s", plural(int64(n), "contact", "contacts"), plural(int64(len(t.rows)), "source system", "source systems"))
+	var f figs
+	defer func() { s.Figures = f.list }()
+	s.Finding = fmt.Sprintf("The marts hold %s from %s", f.plural("contacts", int64(n), allTime, "contact", "contacts"),
+		f.plural("members", int64(len(t.rows)), Scope{Dim: "source_system", Period: "all"}, "source system", "source systems"))
 	if b.span.ok {
-		s.Finding += ", " + day(b.span.first) + " – " + day(b.span.last)
+		s.Finding += ", " + f.add(day(b.span.first), "first_contact_day", 0, allTime, "") + " – " + f.add(day(b.span.last), "last_contact_day", 0, allTime, "")
 	}
 	if person < n {
-		s.Finding += fmt.Sprintf("; %s of them are linked to a person, the rest cannot be followed from one contact to the next.", pct(person/n))
+		s.Finding += fmt.Sprintf("; %s of them are linked to a person, the rest cannot be followed from one contact to the next.",
+			f.pct("share_with_person", person/n, allTime))
 	} else {
 		s.Finding += "; every one is linked to a person."
 	}
-	if b.has("coverage", "contacts") {
-		ct, err := b.q.query(b.ctx, "SELECT * FROM coverage LIMIT 1")
-		if err != nil {
-			return err
-		}
-		if len(ct.rows) == 1 {
-			r := ct.recs()[0]
-			for _, c := range []struct{ key, label string }{
-				{"contacts", "Contacts"}, {"anonymous_contacts", "Anonymous contacts"}, {"persons", "People"},
-				{"journeys", "Journeys"}, {"open_journeys", "Journeys still open"}, {"judged_contacts", "Contacts judged"},
-				{"open_contacts", "Contacts still open"}, {"outcomes", "Outcome events"}, {"outcomes_unattached", "Events matching no journey"},
-				{"rated_contacts", "Contacts with a survey score"},
-			} {
-				if v, ok := r.num(c.key); ok {
-					s.Stats = append(s.Stats, Stat{Label: c.label, Value: count(int64(v))})
-				}
-			}
+	if !b.has("coverage", "contacts") {
+		return nil
+	}
+	ct, err := b.q.query(b.ctx, "SELECT * FROM coverage LIMIT 1")
+	if err != nil {
+		return err
+	}
+	if len(ct.rows) != 1 {
+		return nil
+	}
+	r := ct.recs()[0]
+	for _, c := range []struct{ key, label string }{
+		{"contacts", "Contacts"}, {"anonymous_contacts", "Anonymous contacts"}, {"persons", "People"},
+		{"journeys", "Journeys"}, {"open_journeys", "Journeys still open"}, {"judged_contacts", "Contacts judged"},
+		{"open_contacts", "Contacts still open"}, {"outcomes", "Outcome events"}, {"outcomes_unattached", "Events matching no journey"},
+		{"rated_contacts", "Contacts with a survey score"},
+	} {
+		if v, ok := r.num(c.key); ok {
+			fig := Figure{Text: count(int64(v)), Measure: c.key, Value: v, Scope: allTime}
+			s.Stats = append(s.Stats, Stat{Label: c.label, Value: fig.Text, Figure: &fig})
 		}
 	}
-	if oc := b.firstCol("journeys", "window_open", "open"); oc != "" {
-		jt, err := b.q.query(b.ctx, `SELECT count(*) AS n, count(*) FILTER (WHERE `+ident(oc)+`) AS open FROM journeys`)
-		if err == nil && len(jt.rows) == 1 {
-			r := jt.recs()[0]
-			if r.n("n") > 0 {
-				s.Finding += fmt.Sprintf(" %s of %s journeys are still open at the end of the data.", count(r.n("open")), count(r.n("n")))
-			}
-		}
+	// The same open journeys as the tile: one-contact journeys whose
+	// repeat window runs past the end of the data, nothing bad known.
+	if open, ok := r.num("open_journeys"); ok && r.f("journeys") > 0 {
+		s.Finding += fmt.Sprintf(" %s of %s journeys are still open: their outcome is not known yet.",
+			f.n("open_journeys", int64(open), allTime), f.n("journeys", r.n("journeys"), allTime))
 	}
 	return nil
 }
@@ -251,25 +250,29 @@ func (b *builder) inputs(s *Section) error {
 	}
 	slices.SortFunc(keys, func(x, y key) int { return strings.Compare(x.table+"\x00"+x.mapping, y.table+"\x00"+y.mapping) })
 	s.Table = &Table{Columns: []Column{
-		col("table", "Table", fmtText), col("mapping", "Mapping", fmtText), col("files", "Files", fmtInt),
-		col("refused", "Files refused", fmtInt), col("skipped", "Already loaded", fmtInt),
-		col("rows_read", "Rows read", fmtInt), col("rows_loaded", "Rows loaded", fmtInt), col("rows_rejected", "Rows rejected", fmtInt),
-		col("last_file", "Latest file", fmtText),
-	}}
+		col("table", "Table", fmtText), col("mapping", "Mapping", fmtText), mcol("files", "Files", fmtInt, "files"),
+		mcol("refused", "Files refused", fmtInt, "files_refused"), mcol("skipped", "Already loaded", fmtInt, "files_skipped"),
+		mcol("rows_read", "Rows read", fmtInt, "rows_read"), mcol("rows_loaded", "Rows loaded", fmtInt, "rows_loaded"),
+		mcol("rows_rejected", "Rows rejected", fmtInt, "rows_rejected"), col("last_file", "Latest file", fmtText),
+	}, RowScope: &RowScope{Dim: "input"}}
 	var files int64
 	for _, k := range keys {
 		a := sums[k]
 		files += a.files
 		s.Table.Rows = append(s.Table.Rows, []any{k.table, k.mapping, a.files, a.refused, a.skipped, a.read, a.loaded, a.rejected, a.last})
 	}
-	s.Finding = fmt.Sprintf("%s offered %s: %s rows read, %s loaded, %s rejected", plural(int64(len(b.meta.Batches)), "batch", "batches"),
-		plural(files, "file", "files"), count(read), count(loaded), count(rejected))
+	var f figs
+	defer func() { s.Figures = f.list }()
+	s.Finding = fmt.Sprintf("%s offered %s: %s rows read, %s loaded, %s rejected", f.plural("batches", int64(len(b.meta.Batches)), Scope{}, "batch", "batches"),
+		f.plural("files", files, Scope{}, "file", "files"), f.n("rows_read", read, Scope{}), f.n("rows_loaded", loaded, Scope{}),
+		f.n("rows_rejected", rejected, Scope{}))
 	if refused > 0 {
-		s.Finding += fmt.Sprintf("; %s refused whole", plural(refused, "file was", "files were"))
+		s.Finding += fmt.Sprintf("; %s refused whole", f.plural("files_refused", refused, Scope{}, "file was", "files were"))
 	}
 	s.Finding += "."
 	if read != loaded+rejected {
-		s.Note = fmt.Sprintf("Rows do not reconcile: %s read ≠ %s loaded + %s rejected. Run `mcnamara check`.", count(read), count(loaded), count(rejected))
+		s.Note = fmt.Sprintf("Rows do not reconcile: %s read ≠ %s loaded + %s rejected. Run `mcnamara check`.",
+			f.n("rows_read", read, Scope{}), f.n("rows_loaded", loaded, Scope{}), f.n("rows_rejected", rejected, Scope{}))
 	}
 	return nil
 }
@@ -291,8 +294,8 @@ func (b *builder) rejects(s *Section) error {
 	}
 	s.Table = &Table{Columns: []Column{
 		col("table", "Table", fmtText), col("column", "Column", fmtText), col("reason", "Reason", fmtText),
-		col("rows", "Rows", fmtInt), col("example", "First example (file:line)", fmtText),
-	}}
+		mcol("rows", "Rows", fmtInt, "rejected_rows"), col("example", "First example (file:line)", fmtText),
+	}, RowScope: &RowScope{Dim: "rejects"}}
 	for _, r := range t.recs() {
 		ex := filepath.Base(r.str("example_file"))
 		if l := r.str("example_line"); l != "" {
@@ -302,8 +305,11 @@ func (b *builder) rejects(s *Section) error {
 	}
 	top := t.recs()[0]
 	total := top.n("total")
+	var f figs
 	s.Finding = fmt.Sprintf("%s rejected; the most common reason is %s in %s (%s).",
-		plural(total, "input row was", "input rows were"), quoted(top.str("reason")), top.str("table"), plural(top.n("rows"), "row", "rows"))
+		f.plural("rejected_rows", total, Scope{Dim: "all"}, "input row was", "input rows were"), quoted(top.str("reason")), quoted(top.str("table")),
+		f.plural("rejected_rows", top.n("rows"), Scope{Dim: "reason", Member: top.str("table") + "\x00" + top.str("column") + "\x00" + top.str("reason")}, "row", "rows"))
+	s.Figures = f.list
 	s.Note = "Every rejected row is kept in the lake with its file, line and raw text: `mcnamara query -e \"FROM rejects\"`."
 	return nil
 }
@@ -353,7 +359,10 @@ func (b *builder) runInfo(s *Section) error {
 			add("Mart "+v, "missing")
 		}
 	}
-	s.Finding = fmt.Sprintf("Built from %s of the %d marts the report reads.", plural(int64(len(marts)), "mart", "marts"), len(martNames))
+	var f figs
+	s.Finding = fmt.Sprintf("Built from %s of the %s marts the report reads.", f.plural("marts_present", int64(len(marts)), Scope{}, "mart", "marts"),
+		f.n("marts_read", int64(len(martNames)), Scope{}))
+	s.Figures = f.list
 	return nil
 }
 

@@ -60,6 +60,14 @@ type Meta struct {
 	RepeatWindowDays float64
 	Batches          []Batch
 	Metrics          []Metric
+	// Concepts are the glossary's terms besides the metrics (the catalog's
+	// metrics.Concepts, passed in plain).
+	Concepts []Concept
+}
+
+// Concept is one glossary term.
+type Concept struct {
+	Term, Definition string
 }
 
 // Batch is one ingest as recorded in the lake's manifest.

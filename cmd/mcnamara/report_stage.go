@@ -128,7 +128,7 @@ func reportMeta(cfg config.File) (reports.Meta, error) {
 		meta.Batches = append(meta.Batches, rb)
 	}
 	for _, e := range opts.Catalog.Entries() {
-		m := reports.Metric{Name: e.Name, Title: strings.ReplaceAll(e.Name, "_", " "), Description: e.Description, Unit: unitOf(e.Unit)}
+		m := reports.Metric{Name: e.Name, Title: e.Title, Description: e.Description, Unit: unitOf(e.Unit)}
 		if e.Kind == metrics.KPI {
 			if e.InScorecard {
 				m.Title += " (scorecard)"
@@ -146,6 +146,9 @@ func reportMeta(cfg config.File) (reports.Meta, error) {
 			}
 		}
 		meta.Metrics = append(meta.Metrics, m)
+	}
+	for _, c := range metrics.Concepts(opts.RepeatWindowDays) {
+		meta.Concepts = append(meta.Concepts, reports.Concept{Term: c.Term, Definition: c.Definition})
 	}
 	return meta, nil
 }

@@ -29,6 +29,7 @@
     if (s == null || isNaN(s) || s < 0) return '–';
     s = Math.round(s);
     if (s < 60) return s + ' s';
+    if (s < 600) return s % 60 === 0 ? s / 60 + ' min' : Math.floor(s / 60) + ' min ' + s % 60 + ' s';
     var m = Math.round(s / 60);
     if (s < 3600) return m === 60 ? '1 h' : m + ' min';
     var h = Math.floor(m / 60); m = m % 60;

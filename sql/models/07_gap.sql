@@ -38,6 +38,14 @@
 --   aht_target_seconds       mean AHT target over aht_target_contacts
 -- A rate whose denominator is zero is NULL.
 
+-- A period ending at period_end (a DATE, exclusive) is settled when the
+-- repeat window after it has closed by the end of the data, compared in the
+-- business time zone's wall-clock time. 09_kpi_outcome_correlation.sql
+-- uses it too.
+CREATE OR REPLACE TEMP MACRO period_settled(period_end) AS
+    CAST(period_end AS TIMESTAMP) + getvariable('repeat_window')
+        <= CAST(timezone(getvariable('time_zone'), getvariable('data_end')) AS TIMESTAMP);
+
 -- One pass over contact_facts: counts per member of each dimension,
 -- per week and month (a week can straddle two months).
 -- count_if rather than count(*) FILTER: a quarter faster over 10M rows
@@ -90,13 +98,12 @@ WITH periods AS (
 )
 SELECT
     dimension, member, grain, period_start,
-    -- a week ends 7 days after its Monday, a month a month after its 1st;
-    -- both compared in the business time zone's wall-clock time
-    CASE grain
-        WHEN 'week'  THEN CAST(period_start + INTERVAL 7 DAY AS TIMESTAMP) + getvariable('repeat_window')
-        WHEN 'month' THEN CAST(period_start + INTERVAL 1 MONTH AS TIMESTAMP) + getvariable('repeat_window')
-        ELSE CAST(max(week) + INTERVAL 7 DAY AS TIMESTAMP) + getvariable('repeat_window')
-    END <= CAST(timezone(getvariable('time_zone'), getvariable('data_end')) AS TIMESTAMP) AS settled,
+    -- a week ends 7 days after its Monday, a month a month after its 1st
+    period_settled(CASE grain
+        WHEN 'week'  THEN period_start + INTERVAL 7 DAY
+        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
+        ELSE max(week) + INTERVAL 7 DAY
+    END) AS settled,
     -- counts stay BIGINT: a sum is a HUGEINT, which Parquet stores as DOUBLE
     CAST(sum(contacts) AS BIGINT) AS contacts,
     CAST(sum(judged) AS BIGINT) AS judged_contacts,
