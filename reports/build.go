@@ -27,13 +27,13 @@ type builder struct {
 		first, last string // local wall-clock times, RFC 3339 shaped
 	}
 	weeks []weekRow // the weekly KPI vs customer series (gap mart)
-	// total is the whole period: the settled weeks of dimension all.
+	// total is the whole period: the settled contacts (gap's settled grain).
 	total struct {
-		ok                 bool
-		weeks              int64
-		first, last        string // the first and the last settled week
-		until              string // the day after the last settled week
-		kpi, customer, gap *float64
+		ok bool
+		// through is the latest start of a settled contact (the end of
+		// the data less the repeat window), UTC and local wall-clock.
+		through, throughLocal string
+		kpi, customer, gap    *float64
 	}
 }
 
@@ -202,37 +202,39 @@ func (b *builder) loadSpan() {
 	}
 }
 
-// loadTotal reads the whole-period figures: over the settled weeks only,
-// as the trend (a week still open judges only its customers who already
-// came back, a biased few).
+// loadTotal reads the whole-period figures: over the settled contacts
+// only (the gap mart's settled grain), whose repeat window has closed. Among
+// the others only the customers who already came back are judged, a biased
+// few; the trend leaves out the weeks that are not settled for the same
+// reason.
 func (b *builder) loadTotal() {
-	if !b.has("gap", gapCols...) {
+	if !b.has("gap", gapCols...) || !b.has("coverage", "data_end", "repeat_window_days") {
 		return
 	}
-	t, err := b.q.query(b.ctx, `SELECT count(*) AS weeks,
-			CAST(min(period_start) AS DATE) AS first, CAST(max(period_start) AS DATE) AS last,
-			CAST(max(period_start) + INTERVAL 7 DAY AS DATE) AS until,
-			CAST(sum(judged_contacts) AS BIGINT) AS judged,
-			CAST(sum(claimed_success_contacts) AS BIGINT) AS claimed,
-			CAST(sum(outcome_failed_contacts) AS BIGINT) AS failed,
-			CAST(sum(gap_contacts) AS BIGINT) AS gap
-		FROM gap WHERE dimension = 'all' AND grain = 'week' AND settled`)
+	t, err := b.q.query(b.ctx, `SELECT CAST(judged_contacts AS BIGINT) AS judged,
+			CAST(claimed_success_contacts AS BIGINT) AS claimed,
+			CAST(outcome_failed_contacts AS BIGINT) AS failed,
+			CAST(gap_contacts AS BIGINT) AS gap,
+			(SELECT strftime(data_end - to_seconds(repeat_window_days * 86400), '%Y-%m-%dT%H:%M:%S.%fZ') FROM coverage) AS through,
+			(SELECT timezone(?, data_end - to_seconds(repeat_window_days * 86400)) FROM coverage) AS through_local
+		FROM gap WHERE dimension = 'all' AND grain = 'settled'`, b.opts.Timezone)
 	if err != nil {
 		b.log.Warn("report: read the whole-period rates", "err", err)
 		return
 	}
+	if len(t.rows) == 0 {
+		return // no contact is settled yet
+	}
 	r := t.recs()[0]
-	b.total.weeks, b.total.first, b.total.last, b.total.until = r.n("weeks"), r.str("first"), r.str("last"), r.str("until")
-	b.total.ok = b.total.weeks > 0
+	b.total.ok = r.n("judged") > 0
+	b.total.through, b.total.throughLocal = r.str("through"), r.str("through_local")
 	b.total.kpi, b.total.customer, b.total.gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap"))
 }
 
-// settledSpan names the settled weeks: "the weeks of 1 Jan 2024 to 29 Jan 2024".
+// settledSpan names the settled contacts: "those that started by 23 Nov
+// 2026 14:35".
 func (b *builder) settledSpan(f *figs) string {
-	if b.total.first == b.total.last {
-		return "the week of " + f.week(b.total.first)
-	}
-	return "the weeks of " + f.week(b.total.first) + " to " + f.week(b.total.last)
+	return "those that started by " + f.add(stamp(b.total.throughLocal), "settled_through", 0, allSettled, "")
 }
 
 // rates are the KPI-met, verified-outcome and gap rates of judged contacts
@@ -350,8 +352,8 @@ func (b *builder) trend(s *Section) error {
 			f.plural("weeks", int64(len(b.weeks)), allTime, "week", "weeks"), f.window(b.meta.RepeatWindowDays))
 		return nil
 	}
-	s.Finding = fmt.Sprintf("Over the %s whose outcomes are known (%s) the scorecard counted %s of judged contacts a success, while %s of customers had a verified good outcome",
-		f.plural("settled_weeks", tot.weeks, allSettled, "week", "weeks"), b.settledSpan(&f),
+	s.Finding = fmt.Sprintf("Of the contacts whose %s-day repeat window has closed (%s) the scorecard counted %s of judged contacts a success, while %s of customers had a verified good outcome",
+		f.window(b.meta.RepeatWindowDays), b.settledSpan(&f),
 		f.pct("kpi_rate", *tot.kpi, allSettled), f.pct("customer_rate", *tot.customer, allSettled))
 	if tot.gap != nil {
 		s.Finding += fmt.Sprintf("; %s of the scorecard's successes failed the customer", f.pct("gap_rate", *tot.gap, allSettled))
@@ -404,8 +406,8 @@ func jf(p *float64) any {
 	return *p
 }
 
-func (b *builder) headline() Headline {
-	h := Headline{Status: statusOK}
+func (b *builder) headline() (h Headline) {
+	h = Headline{Status: statusOK}
 	if len(b.weeks) == 0 {
 		h.Status = statusNoData
 		h.Note = "No data: the headline needs the weekly rows of the gap mart (run `mcnamara build`)."
@@ -424,7 +426,6 @@ func (b *builder) headline() Headline {
 	if prev != nil {
 		h.PrevWeek = prev.week
 	}
-	h.SettledFrom, h.SettledUntil = b.total.first, b.total.last
 	pick := func(w *weekRow, f func(weekRow) *float64) *float64 {
 		if w == nil {
 			return nil
@@ -481,7 +482,8 @@ func (b *builder) headline() Headline {
 // of its customers may still come back, so the tiles and the sentence give
 // the whole period so far, over the contacts already judged, without a
 // week-on-week change.
-func (b *builder) openHeadline(h Headline) Headline {
+func (b *builder) openHeadline(in Headline) (h Headline) {
+	h = in
 	var f figs
 	defer func() { h.Figures = f.list }()
 	t, err := b.q.query(b.ctx, `SELECT CAST(judged_contacts AS BIGINT) AS judged, CAST(claimed_success_contacts AS BIGINT) AS claimed,
@@ -520,7 +522,9 @@ type member struct {
 	hasKPI, hasCust, hasGap bool
 }
 
-// noMember is how the gap mart names a missing agent, team or department.
+// noMember is how the gap mart names a missing agent, team or department:
+// contacts without an agent are not an agent (nor without a team a team,
+// without a department a department), so the member panels leave it out.
 const noMember = "(none)"
 
 func (b *builder) quadrant(s *Section) error {
@@ -535,7 +539,7 @@ func (b *builder) quadrant(s *Section) error {
 	t, err := b.q.query(b.ctx, `SELECT dimension, member, CAST(sum(contacts) AS BIGINT) AS contacts,
 			CAST(sum(judged_contacts) AS BIGINT) AS judged, CAST(sum(claimed_success_contacts) AS BIGINT) AS claimed,
 			CAST(sum(outcome_failed_contacts) AS BIGINT) AS failed, CAST(sum(gap_contacts) AS BIGINT) AS gap_contacts
-		FROM gap WHERE grain = 'week' AND settled AND dimension IN ('agent', 'team') AND member <> ?
+		FROM gap WHERE grain = 'settled' AND dimension IN ('agent', 'team') AND member <> ?
 		GROUP BY dimension, member
 		HAVING sum(judged_contacts) > 0
 		QUALIFY row_number() OVER (PARTITION BY dimension ORDER BY sum(contacts) DESC, member) <= 1000
@@ -604,7 +608,7 @@ func (b *builder) quadrant(s *Section) error {
 	for _, d := range []string{"agent", "team"} {
 		if c := n[d]; c[1] > 1 { // a single team is the whole organisation
 			sc := Scope{Dim: d, Period: "settled"}
-			parts = append(parts, fmt.Sprintf("%s of %s", f.n("quadrant_members", c[0], sc), f.plural("members", c[1], sc, d, d+"s")))
+			parts = append(parts, fmt.Sprintf("%s of %s", f.n("quadrant_members", c[0], sc), f.plural("judged_members", c[1], sc, d, d+"s")))
 		}
 	}
 	s.Finding = strings.Join(parts, " and ") + " sit in the “KPI met, customers failed” quadrant (scorecard success above the overall " +
@@ -614,7 +618,7 @@ func (b *builder) quadrant(s *Section) error {
 		s.Finding += fmt.Sprintf(" In %s %s the scorecard counts %s of contacts a success, yet %s of those successes failed the customer.",
 			worst.dim, quoted(worst.name), f.pct("kpi_rate", worst.kpi, sc), f.pct("gap_rate", worst.gap, sc))
 	}
-	s.Note = "Over the settled weeks (" + b.settledSpan(&f) + "); contacts without an agent or team (self-service, IVR, abandoned in the queue) are left out."
+	s.Note = "Over the settled contacts (" + b.settledSpan(&f) + "); contacts without an agent or team (self-service, IVR, abandoned in the queue) are left out."
 	return nil
 }
 
@@ -630,13 +634,13 @@ func (b *builder) resolution(s *Section) error {
 				sum(claimed_resolution_contacts) AS claimed_n, sum(verified_resolution_contacts) AS verified_n,
 				sum(aht_seconds * handled_contacts) / nullif(sum(handled_contacts), 0) AS aht_seconds,
 				sum(aht_target_seconds * aht_target_contacts) / nullif(sum(aht_target_contacts), 0) AS aht_target_seconds
-			FROM gap WHERE dimension = 'department' AND grain = 'week' AND settled
+			FROM gap WHERE dimension = 'department' AND grain = 'settled' AND member <> ?
 			GROUP BY member HAVING sum(judged_contacts) > 0)
 		SELECT department, CAST(contacts AS BIGINT) AS contacts,
 			claimed_n / judged AS claimed, verified_n / judged AS verified,
 			CAST(aht_seconds AS DOUBLE) AS aht_seconds, CAST(aht_target_seconds AS DOUBLE) AS aht_target_seconds,
 			count(*) OVER () AS departments
-		FROM d ORDER BY contacts DESC, department LIMIT 30`)
+		FROM d ORDER BY contacts DESC, department LIMIT 30`, noMember)
 	if err != nil {
 		return err
 	}
@@ -681,11 +685,11 @@ func (b *builder) resolution(s *Section) error {
 			f.pct("verified_resolution_rate", widest.f("verified"), sc),
 			f.plural("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}, "department", "departments"))
 	}
-	s.Note = "Over the judged contacts of the settled weeks (" + b.settledSpan(&f) + ")."
+	s.Note = "Over the judged contacts among the settled ones (" + b.settledSpan(&f) + ")."
 	if more := t.recs()[0].n("departments"); more > int64(len(t.rows)) {
 		s.Note += fmt.Sprintf(" Showing the %s departments with the most contacts of %s.",
 			f.n("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}),
-			f.n("members", more, Scope{Dim: "department", Period: "settled"}))
+			f.n("judged_members", more, Scope{Dim: "department", Period: "settled"}))
 	}
 	return nil
 }
@@ -697,12 +701,12 @@ func (b *builder) heatmap(s *Section) error {
 	t, err := b.q.query(b.ctx, `WITH g AS (
 			SELECT member, CAST(period_start AS DATE) AS week, settled, CAST(contacts AS BIGINT) AS contacts,
 				CAST(gap_contacts AS BIGINT) AS gap_contacts, CAST(claimed_success_contacts AS BIGINT) AS claimed
-			FROM gap WHERE dimension = 'department' AND grain = 'week' AND period_start IS NOT NULL),
+			FROM gap WHERE dimension = 'department' AND grain = 'week' AND period_start IS NOT NULL AND member <> ?),
 		d AS (SELECT member, sum(contacts) AS n FROM g GROUP BY member ORDER BY n DESC, member LIMIT 30),
 		w AS (SELECT DISTINCT week FROM g ORDER BY week DESC LIMIT 52)
 		SELECT g.member AS department, g.week, g.settled, g.contacts, g.gap_contacts, g.claimed
 		FROM g JOIN d USING (member) JOIN w USING (week)
-		ORDER BY d.n DESC, department, week`)
+		ORDER BY d.n DESC, department, week`, noMember)
 	if err != nil {
 		return err
 	}

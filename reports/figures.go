@@ -86,11 +86,11 @@ func weekScope(dim, member, week string) Scope {
 	return Scope{Dim: dim, Member: member, Period: "week:" + week}
 }
 
-// sentenceNumbers returns the numbers a sentence prints, in order, as the
+// SentenceNumbers returns the numbers a sentence prints, in order, as the
 // figure audit reads them: percentages, changes in points, counts,
 // durations, days, correlations and dates. Names from the data are quoted
 // (“…”) and skipped, so a team called "Team 7" is not a number.
-func sentenceNumbers(s string) []string {
+func SentenceNumbers(s string) []string {
 	var out []string
 	for {
 		i := strings.Index(s, "“")
@@ -118,10 +118,10 @@ func fnum(v float64) float64 {
 
 // numberRE matches a printed figure, longest forms first.
 var numberRE = regexp.MustCompile(strings.Join([]string{
-	`\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}`, // a date
-	`[+−]\d+\.\d pts|no change`,                                         // a change of a rate
-	`\d+ h \d+ min|\d+ min \d+ s|\d+ h\b|\d+ min\b|\d+ s\b`,             // a duration
-	`under a day|the same day|\d+(?:\.\d)? days?\b`,                     // days
+	`\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}(?: \d{2}:\d{2})?`, // a date, a time
+	`[+−]\d+\.\d pts|no change`,                             // a change of a rate
+	`\d+ h \d+ min|\d+ min \d+ s|\d+ h\b|\d+ min\b|\d+ s\b`, // a duration
+	`under a day|the same day|\d+(?:\.\d)? days?\b`,         // days
 	`\d+(?:\.\d)?%`,          // a rate
 	`−?\d\.\d\d\b`,           // a correlation
 	`\d{1,3}(?:,\d{3})+|\d+`, // a count

@@ -386,7 +386,8 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 		(SELECT count(*) FROM stage.contact_facts WHERE window_open) AS open_contacts,
 		(SELECT count(DISTINCT person_id) FROM stage.contact_facts) AS persons,
 		(SELECT count(*) FROM stage.journeys) AS journeys,
-		(SELECT count(*) FROM stage.journeys WHERE window_open) AS open_journeys`)
+		(SELECT count(*) FROM stage.journeys WHERE window_open) AS open_journeys,
+		(SELECT max(started_at) FROM stage.contact_facts) AS data_end, `+fmt.Sprint(w.repeatWindow())+` AS repeat_window_days`)
 	mustExec(t, db, `CREATE TABLE stage.rejects ("table" VARCHAR, "column" VARCHAR, reason VARCHAR, _source_file VARCHAR,
 		_source_line BIGINT, _batch_id VARCHAR, raw VARCHAR)`)
 	for i := range 7 {
@@ -445,19 +446,22 @@ func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
 // gapSQL aggregates contact_facts into the gap mart's long form.
 func gapSQL(facts, targets string, window float64) string {
 	dims := map[string]string{"agent": "agent_id", "team": "team", "department": "f.department", "channel": "channel", "topic": "topic", "all": "'all'"}
-	grains := map[string]string{"week": "CAST(date_trunc('week', started_at) AS DATE)", "month": "CAST(date_trunc('month', started_at) AS DATE)", "total": "CAST(NULL AS DATE)"}
+	grains := map[string]string{"week": "CAST(date_trunc('week', started_at) AS DATE)", "month": "CAST(date_trunc('month', started_at) AS DATE)",
+		"total": "CAST(NULL AS DATE)", "settled": "CAST(NULL AS DATE)"}
+	settled := fmt.Sprintf("started_at + to_seconds(%v) <= (SELECT max(started_at) FROM %s)", window*86400, facts)
 	var parts []string
 	for _, d := range []string{"agent", "team", "department", "channel", "topic", "all"} {
-		for _, g := range []string{"week", "month", "total"} {
+		for _, g := range []string{"week", "month", "total", "settled"} {
 			target := "CAST(NULL AS DOUBLE)"
 			if d == "department" {
 				target = "any_value(t.target)"
 			}
-			settled := map[string]string{
-				"week":  fmt.Sprintf("period_start + INTERVAL 7 DAY + to_seconds(%v) <= (SELECT max(started_at) FROM %s)", window*86400, facts),
-				"month": fmt.Sprintf("period_start + INTERVAL 1 MONTH + to_seconds(%v) <= (SELECT max(started_at) FROM %s)", window*86400, facts),
-				"total": "false"}[g]
-			parts = append(parts, fmt.Sprintf(`SELECT *, %s AS settled FROM (SELECT '%s' AS dimension, %s AS member, '%s' AS grain, %s AS period_start,
+			where := "true"
+			if g == "settled" {
+				where = settled
+			}
+			parts = append(parts, fmt.Sprintf(`SELECT '%s' AS dimension, %s AS member, '%s' AS grain, %s AS period_start,
+				bool_and(%s) AS settled,
 				count(*) AS contacts,
 				count(*) FILTER (WHERE NOT window_open AND person_id IS NOT NULL) AS judged_contacts,
 				count(*) FILTER (WHERE NOT window_open AND claimed_success) AS claimed_success_contacts,
@@ -473,7 +477,8 @@ func gapSQL(facts, targets string, window float64) string {
 				avg((disposition = 'resolved')::INT) AS claimed_resolution_rate,
 				avg(CASE WHEN NOT window_open THEN (NOT outcome_failed)::INT END) AS verified_resolution_rate,
 				avg(is_repeat::INT) AS failure_demand_share, avg(handle_seconds) AS aht_seconds, %s AS aht_target_seconds
-				FROM %s f LEFT JOIN %s t ON t.department = f.department GROUP BY ALL)`, settled, d, dims[d], g, grains[g], target, facts, targets))
+				FROM %s f LEFT JOIN %s t ON t.department = f.department WHERE %s GROUP BY ALL`,
+				d, dims[d], g, grains[g], settled, target, facts, targets, where))
 		}
 	}
 	return strings.Join(parts, "\nUNION ALL\n")

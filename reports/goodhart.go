@@ -40,7 +40,7 @@ func (b *builder) goodhart(s *Section) error {
 	if !b.total.ok {
 		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no agent's outcomes are known.", b.window()))
 	}
-	// One scan for both levels, over the settled weeks (as the mart).
+	// One scan for both levels, over the settled contacts (as the mart).
 	// Open contacts (repeat window not yet closed) are neither success nor
 	// failure: outcome_failed is NULL and avg skips them.
 	sel := []string{
@@ -55,11 +55,11 @@ func (b *builder) goodhart(s *Section) error {
 			fmt.Sprintf("avg(CASE WHEN %s THEN CAST(followed_by_repeat AS DOUBLE) END) AS k%d_back", ident(k.col), i))
 	}
 	t, err := b.q.query(b.ctx, "SELECT "+strings.Join(sel, ", ")+`
-		FROM contact_facts WHERE business_date < CAST(? AS DATE)
+		FROM contact_facts WHERE started_at <= CAST(? AS TIMESTAMPTZ)
 		GROUP BY GROUPING SETS ((agent_id), (team))
 		HAVING coalesce(agent_id, team) IS NOT NULL
 		QUALIFY row_number() OVER (PARTITION BY level ORDER BY contacts DESC, member) <= 1000
-		ORDER BY level, contacts DESC, member`, b.total.until)
+		ORDER BY level, contacts DESC, member`, b.total.through)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (b *builder) goodhart(s *Section) error {
 		s.Finding += fmt.Sprintf(" Team %s meets its %s target on %s of contacts, yet %s of those customers had to come back.",
 			quoted(hit.team), ks[hit.k].title, f.pctArg("met_rate", ks[hit.k].name, hit.met, sc), f.pctArg("back_rate", ks[hit.k].name, hit.back, sc))
 	}
-	s.Note = "Over the settled weeks (" + b.settledSpan(&f) + ")."
+	s.Note = "Over the settled contacts (" + b.settledSpan(&f) + ")."
 	return nil
 }
 

@@ -23,11 +23,7 @@ type Headline struct {
 	Week    string   `json:"week,omitempty"`
 	// PrevWeek is the week the tiles' change is measured from.
 	PrevWeek string `json:"prev_week,omitempty"`
-	// Settled is the span of the settled weeks the tiles' whole-period
-	// figures are over ("" when no week is settled).
-	SettledFrom  string `json:"settled_from,omitempty"`
-	SettledUntil string `json:"settled_until,omitempty"`
-	Tiles        []Tile `json:"tiles,omitempty"`
+	Tiles    []Tile `json:"tiles,omitempty"`
 }
 
 // Figure is one number a sentence prints, with what it measures and over

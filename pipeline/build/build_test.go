@@ -202,14 +202,15 @@ func TestBasicFacts(t *testing.T) {
 			        handled_contacts, aht_target_contacts
 			 FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'total'`,
 			[]string{"gap"}, "22,13,12,7,17,10,23,9,23,23"},
-		// data ends 20 Feb 12:00 UTC (13:00 in Berlin): the week of 5 Feb
-		// ends 12 Feb, its 7-day window 19 Feb 00:00, before the end; the
-		// week of 12 Feb's window runs to 26 Feb.
-		{"settled: the repeat window after the period closed before the end of data",
-			`SELECT grain, period_start, settled FROM read_parquet(%s)
+		// The data end 20 Feb 12:00 UTC: a contact is settled when its 7-day
+		// window has closed by then, i.e. it started by 13 Feb 12:00 UTC.
+		// Three did not: c40 (15 Feb), c50 (18 Feb) and the last (20 Feb).
+		// A week is settled when all its contacts are.
+		{"settled: the repeat window of every contact of the row closed before the end of data",
+			`SELECT grain, period_start, settled, contacts FROM read_parquet(%s)
 			 WHERE dimension = 'all' AND (grain <> 'week' OR period_start >= '2024-02-05') ORDER BY grain, period_start`,
-			[]string{"gap"}, "month,2024-01-01T00:00:00Z,true\nmonth,2024-02-01T00:00:00Z,false\ntotal,,false\n" +
-				"week,2024-02-05T00:00:00Z,true\nweek,2024-02-12T00:00:00Z,false\nweek,2024-02-19T00:00:00Z,false"},
+			[]string{"gap"}, "month,2024-01-01T00:00:00Z,true,19\nmonth,2024-02-01T00:00:00Z,false,6\nsettled,,true,22\ntotal,,false,25\n" +
+				"week,2024-02-05T00:00:00Z,true,1\nweek,2024-02-12T00:00:00Z,false,2\nweek,2024-02-19T00:00:00Z,false,1"},
 		{"missing members are '(none)'",
 			`SELECT member, contacts FROM read_parquet(%s) WHERE dimension = 'department' AND grain = 'total' ORDER BY 1`,
 			[]string{"gap"}, "(none),2\nBilling,8\nRetail,2\nSupport,13"},
@@ -349,7 +350,7 @@ func checkGolden(t *testing.T, golden string, got []byte) {
 }
 
 // TestCorrelation recomputes the Spearman correlations of the basic
-// fixture in Go from contact_facts (over the settled weeks) and compares
+// fixture in Go from contact_facts (over the settled contacts) and compares
 // them with the mart.
 func TestCorrelation(t *testing.T) {
 	o := basicOptions(t)
@@ -372,10 +373,10 @@ func TestCorrelation(t *testing.T) {
 			if kpi == "claimed_success" {
 				flag = kpi
 			}
-			// Settled weeks only: the data ends 20 Feb 13:00 in Berlin, so
-			// the week of 5 Feb (its window closes 19 Feb) is the last.
+			// Settled contacts only: the data end 20 Feb 12:00 UTC, so those
+			// that started by 13 Feb 12:00 UTC (7 days before).
 			per := rows(t, db, fmt.Sprintf(`SELECT avg(CAST(%s AS DOUBLE)), avg(CAST(outcome_failed AS DOUBLE))
-				FROM %s WHERE %s IS NOT NULL AND date_trunc('week', business_date) <= DATE '2024-02-05'
+				FROM %s WHERE %s IS NOT NULL AND started_at <= TIMESTAMPTZ '2024-02-13 12:00:00+00'
 				GROUP BY %s`, flag, facts, dim.col, dim.col))
 			var xs, ys []float64
 			for _, r := range per[1:] {

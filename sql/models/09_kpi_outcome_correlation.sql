@@ -8,9 +8,9 @@
 -- Ties get their average rank. n is the number of members with both
 -- values; spearman_rho is NULL when n < 3 or either side does not vary.
 -- A positive rho means the members who meet the KPI more often fail their
--- customers more often. Only contacts of settled weeks count (07_gap.sql's
--- period_settled): in a week still open only the customers who already
--- came back are judged, a biased few.
+-- customers more often. Only settled contacts count (07_gap.sql's
+-- contact_settled): among the others only the customers who already came
+-- back are judged, a biased few.
 
 CREATE OR REPLACE TEMP TABLE kpi_member_rates AS
 SELECT 'agent' AS dimension, agent_id AS member, count(*) AS contacts,
@@ -18,7 +18,7 @@ SELECT 'agent' AS dimension, agent_id AS member, count(*) AS contacts,
        avg(CAST(claimed_success AS DOUBLE)) AS met_claimed_success,
        avg(CAST(outcome_failed AS DOUBLE)) AS outcome_failed_rate
 FROM contact_facts
-WHERE agent_id IS NOT NULL AND period_settled(CAST(date_trunc('week', business_date) AS DATE) + INTERVAL 7 DAY)
+WHERE agent_id IS NOT NULL AND contact_settled(started_at)
 GROUP BY agent_id
 UNION ALL BY NAME
 SELECT 'team' AS dimension, team AS member, count(*) AS contacts,
@@ -26,7 +26,7 @@ SELECT 'team' AS dimension, team AS member, count(*) AS contacts,
        avg(CAST(claimed_success AS DOUBLE)) AS met_claimed_success,
        avg(CAST(outcome_failed AS DOUBLE)) AS outcome_failed_rate
 FROM contact_facts
-WHERE team IS NOT NULL AND period_settled(CAST(date_trunc('week', business_date) AS DATE) + INTERVAL 7 DAY)
+WHERE team IS NOT NULL AND contact_settled(started_at)
 GROUP BY team;
 
 CREATE OR REPLACE TEMP TABLE kpi_outcome_correlation AS
@@ -48,9 +48,11 @@ WITH long AS (
 SELECT
     dimension, kpi,
     count(*) FILTER (WHERE usable) AS n,
+    -- rounded to 10 places: a parallel sum's order shows in the last bits
+    -- (a rho of 0 came out as ±1e-17), and a rebuild must give the same
     CASE WHEN count(*) FILTER (WHERE usable) >= 3
          THEN CASE WHEN isnan(corr(rank_attainment, rank_failed) FILTER (WHERE usable)) THEN NULL
-                   ELSE corr(rank_attainment, rank_failed) FILTER (WHERE usable) END
+                   ELSE round(corr(rank_attainment, rank_failed) FILTER (WHERE usable), 10) END
     END AS spearman_rho
 FROM ranked
 GROUP BY dimension, kpi;
