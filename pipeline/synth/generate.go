@@ -43,9 +43,9 @@ type Options struct {
 	// Format of the phone system's export: "csv" (the default, the ACD's
 	// call log) or "parquet" (an Amazon Connect analytics data lake
 	// contact_record table, written through parquet-go; see parquet.go).
-	Format string
-	Workers  int       // simulation goroutines; 0 = min(2, GOMAXPROCS). Does not change the output.
-	Logger   *slog.Logger
+	Format  string
+	Workers int // simulation goroutines; 0 = min(2, GOMAXPROCS). Does not change the output.
+	Logger  *slog.Logger
 	// Progress, when set, is called after each step of each phase
 	// ("simulate": contacts; "write": rows) from the calling goroutine.
 	Progress func(phase string, done, total int64)

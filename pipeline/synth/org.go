@@ -29,7 +29,6 @@ const (
 	nSystems
 )
 
-
 // channelSystem is the system that records contacts of a channel.
 var channelSystem = [nChannels]system{sysACD, sysChat, sysStore}
 
