@@ -66,7 +66,9 @@ fuzz: deps assets
 		done; done
 
 lint: deps assets
+	$(GO) mod tidy -diff
 	$(GO) vet $(GOFLAGS_BUILD) ./...
+	CGO_ENABLED=1 $(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 clean:

@@ -40,6 +40,9 @@ included) without touching the lake: paste it into any DuckDB that has the
 input views to reproduce the marts.
 
 Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
+			Example: `  mcnamara build --config mcnamara.toml
+  mcnamara build --full --wait
+  mcnamara build --print-sql > marts.sql`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := loadConfig(g)

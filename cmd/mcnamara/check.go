@@ -25,6 +25,8 @@ Exits 1 on any mismatch, listing each one.
 It also says whether the marts are up to date with the lake: built from
 every batch, or which are not modelled yet (not a mismatch: ` + "`mcnamara build`" + `
 brings them up to date).`,
+			Example: `  mcnamara check --lake /srv/mcnamara/lake
+  mcnamara check --config mcnamara.toml --log-format json || echo "lake and manifest disagree"`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := loadConfig(g)

@@ -18,6 +18,7 @@ func init() {
 			seed     uint64
 			start    string
 			daily    bool
+			format   string
 		)
 		cmd := &cobra.Command{
 			Use:   "generate --out DIR",
@@ -36,9 +37,16 @@ would produce, each in its own format:
 plus ground_truth.json: the planted effects (rushed agents, a ping-pong
 department pair, survey bias, churn rising with effort, nightmare journeys)
 and the figures per agent, team and department the pipeline should recover.
-The same --seed and flags always give byte-identical files.`,
+The same --seed and flags always give byte-identical files.
+
+With --format parquet the phone system is an Amazon Connect instance
+instead of the ACD: its calls are written as the Connect analytics data
+lake's contact_record table (contact_record.parquet, Parquet through
+parquet-go), which the shipped amazon_connect_datalake preset loads; the
+survey tool and the MDM then call that system CONNECT.`,
 			Example: `  mcnamara generate --out inbox --contacts 100000 --days 90 --seed 7
-  mcnamara generate --out inbox --contacts 20000 --days 14 --daily`,
+  mcnamara generate --out inbox --contacts 20000 --days 14 --daily
+  mcnamara generate --out inbox --format parquet && mcnamara ingest inbox/*.parquet inbox/*.csv inbox/*.jsonl`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if out == "" {
@@ -50,12 +58,15 @@ The same --seed and flags always give byte-identical files.`,
 				if days < 1 || days > 3660 {
 					return usagef("--days %d: want 1..3660", days)
 				}
+				if format != "csv" && format != "parquet" {
+					return usagef("--format %q: want csv or parquet", format)
+				}
 				st, err := time.Parse(time.DateOnly, start)
 				if err != nil {
 					return usagef("--start %q: want a date like 2026-01-05", start)
 				}
 				sum, err := synth.Generate(cmd.Context(), synth.Options{
-					Out: out, Contacts: contacts, Days: days, Seed: seed, Start: st, Daily: daily, Logger: g.logger,
+					Out: out, Contacts: contacts, Days: days, Seed: seed, Start: st, Daily: daily, Format: format, Logger: g.logger,
 				})
 				if err != nil {
 					return fmt.Errorf("generate: %w", err)
@@ -74,6 +85,7 @@ The same --seed and flags always give byte-identical files.`,
 		f.IntVar(&days, "days", 90, "days of activity")
 		f.Uint64Var(&seed, "seed", 1, "random seed; same seed and flags → identical files")
 		f.StringVar(&start, "start", synth.DefaultStart.Format(time.DateOnly), "first day (business time zone "+synth.BusinessZone+")")
+		f.StringVar(&format, "format", "csv", "the phone system's export: csv (an ACD call log) or parquet (Amazon Connect data lake contact records)")
 		f.BoolVar(&daily, "daily", false, "write one file per export and day (e.g. acd_calls_2026-01-05.csv), like a nightly feed")
 		return cmd
 	})

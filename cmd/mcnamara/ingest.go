@@ -35,6 +35,11 @@ that cannot be read at all is reported and the other files still load.
 Re-ingesting a file already loaded (same sha256) does nothing.
 
 Exit codes: 0 ok, 1 a file was refused, 3 some rows were rejected, 4 locked.`,
+			Example: `  mcnamara ingest inbox/acd_calls.csv inbox/crm_events.csv
+  mcnamara ingest --mapping amazon_connect_ctr s3-export/connect-ctr-1-2026-01-05-*
+  mcnamara ingest --mapping my_export.sql export.csv
+  mcnamara ingest --config mcnamara.toml --wait
+  mcnamara ingest --list-presets`,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				if list {
 					return listPresets(cmd.OutOrStdout())

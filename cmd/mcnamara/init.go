@@ -22,6 +22,8 @@ func init() {
 			Long: `Write a commented starter configuration (mcnamara.toml) explaining every key:
 the lake, the business time zone, the sources and their mappings, the run.
 With --out - it is printed to standard output.`,
+			Example: `  mcnamara init
+  mcnamara init --out - | less`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if out == "-" {

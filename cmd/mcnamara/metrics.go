@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -17,6 +19,7 @@ import (
 func init() {
 	commands = append(commands, func(g *globals) *cobra.Command {
 		var format string
+		var width int
 		cmd := &cobra.Command{
 			Use:   "metrics",
 			Short: "Print the metric catalog with the targets in force",
@@ -24,7 +27,14 @@ func init() {
 (the customer's view): its name, unit, which direction is good, the SQL it
 aggregates, whether it is part of the scorecard that makes up claimed
 success, and the targets in force (default, per channel, department and
-team; the most specific wins: team > department > channel > default).`,
+team; the most specific wins: team > department > channel > default).
+
+The table fits the terminal: --width, else $COLUMNS, else 100 columns;
+descriptions wrap, and below 150 columns the SQL each metric aggregates is
+left out (--format json or csv carry every field, for scripts).`,
+			Example: `  mcnamara metrics
+  mcnamara metrics --config mcnamara.toml --format csv > metrics.csv
+  mcnamara metrics --format json | jq '.[] | select(.in_scorecard) | .name'`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := loadConfig(g)
@@ -35,53 +45,159 @@ team; the most specific wins: team > department > channel > default).`,
 				if err != nil {
 					return err
 				}
+				w := cmd.OutOrStdout()
 				switch format {
 				case "table":
-					return printCatalogTable(cmd.OutOrStdout(), opts.Catalog)
+					if width == 0 {
+						width = terminalWidth()
+					}
+					if width < 80 {
+						return usagef("--width %d: want at least 80 columns", width)
+					}
+					return printCatalogTable(w, opts.Catalog, width)
 				case "json":
-					enc := json.NewEncoder(cmd.OutOrStdout())
+					enc := json.NewEncoder(w)
 					enc.SetIndent("", "  ")
 					return enc.Encode(opts.Catalog.Entries())
+				case "csv":
+					return printCatalogCSV(w, opts.Catalog)
 				}
-				return usagef("--format %q: want table or json", format)
+				return usagef("--format %q: want table, json or csv", format)
 			},
 		}
-		cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+		cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or csv")
+		cmd.Flags().IntVar(&width, "width", 0, "width of the table in columns (default: $COLUMNS, else 100)")
 		return cmd
 	})
 }
 
-func printCatalogTable(w io.Writer, cat *metrics.Catalog) error {
+// terminalWidth is $COLUMNS when the shell exports it, else 100: wide
+// enough for the table, narrow enough for a split terminal or a mail.
+func terminalWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 100
+}
+
+// wideCatalog is the width from which the table also shows the SQL.
+const wideCatalog = 150
+
+func printCatalogTable(w io.Writer, cat *metrics.Catalog, width int) error {
+	// Narrow terminals lose the SQL first, then the unit column (the unit
+	// moves into the description).
+	wide := width >= wideCatalog
+	showUnit := width >= 90
+	var header table.Row
+	for _, h := range []struct {
+		name string
+		show bool
+	}{{"metric", true}, {"kind", true}, {"unit", showUnit}, {"good", true}, {"targets", true}, {"aggregates", wide}, {"description", true}} {
+		if h.show {
+			header = append(header, h.name)
+		}
+	}
+	var rows []table.Row
+	for _, e := range cat.Entries() {
+		kind := string(e.Kind)
+		if e.InScorecard {
+			kind += " ✓"
+		}
+		good := "↓"
+		if e.Good == metrics.HigherIsBetter {
+			good = "↑"
+		}
+		r := table.Row{e.Name, kind}
+		desc := e.Description
+		if showUnit {
+			r = append(r, e.Unit)
+		} else {
+			desc = "(" + e.Unit + ") " + desc
+		}
+		r = append(r, good, targetLines(e.Targets))
+		if wide {
+			r = append(r, e.Aggregate+" over "+e.Table)
+		}
+		rows = append(rows, append(r, desc))
+	}
+	// Columns with a cap wrap at it; the others take their widest value;
+	// the description gets the rest.
+	caps := map[string]int{"unit": 8, "targets": 16, "aggregates": 40}
+	used := 3*len(header) + 1 // "│ " … " │ " … " │"
+	var cfgs []table.ColumnConfig
+	for i, h := range header[:len(header)-1] {
+		n := text.StringWidth(h.(string))
+		for _, r := range rows {
+			for _, l := range strings.Split(fmt.Sprint(r[i]), "\n") {
+				n = max(n, text.StringWidth(l))
+			}
+		}
+		if c, ok := caps[h.(string)]; ok && n > c {
+			n = c
+			cfgs = append(cfgs, table.ColumnConfig{Number: i + 1, WidthMax: c, WidthMaxEnforcer: text.WrapSoft})
+		}
+		used += n
+	}
+	cfgs = append(cfgs, table.ColumnConfig{Number: len(header), WidthMax: max(width-used, 14), WidthMaxEnforcer: text.WrapSoft})
+
 	t := table.NewWriter()
 	t.SetOutputMirror(w)
 	t.SetStyle(table.StyleLight)
-	t.AppendHeader(table.Row{"metric", "kind", "unit", "good", "scorecard", "target", "overrides", "aggregates", "description"})
+	t.AppendHeader(header)
+	t.AppendRows(rows)
+	t.SetColumnConfigs(cfgs)
+	t.Render()
+	note := "✓ = part of the scorecard (claimed success); targets: the default, then overrides by level"
+	if !wide {
+		note += "; the SQL each metric aggregates: --format json or csv, or --width 150"
+	}
+	for _, l := range strings.Split(text.WrapSoft(note, width), "\n") {
+		if _, err := fmt.Fprintln(w, strings.TrimRight(l, " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// targetLines renders the default target, then the overrides under their
+// level ("channel:" and one "  member=value" a line), narrow enough not to
+// wrap.
+func targetLines(ts []metrics.Target) string {
+	lines := []string{"—"}
+	level := metrics.Level("")
+	for _, tg := range ts {
+		v := strconv.FormatFloat(tg.Value, 'f', -1, 64)
+		if tg.Level == metrics.LevelDefault {
+			lines[0] = v
+			continue
+		}
+		if tg.Level != level {
+			level = tg.Level
+			lines = append(lines, string(level)+":")
+		}
+		lines = append(lines, "  "+tg.Member+"="+v)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// printCatalogCSV writes one row per metric with every field; targets are
+// "level[ member]=value" joined by "; ".
+func printCatalogCSV(w io.Writer, cat *metrics.Catalog) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"metric", "kind", "unit", "good", "in_scorecard", "table", "expr", "aggregate", "targets", "description"})
 	for _, e := range cat.Entries() {
-		good := "↓ lower"
-		if e.Good == metrics.HigherIsBetter {
-			good = "↑ higher"
-		}
-		sc := ""
-		if e.InScorecard {
-			sc = "✓"
-		}
-		target := "—"
-		var over []string
+		var ts []string
 		for _, tg := range e.Targets {
 			v := strconv.FormatFloat(tg.Value, 'f', -1, 64)
 			if tg.Level == metrics.LevelDefault {
-				target = v
-				continue
+				ts = append(ts, "default="+v)
+			} else {
+				ts = append(ts, fmt.Sprintf("%s %s=%s", tg.Level, tg.Member, v))
 			}
-			over = append(over, fmt.Sprintf("%s %s=%s", tg.Level, tg.Member, v))
 		}
-		t.AppendRow(table.Row{e.Name, e.Kind, e.Unit, good, sc, target, strings.Join(over, "\n"),
-			e.Aggregate + " over " + e.Table, e.Description})
+		cw.Write([]string{e.Name, string(e.Kind), e.Unit, string(e.Good), strconv.FormatBool(e.InScorecard),
+			e.Table, e.Expr, e.Aggregate, strings.Join(ts, "; "), e.Description})
 	}
-	t.SetColumnConfigs([]table.ColumnConfig{
-		{Number: 8, WidthMax: 40, WidthMaxEnforcer: text.WrapSoft},
-		{Number: 9, WidthMax: 60, WidthMaxEnforcer: text.WrapSoft},
-	})
-	t.Render()
-	return nil
+	cw.Flush()
+	return cw.Error()
 }

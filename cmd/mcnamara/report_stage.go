@@ -30,6 +30,8 @@ func init() {
 (the chart library is inlined), customer keys are pseudonymised unless the
 config says otherwise, and every chart has a one-sentence finding and a CSV
 download of its data. Run ` + "`mcnamara build`" + ` first (or use ` + "`mcnamara run`" + `).`,
+			Example: `  mcnamara report --out report.html
+  mcnamara report --config mcnamara.toml --out /srv/www/mcnamara.html --wait`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := loadConfig(g)

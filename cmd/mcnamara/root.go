@@ -48,6 +48,10 @@ Start here:
 Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 3 finished with rejected rows, 4 another run holds the lake lock,
 130/143 stopped by SIGINT/SIGTERM (what was committed stays).`,
+		Example: `  mcnamara demo
+  mcnamara init && mcnamara run --config mcnamara.toml
+  mcnamara query -e "SELECT dimension, member, gap_rate FROM gap WHERE grain = 'total'"
+  mcnamara export --duckdb lake.duckdb`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

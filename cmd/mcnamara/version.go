@@ -16,9 +16,10 @@ var version = "dev"
 func init() {
 	commands = append(commands, func(g *globals) *cobra.Command {
 		return &cobra.Command{
-			Use:   "version",
-			Short: "Print the version, the Go toolchain and the DuckDB library version",
-			Args:  cobra.NoArgs,
+			Use:     "version",
+			Short:   "Print the version, the Go toolchain and the DuckDB library version",
+			Example: `  mcnamara version`,
+			Args:    cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				duck := "unknown"
 				if bi, ok := debug.ReadBuildInfo(); ok {

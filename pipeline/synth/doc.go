@@ -88,6 +88,13 @@
 //	XferSkill   the queue a XFER leg was sent to
 //	SLA_Met     Y/N: answered within 20 s (empty for outbound)
 //
+// contact_record.parquet — instead of acd_calls.csv with Format "parquet":
+// the same legs as an Amazon Connect analytics data lake contact_record
+// table (parquet.go), loaded by the amazon_connect_datalake preset. The
+// phone system is then called amazon_connect (CONNECT by the survey tool
+// and the MDM); disposition, customer, case and reason travel as contact
+// attributes, as a Connect instance's flows would set them.
+//
 // chat_sessions.jsonl — the chat platform, one JSON object per session:
 //
 //	{"session_id":"chs_…","visitor":{"id":"v_<16 hex>"|null,"authenticated":bool},

@@ -36,12 +36,29 @@ var exportHeader = [nExports]string{
 	"master_id,source_system,source_key,match_rule,linked_on",
 }
 
-// Survey and MDM vocabularies for the source systems.
-var (
-	surveySource = [nChannels]string{"ACD", "CHAT", "STORE"}
-	mdmSystem    = [nSystems]string{"ACD", "CHAT", "LOYALTY", "CRM"}
-	mdmMatchRule = [nSystems]string{"ACCOUNT_NO", "EMAIL_HASH", "CARD_REG", "CRM_ID"}
-)
+// names are what a generation calls its systems and files: the contract
+// source_system each system's preset yields, the survey tool's and the
+// MDM's names for them, and the export files.
+type names struct {
+	system  [nSystems]string
+	survey  [nChannels]string
+	mdm     [nSystems]string
+	base    [nExports]string
+	ext     [nExports]string
+	connect bool // the phone export is Amazon Connect Parquet (parquet.go)
+}
+
+// csvNames are the default generation's: the phone system is an ACD
+// writing a CSV call log.
+var csvNames = names{
+	system: [nSystems]string{"acd", "chat", "store", "crm"},
+	survey: [nChannels]string{"ACD", "CHAT", "STORE"},
+	mdm:    [nSystems]string{"ACD", "CHAT", "LOYALTY", "CRM"},
+	base:   exportBase,
+	ext:    exportExt,
+}
+
+var mdmMatchRule = [nSystems]string{"ACCOUNT_NO", "EMAIL_HASH", "CARD_REG", "CRM_ID"}
 
 // crmNotes are the free-text notes agents type, per kind; some carry
 // commas, quotes and non-ASCII like real notes do.
@@ -168,7 +185,7 @@ func (s *sim) emitPerson(e *emitter) {
 		b := e.begin()
 		b = g.ids.appendMaster(b, p.idx)
 		b = append(b, ',')
-		b = append(b, mdmSystem[sys]...)
+		b = append(b, g.names.mdm[sys]...)
 		b = append(b, ',')
 		b = g.ids.appendKey(b, sys, p.idx)
 		b = append(b, ',')
@@ -370,7 +387,7 @@ func (s *sim) emitSurvey(e *emitter, c *contact) {
 	b = append(b, ',')
 	b = g.ids.appendContactID(b, c.ch, p.idx, c.k)
 	b = append(b, ',')
-	b = append(b, surveySource[c.ch]...)
+	b = append(b, g.names.survey[c.ch]...)
 	b = append(b, ',')
 	b = appendZulu(b, c.sentAt)
 	b = append(b, ',')

@@ -40,8 +40,12 @@ type Options struct {
 	Seed     uint64    // same seed and options → byte-identical files
 	Start    time.Time // first day; only its calendar date is used
 	Daily    bool      // one file per export and day
-	Workers  int       // simulation goroutines; 0 = min(2, GOMAXPROCS). Does not change the output.
-	Logger   *slog.Logger
+	// Format of the phone system's export: "csv" (the default, the ACD's
+	// call log) or "parquet" (an Amazon Connect analytics data lake
+	// contact_record table, written through parquet-go; see parquet.go).
+	Format  string
+	Workers int // simulation goroutines; 0 = min(2, GOMAXPROCS). Does not change the output.
+	Logger  *slog.Logger
 	// Progress, when set, is called after each step of each phase
 	// ("simulate": contacts; "write": rows) from the calling goroutine.
 	Progress func(phase string, done, total int64)
@@ -73,6 +77,7 @@ type gen struct {
 	nightmareEvery int64
 	nightmareScale float64
 	log            *slog.Logger
+	names          names
 }
 
 func (o *Options) validate() error {
@@ -83,6 +88,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("--contacts %d: want 1..%d", o.Contacts, MaxContacts)
 	case o.Days < 1 || o.Days > 3660:
 		return fmt.Errorf("--days %d: want 1..3660", o.Days)
+	case o.Format != "" && o.Format != "csv" && o.Format != "parquet":
+		return fmt.Errorf("--format %q: want csv or parquet", o.Format)
 	}
 	return nil
 }
@@ -101,7 +108,10 @@ func newGen(o Options) (*gen, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	g := &gen{opts: o, seed: o.Seed, log: o.Logger}
+	g := &gen{opts: o, seed: o.Seed, log: o.Logger, names: csvNames}
+	if o.Format == "parquet" {
+		g.names = connectNames
+	}
 	// Warm-up days let journeys be under way when the export starts.
 	g.cal = newCalendar(o.Start, min(maxWarmupDays, max(o.Days, 7)), o.Days, loc)
 	g.org = buildOrg(o.Seed, o.Contacts, o.Days)
@@ -465,20 +475,31 @@ type outputs struct {
 	open  bool
 	files [nExports]outFile
 	info  [nExports]FileInfo
+	// transfer legs awaiting their next leg, across daily files (parquet)
+	pending map[string]connectLeg
 }
 
 type outFile struct {
 	f         *os.File
 	w         *bufio.Writer
 	tmp, path string
+	connect   *connectWriter // the phone export as Parquet (Format parquet)
+}
+
+func (o *outputs) legs() map[string]connectLeg {
+	if o.pending == nil {
+		o.pending = map[string]connectLeg{}
+	}
+	return o.pending
 }
 
 func newOutputs(g *gen) *outputs {
 	o := &outputs{g: g, day: g.cal.first}
 	for ex := range nExports {
-		o.info[ex] = FileInfo{Export: exportBase[ex], Name: exportBase[ex] + exportExt[ex]}
+		base, ext := g.names.base[ex], g.names.ext[ex]
+		o.info[ex] = FileInfo{Export: base, Name: base + ext}
 		if g.opts.Daily {
-			o.info[ex].Name = exportBase[ex] + "_*" + exportExt[ex]
+			o.info[ex].Name = base + "_*" + ext
 		}
 	}
 	return o
@@ -486,9 +507,10 @@ func newOutputs(g *gen) *outputs {
 
 func (o *outputs) openAll() error {
 	for ex := range nExports {
-		name := exportBase[ex] + exportExt[ex]
+		base, ext := o.g.names.base[ex], o.g.names.ext[ex]
+		name := base + ext
 		if o.g.opts.Daily {
-			name = exportBase[ex] + "_" + o.g.cal.dateString(o.day) + exportExt[ex]
+			name = base + "_" + o.g.cal.dateString(o.day) + ext
 		}
 		path := filepath.Join(o.g.opts.Out, name)
 		tmp := filepath.Join(o.g.opts.Out, "."+name+".tmp")
@@ -497,11 +519,14 @@ func (o *outputs) openAll() error {
 			return fmt.Errorf("create %s: %w", path, err)
 		}
 		w := bufio.NewWriterSize(f, 1<<20)
-		if h := exportHeader[ex]; h != "" {
+		of := outFile{f: f, w: w, tmp: tmp, path: path}
+		if ex == exACD && o.g.names.connect {
+			of.connect = newConnectWriter(w, o.legs())
+		} else if h := exportHeader[ex]; h != "" {
 			w.WriteString(h)
 			w.WriteByte('\n')
 		}
-		o.files[ex] = outFile{f: f, w: w, tmp: tmp, path: path}
+		o.files[ex] = of
 		o.info[ex].Files++
 	}
 	o.open = true
@@ -515,7 +540,13 @@ func (o *outputs) closeAll() error {
 	o.open = false
 	for ex := range nExports {
 		f := &o.files[ex]
-		err := f.w.Flush()
+		var err error
+		if f.connect != nil {
+			err = f.connect.close()
+		}
+		if ferr := f.w.Flush(); err == nil {
+			err = ferr
+		}
 		if cerr := f.f.Close(); err == nil {
 			err = cerr
 		}
@@ -547,6 +578,9 @@ func (o *outputs) write(ex export, t int64, line []byte) error {
 		}
 	}
 	o.info[ex].Rows++
+	if c := o.files[ex].connect; c != nil {
+		return c.write(t, line)
+	}
 	_, err := o.files[ex].w.Write(line)
 	return err
 }

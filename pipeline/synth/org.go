@@ -29,9 +29,6 @@ const (
 	nSystems
 )
 
-// systemName is the contract source_system the presets yield.
-var systemName = [nSystems]string{"acd", "chat", "store", "crm"}
-
 // channelSystem is the system that records contacts of a channel.
 var channelSystem = [nChannels]system{sysACD, sysChat, sysStore}
 

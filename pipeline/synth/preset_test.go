@@ -20,6 +20,15 @@ var presetDir = filepath.Join("..", "..", "sql", "presets")
 // presetFor names the preset of each export.
 var presetFor = [nExports]string{"synth_acd", "synth_chat", "synth_store", "synth_crm", "synth_surveys", "synth_identities"}
 
+// presetOf is the preset of an export of a generation named n: with
+// --format parquet the phone export is Amazon Connect's contact_record.
+func presetOf(n names, ex export) string {
+	if ex == exACD && n.connect {
+		return "amazon_connect_datalake"
+	}
+	return presetFor[ex]
+}
+
 // preset is a mapping file's header and SQL, read the way docs/mapping.md
 // describes (this test does not depend on the ingest engine).
 type preset struct {
@@ -195,8 +204,12 @@ func loadPreset(t *testing.T, c *sql.Conn, p preset, files []string, out string)
 	return queryInt(t, c, "SELECT count(*) FROM "+out)
 }
 
-// dataRows counts a file's records (lines, minus the CSV header).
-func dataRows(t *testing.T, path string) int64 {
+// dataRows counts a file's records (lines, minus the CSV header; a
+// Parquet file's rows as its footer says).
+func dataRows(t *testing.T, c *sql.Conn, path string) int64 {
+	if strings.HasSuffix(path, ".parquet") {
+		return queryInt(t, c, "SELECT count(*) FROM read_parquet(?)", path)
+	}
 	n := countLines(t, path)
 	if strings.HasSuffix(path, ".csv") {
 		n--
@@ -204,27 +217,27 @@ func dataRows(t *testing.T, path string) int64 {
 	return n
 }
 
-// loadAll loads every export of dir through its preset into the tables
-// contacts, outcomes, surveys and identities.
-func loadAll(t *testing.T, c *sql.Conn, dir string) {
+// loadAll loads every export of dir, a generation named n, through its
+// preset into the tables contacts, outcomes, surveys and identities.
+func loadAll(t *testing.T, c *sql.Conn, dir string, n names) {
 	t.Helper()
 	var contacts []string
 	for ex := range nExports {
-		p := readPreset(t, presetFor[ex])
-		files, _ := filepath.Glob(filepath.Join(dir, exportBase[ex]+"*"+exportExt[ex]))
+		p := readPreset(t, presetOf(n, ex))
+		files, _ := filepath.Glob(filepath.Join(dir, n.base[ex]+"*"+n.ext[ex]))
 		if len(files) == 0 {
-			t.Fatalf("no %s files in %s", exportBase[ex], dir)
+			t.Fatalf("no %s files in %s", n.base[ex], dir)
 		}
 		var want int64
 		for _, f := range files {
 			if !p.matches(filepath.Base(f)) {
 				t.Errorf("%s: match globs %v do not accept %s", p.name, p.match, filepath.Base(f))
 			}
-			want += dataRows(t, f)
+			want += dataRows(t, c, f)
 		}
 		out := p.table
 		if p.table == "contacts" {
-			out = "contacts_" + exportBase[ex]
+			out = "contacts_" + n.base[ex]
 			contacts = append(contacts, "SELECT * FROM "+out)
 		}
 		if got := loadPreset(t, c, p, files, out); got != want {
@@ -235,11 +248,19 @@ func loadAll(t *testing.T, c *sql.Conn, dir string) {
 }
 
 func TestPresets(t *testing.T) {
-	for _, daily := range []bool{false, true} {
-		t.Run(fmt.Sprintf("daily=%v", daily), func(t *testing.T) {
-			dir := generate(t, Options{Contacts: 3000, Days: 9, Seed: 3, Daily: daily})
+	for _, tc := range []struct {
+		daily  bool
+		format string
+	}{{false, "csv"}, {true, "csv"}, {false, "parquet"}, {true, "parquet"}} {
+		daily := tc.daily
+		t.Run(fmt.Sprintf("daily=%v/%s", daily, tc.format), func(t *testing.T) {
+			dir := generate(t, Options{Contacts: 3000, Days: 9, Seed: 3, Daily: daily, Format: tc.format})
 			c := openDuck(t)
-			loadAll(t, c, dir)
+			n := csvNames
+			if tc.format == "parquet" {
+				n = connectNames
+			}
+			loadAll(t, c, dir, n)
 			tr := readTruth(t, dir)
 			for _, s := range tr.Totals.BySource {
 				got := queryInt(t, c, "SELECT count(*) FROM contacts WHERE source_system = ? AND channel = ?", s.SourceSystem, s.Channel)

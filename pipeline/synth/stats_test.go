@@ -36,7 +36,7 @@ func sharedTables(t *testing.T) (*sql.Conn, *Truth) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		loadAll(t, c, dir)
+		loadAll(t, c, dir, csvNames)
 		sharedDB.db, sharedDB.c = db, c
 	})
 	if sharedDB.c == nil {

@@ -97,35 +97,39 @@ func dirFiles(t testing.TB, dir string) []string {
 }
 
 func TestDeterminism(t *testing.T) {
-	base := Options{Contacts: 3000, Days: 21, Seed: 42}
-	one := base
-	one.Workers = 1
-	three := base
-	three.Workers = 3 // chunking and scheduling must not leak into the output
-	a, b := generate(t, one), generate(t, three)
-	names := dirFiles(t, a)
-	if diff := slices.Compare(names, dirFiles(t, b)); diff != 0 {
-		t.Fatalf("file sets differ: %v vs %v", names, dirFiles(t, b))
-	}
-	if len(names) != int(nExports)+1 {
-		t.Fatalf("files = %v, want the %d exports and %s (no leftovers)", names, nExports, TruthFile)
-	}
-	for _, n := range names {
-		x, _ := os.ReadFile(filepath.Join(a, n))
-		y, _ := os.ReadFile(filepath.Join(b, n))
-		if !bytes.Equal(x, y) {
-			t.Errorf("%s differs between runs with the same seed", n)
-		}
-	}
-	other := base
-	other.Seed = 43
-	c := generate(t, other)
-	for _, n := range names {
-		x, _ := os.ReadFile(filepath.Join(a, n))
-		y, _ := os.ReadFile(filepath.Join(c, n))
-		if bytes.Equal(x, y) {
-			t.Errorf("%s is identical for seeds 42 and 43", n)
-		}
+	for _, format := range []string{"csv", "parquet"} {
+		t.Run(format, func(t *testing.T) {
+			base := Options{Contacts: 3000, Days: 21, Seed: 42, Format: format}
+			one := base
+			one.Workers = 1
+			three := base
+			three.Workers = 3 // chunking and scheduling must not leak into the output
+			a, b := generate(t, one), generate(t, three)
+			names := dirFiles(t, a)
+			if diff := slices.Compare(names, dirFiles(t, b)); diff != 0 {
+				t.Fatalf("file sets differ: %v vs %v", names, dirFiles(t, b))
+			}
+			if len(names) != int(nExports)+1 {
+				t.Fatalf("files = %v, want the %d exports and %s (no leftovers)", names, nExports, TruthFile)
+			}
+			for _, n := range names {
+				x, _ := os.ReadFile(filepath.Join(a, n))
+				y, _ := os.ReadFile(filepath.Join(b, n))
+				if !bytes.Equal(x, y) {
+					t.Errorf("%s differs between runs with the same seed", n)
+				}
+			}
+			other := base
+			other.Seed = 43
+			c := generate(t, other)
+			for _, n := range names {
+				x, _ := os.ReadFile(filepath.Join(a, n))
+				y, _ := os.ReadFile(filepath.Join(c, n))
+				if bytes.Equal(x, y) {
+					t.Errorf("%s is identical for seeds 42 and 43", n)
+				}
+			}
+		})
 	}
 }
 
@@ -289,6 +293,7 @@ func TestOptionsRejected(t *testing.T) {
 		{Out: "x", Contacts: 0, Days: 1},
 		{Out: "x", Contacts: MaxContacts + 1, Days: 1},
 		{Out: "x", Contacts: 10, Days: 0},
+		{Out: "x", Contacts: 10, Days: 1, Format: "orc"},
 	} {
 		if _, err := Generate(context.Background(), o); err == nil {
 			t.Errorf("Generate(%+v) succeeded", o)

@@ -388,7 +388,7 @@ func (s *sim) observe(t *tally) {
 		if r := cmp.Compare(a.t, b.t); r != 0 {
 			return r
 		}
-		if r := cmp.Compare(systemName[a.sys], systemName[b.sys]); r != 0 {
+		if r := cmp.Compare(g.names.system[a.sys], g.names.system[b.sys]); r != 0 {
 			return r
 		}
 		s.idA = g.ids.appendContactID(s.idA[:0], s.contacts[a.ci].ch, p.idx, s.contacts[a.ci].k)
@@ -525,7 +525,7 @@ func (s *sim) describeNightmare(n *need) Nightmare {
 		if sys == sysChat && !p.hasChat {
 			continue
 		}
-		info.Keys = append(info.Keys, SourceKey{SourceSystem: systemName[sys],
+		info.Keys = append(info.Keys, SourceKey{SourceSystem: g.names.system[sys],
 			CustomerKey: string(g.ids.appendKey(nil, sys, p.idx)), Mapped: p.mapped[sys]})
 	}
 	var first, last int64
@@ -549,7 +549,7 @@ func (s *sim) describeNightmare(n *need) Nightmare {
 			secs += 30 * 60 // travel
 		}
 		secs += int64(c.wait) + int64(c.handle)
-		info.Contacts = append(info.Contacts, ContactRef{SourceSystem: systemName[channelSystem[c.ch]],
+		info.Contacts = append(info.Contacts, ContactRef{SourceSystem: g.names.system[channelSystem[c.ch]],
 			ContactID: string(g.ids.appendContactID(nil, c.ch, p.idx, c.k))})
 	}
 	info.FirstContact = string(g.cal.appendISOOffset(nil, first))

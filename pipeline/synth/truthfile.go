@@ -219,11 +219,11 @@ func (g *gen) figures(cs []counters) Figures {
 	var f Figures
 	var all counters
 	for i, a := range o.agents {
-		f.Agents = append(f.Agents, cs[i].row(Row{Member: a.id, SourceSystem: systemName[channelSystem[a.ch]],
+		f.Agents = append(f.Agents, cs[i].row(Row{Member: a.id, SourceSystem: g.names.system[channelSystem[a.ch]],
 			Team: o.teams[a.team].name, Department: deptName[a.dept], Channel: channelName[a.ch], Rushed: a.rushed}))
 	}
 	for i, t := range o.teams {
-		f.Teams = append(f.Teams, cs[len(o.agents)+i].row(Row{Member: t.name, SourceSystem: systemName[channelSystem[t.ch]],
+		f.Teams = append(f.Teams, cs[len(o.agents)+i].row(Row{Member: t.name, SourceSystem: g.names.system[channelSystem[t.ch]],
 			Department: deptName[t.dept], Channel: channelName[t.ch], Rushed: t.rushed}))
 	}
 	base := len(o.agents) + len(o.teams)
@@ -233,7 +233,7 @@ func (g *gen) figures(cs []counters) Figures {
 	for c := range nChannels {
 		k := &cs[base+int(nDepts)+int(c)]
 		all.add(k)
-		f.Channels = append(f.Channels, k.row(Row{Member: channelName[c], SourceSystem: systemName[channelSystem[c]]}))
+		f.Channels = append(f.Channels, k.row(Row{Member: channelName[c], SourceSystem: g.names.system[channelSystem[c]]}))
 	}
 	f.Overall = all.row(Row{Member: "all"})
 	for _, rows := range [][]Row{f.Agents, f.Teams, f.Departments} {
@@ -293,7 +293,7 @@ func (g *gen) truth(t *tally, files []FileInfo) *Truth {
 
 	tr.Totals = Totals{Contacts: t.contactsTotal(), Persons: t.persons, Needs: t.needs, Surveys: t.surveys, Identities: t.identities}
 	for c := range nChannels {
-		tr.Totals.BySource = append(tr.Totals.BySource, SourceTotal{systemName[channelSystem[c]], channelName[c], t.contacts[c], t.anonymous[c]})
+		tr.Totals.BySource = append(tr.Totals.BySource, SourceTotal{g.names.system[channelSystem[c]], channelName[c], t.contacts[c], t.anonymous[c]})
 	}
 	for k := range nKinds {
 		tr.Totals.OutcomeEvents = append(tr.Totals.OutcomeEvents, KindTotal{kindName[k], t.events[k]})

@@ -5,7 +5,8 @@
 -- doc: MDM identity links written by `mcnamara generate`: each system's customer key → master person id.
 --
 -- Quirks of this export, handled here:
--- * source_system uses the MDM's names (ACD, CHAT, LOYALTY, CRM); they
+-- * source_system uses the MDM's names (ACD, CHAT, LOYALTY, CRM; CONNECT
+--   for an Amazon Connect phone system, `generate --format parquet`); they
 --   become the source_system of the contacts and outcomes they key.
 -- * Coverage is incomplete, like real MDM: some keys are missing, and their
 --   contacts are journeyed under the raw key alone.
@@ -13,6 +14,7 @@
 SELECT
     CASE source_system
         WHEN 'ACD'     THEN 'acd'
+        WHEN 'CONNECT' THEN 'amazon_connect'
         WHEN 'CHAT'    THEN 'chat'
         WHEN 'LOYALTY' THEN 'store'
         WHEN 'CRM'     THEN 'crm'

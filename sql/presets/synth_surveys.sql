@@ -6,8 +6,9 @@
 --
 -- Quirks of this export, handled here:
 -- * contact_ref is the contact's id in the system named by source (ACD,
---   CHAT, STORE); source becomes that system's source_system so the
---   survey joins its contact.
+--   CHAT, STORE; CONNECT when `generate --format parquet` made the phone
+--   system an Amazon Connect instance); source becomes that system's
+--   source_system so the survey joins its contact.
 -- * Times are UTC with a Z suffix; sent_at is not part of the contract.
 -- * Surveys are triggered by the wrap code: most follow contacts the agent
 --   closed as resolved (a biased sample, as in real programmes).
@@ -15,6 +16,7 @@ SELECT
     contact_ref                                      AS contact_id,
     CASE source
         WHEN 'ACD'   THEN 'acd'
+        WHEN 'CONNECT' THEN 'amazon_connect'
         WHEN 'CHAT'  THEN 'chat'
         WHEN 'STORE' THEN 'store'
         ELSE source
