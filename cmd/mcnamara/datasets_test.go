@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,9 +62,17 @@ type datasetRun struct {
 	inputs  map[string]lake.Input // by "<mapping>|<file base name>"
 }
 
+// runDataset builds a data set's lake once per test binary: the tests that
+// read it (TestDataset*, TestFigureAudit, TestDocs) share it. TestMain
+// removes the lakes.
 func runDataset(t *testing.T, name string) *datasetRun {
 	t.Helper()
 	shared := sharedForTest(t)
+	datasetCache.Lock()
+	defer datasetCache.Unlock()
+	if r, ok := datasetCache.runs[name]; ok {
+		return r
+	}
 	d, err := lookupDataset(name)
 	if err != nil {
 		t.Fatal(err)
@@ -72,8 +81,13 @@ func runDataset(t *testing.T, name string) *datasetRun {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if datasetCache.dir == "" {
+		if datasetCache.dir, err = os.MkdirTemp("", "mcnamara-datasets-"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg := config.Defaults()
-	cfg.Lake.Dir = filepath.Join(t.TempDir(), "lake")
+	cfg.Lake.Dir = filepath.Join(datasetCache.dir, name, "lake")
 	d.configure(&cfg)
 	ctx := context.Background()
 	g := &globals{logger: slog.New(slog.DiscardHandler)}
@@ -97,7 +111,6 @@ func runDataset(t *testing.T, name string) *datasetRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1) // views live on the connection's catalog
 	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
 		t.Fatal(err)
@@ -116,7 +129,27 @@ func runDataset(t *testing.T, name string) *datasetRun {
 			r.inputs[in.Mapping+"|"+filepath.Base(in.Path)] = in
 		}
 	}
+	datasetCache.runs[name] = r
 	return r
+}
+
+// datasetCache holds the data sets' lakes built so far.
+var datasetCache = struct {
+	sync.Mutex
+	dir  string
+	runs map[string]*datasetRun
+}{runs: map[string]*datasetRun{}}
+
+// closeDatasets closes and removes the cached lakes.
+func closeDatasets() {
+	datasetCache.Lock()
+	defer datasetCache.Unlock()
+	for _, r := range datasetCache.runs {
+		r.db.Close()
+	}
+	if datasetCache.dir != "" {
+		os.RemoveAll(datasetCache.dir)
+	}
 }
 
 // input is the manifest record of file loaded through preset.
