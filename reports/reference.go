@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	mcsql "github.com/mcnamara/mcnamara/sql"
 )
 
 func (b *builder) glossary(s *Section) error {
@@ -360,11 +362,17 @@ func (b *builder) runInfo(s *Section) error {
 		}
 	}
 	var f figs
-	s.Finding = fmt.Sprintf("Built from %s of the %s marts the report reads.", f.plural("marts_present", int64(len(marts)), Scope{}, "mart", "marts"),
+	s.Finding = fmt.Sprintf("Built from %s of the %s marts the build makes.", f.plural("marts_present", int64(len(marts)), Scope{}, "mart", "marts"),
 		f.n("marts_read", int64(len(martNames)), Scope{}))
 	s.Figures = f.list
 	return nil
 }
 
-// martNames are the marts the report reads.
-var martNames = []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage"}
+// martNames are the marts the build makes (from the models' headers).
+var martNames = func() []string {
+	var out []string
+	for _, m := range mcsql.Marts() {
+		out = append(out, m.Name)
+	}
+	return out
+}()

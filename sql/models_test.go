@@ -2,30 +2,93 @@ package sql
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
+// TestModels checks the embedded models' headers and the order derived
+// from them.
 func TestModels(t *testing.T) {
-	ms := Models()
-	if len(ms) < 5 {
-		t.Fatalf("only %d models embedded", len(ms))
+	ms, err := parseModels(modelFS)
+	if err != nil {
+		t.Fatal(err)
 	}
-	ordered := regexp.MustCompile(`^\d\d_[a-z_]+\.sql$`)
-	placeholder := regexp.MustCompile(`\{\{[a-z_]+\}\}`)
+	pos := map[string]int{}
 	for i, m := range ms {
-		if !ordered.MatchString(m.Name) {
-			t.Errorf("%s: model files are named NN_name.sql so they sort in run order", m.Name)
+		pos[m.Name] = i
+	}
+	placeholder := regexp.MustCompile(`\{\{[a-z_]+\}\}`)
+	for _, m := range ms {
+		for _, r := range m.Reads {
+			if p, ok := pos[r]; ok && p > pos[m.Name] {
+				t.Errorf("%s runs before %s, which it reads", m.Name, r)
+			}
 		}
-		if i > 0 && ms[i-1].Name >= m.Name {
-			t.Errorf("models out of order: %s before %s", ms[i-1].Name, m.Name)
+		// a relation is read only by models that declare it
+		for _, other := range ms {
+			if other.Name != m.Name && regexp.MustCompile(`\b(FROM|JOIN|query_table\(')\s*`+m.Name+`\b`).MatchString(other.SQL) &&
+				!slices.Contains(other.Reads, m.Name) {
+				t.Errorf("%s reads %s without declaring it", other.Name, m.Name)
+			}
 		}
-		if !strings.HasPrefix(m.SQL, "-- "+m.Name) {
-			t.Errorf("%s: should open with a comment naming itself and saying what it computes", m.Name)
+		if ps := placeholder.FindAllString(m.SQL, -1); len(ps) > 0 && m.Name != "contact_base" && m.Name != "contact_facts" {
+			t.Errorf("%s: placeholders %v outside contact_base.sql and contact_facts.sql", m.Name, ps)
 		}
-		// placeholders are confined to the one documented file
-		if ps := placeholder.FindAllString(m.SQL, -1); len(ps) > 0 && m.Name != "02_contacts.sql" && m.Name != "06_contact_facts.sql" {
-			t.Errorf("%s: placeholders %v outside 02_contacts.sql and 06_contact_facts.sql", m.Name, ps)
+	}
+	var marts []string
+	for _, m := range Marts() {
+		marts = append(marts, m.Name)
+	}
+	// the analysts' interface (DESIGN.md); a new mart is added here too
+	for _, want := range []string{"contact_facts", "journeys", "gap", "journey_flows", "outcome_links", "kpi_outcome_correlation", "coverage", "metric_targets"} {
+		if !slices.Contains(marts, want) {
+			t.Errorf("mart %s is missing (have %v)", want, marts)
 		}
+	}
+	if !strings.Contains(Macros(), "MACRO person_of") {
+		t.Error("_macros.sql lacks person_of")
+	}
+}
+
+// TestModelHeaders: a broken header is refused with what to fix.
+func TestModelHeaders(t *testing.T) {
+	file := func(header, body string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(header + "-- about\n" + body)} }
+	ok := func(name string) string { return "CREATE OR REPLACE TEMP TABLE " + name + " AS SELECT 1;\n" }
+	tests := []struct {
+		name  string
+		files fstest.MapFS
+		want  string
+	}{
+		{"good", fstest.MapFS{
+			"models/b.sql": file("-- model: b\n-- reads: a\n-- scope: aggregate\n-- mart: file\n", ok("b")),
+			"models/a.sql": file("-- model: a\n-- reads: contacts\n-- scope: person\n", ok("a")),
+		}, ""},
+		{"name", fstest.MapFS{"models/a.sql": file("-- model: x\n-- scope: person\n", ok("a"))}, `model "x", want the file's name "a"`},
+		{"unknown read", fstest.MapFS{"models/a.sql": file("-- model: a\n-- reads: nope\n-- scope: person\n", ok("a"))}, `reads "nope", which is no model and no source`},
+		{"cycle", fstest.MapFS{
+			"models/a.sql": file("-- model: a\n-- reads: b\n-- scope: person\n", ok("a")),
+			"models/b.sql": file("-- model: b\n-- reads: a\n-- scope: person\n", ok("b")),
+		}, "read each other in a cycle"},
+		{"scope", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: global\n", ok("a"))}, `scope "global"`},
+		{"person mart without key", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- mart: file\n", ok("a"))}, "needs key"},
+		{"mart", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: aggregate\n-- mart: weekly x\n", ok("a"))}, `mart "weekly x"`},
+		{"merge", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- mart: file\n-- merge: add n\n", ok("a"))}, `merge "add n"`},
+		{"does not create it", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n", ok("b"))}, "does not create the relation a"},
+		{"twice", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- scope: person\n", ok("a"))}, "scope given twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := parseModels(tt.files)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatal(err)
+			case tt.want == "" && (len(ms) != 2 || ms[0].Name != "a" || ms[1].Name != "b" || ms[1].Mart == nil):
+				t.Fatalf("models = %+v, want a then the mart b", ms)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error = %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

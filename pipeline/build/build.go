@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/lake"
-	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -76,7 +75,7 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, 
 			return Result{}, err
 		}
 	}
-	resolved, err := resolutionJourneys(ctx, conn, mcsql.Incremental("resolution.sql"))
+	resolved, err := resolutionJourneys(ctx, conn, "SELECT source_system, journeys FROM resolution_systems")
 	if err != nil {
 		return Result{}, err
 	}

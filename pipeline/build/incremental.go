@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -18,18 +19,29 @@ import (
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
-// aggregateModels summarise the marts over everyone; an incremental build
-// runs them over the merged marts. The other models run over the
-// recomputed persons only (journey_flows is merged by its counts).
-var aggregateModels = map[string]bool{
-	"07_gap.sql":                     true,
-	"09_kpi_outcome_correlation.sql": true,
-	"10_coverage.sql":                true,
+// personMarts are the marts of person-scoped models (from their headers):
+// an incremental build keeps the recomputed rows as scope_<mart> and merges
+// them with the previous ones.
+func personMarts() []MartSpec {
+	var out []MartSpec
+	for _, m := range Marts {
+		if m.Model.Scope == mcsql.ScopePerson {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
-// scopedMarts are the marts the person-level models make; an incremental
-// build keeps them as scope_<mart> and merges them with the previous ones.
-var scopedMarts = []string{"outcome_links", "journeys", "contact_facts", "journey_flows"}
+// removedBy names, for the key of a person-scoped mart, the table of the
+// keys whose previous rows an incremental build replaces (scope.sql).
+var removedBy = map[string]string{
+	"journey_id":                "inc_removed_journeys",
+	"source_system, contact_id": "inc_removed_contacts",
+}
+
+// shadowed are the input views scope.sql replaces by the touched persons'
+// rows for the person-scoped models.
+var shadowed = []string{"contacts", "outcomes", "surveys", "identities"}
 
 const (
 	// maxClosureRounds bounds closure.sql; cases chaining across more
@@ -161,7 +173,6 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&inputs); err != nil {
 		return Result{}, fmt.Errorf("build: incremental: %w", err)
 	}
-	inputs = duck.Ident(inputs) + ".main"
 	contacts, err := contract.Lookup("contacts")
 	if err != nil {
 		return Result{}, fmt.Errorf("build: incremental: %w", err)
@@ -171,16 +182,24 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		columns = append(columns, duck.Ident(c.Name))
 	}
 	columns = append(columns, contract.BatchCol, contract.FileCol, contract.LineCol)
-	sqlFile := func(name string) string {
-		return strings.NewReplacer("{{inputs}}", inputs, "{{contact_columns}}", strings.Join(columns, ", ")).Replace(mcsql.Incremental(name))
+	fill := map[string]string{"inputs": duck.Ident(inputs) + ".main", "contact_columns": strings.Join(columns, ", ")}
+	sqlFile := func(name string) (string, error) { return fillSQL("sql/incremental/"+name, mcsql.Incremental(name), fill) }
+	run := func(name string) error {
+		q, err := sqlFile(name)
+		if err != nil {
+			return err
+		}
+		return exec(strings.TrimSuffix(name, ".sql"), q)
 	}
 
-	if err := runStep(ctx, conn, steps[0], log); err != nil { // the prelude: variables, catalog
-		return Result{}, err
+	for _, s := range steps[:2] { // the prelude (variables, catalog) and the macros
+		if err := runStep(ctx, conn, s, log); err != nil {
+			return Result{}, err
+		}
 	}
-	for _, m := range append(slices.Clone(scopedMarts), "coverage") {
-		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m, duck.Quote(lake.MartPattern(lakeDir, m)))
-		if err := exec("attach previous "+m, q); err != nil {
+	for _, m := range append(personMarts(), MartSpec{Name: "coverage"}) {
+		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m.Name, duck.Quote(lake.MartPattern(lakeDir, m.Name)))
+		if err := exec("attach previous "+m.Name, q); err != nil {
 			return Result{}, err
 		}
 	}
@@ -194,7 +213,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	    SELECT data_end AS t FROM old_coverage UNION ALL SELECT max(started_at) FROM new_contacts))`); err != nil {
 		return Result{}, err
 	}
-	if err := exec("seeds", sqlFile("seeds.sql")); err != nil {
+	if err := run("seeds.sql"); err != nil {
 		return Result{}, err
 	}
 	// closure.sql only adds rows, so an unchanged total means nothing grew.
@@ -207,7 +226,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		if round > maxClosureRounds {
 			return Result{}, fallback{fmt.Sprintf("cases link the touched persons to others over more than %d steps", maxClosureRounds)}
 		}
-		if err := exec("closure", sqlFile("closure.sql")); err != nil {
+		if err := run("closure.sql"); err != nil {
 			return Result{}, err
 		}
 		next, err := count("closure", sizes)
@@ -234,7 +253,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	if float64(touched) > maxScopeShare*float64(all) {
 		return Result{}, fallback{fmt.Sprintf("the new batches touch the persons of %d of %d contacts", touched, all)}
 	}
-	if err := exec("scope", sqlFile("scope.sql")); err != nil {
+	if err := run("scope.sql"); err != nil {
 		return Result{}, err
 	}
 	// Whole journeys only: every contact of a replaced journey is recomputed.
@@ -248,29 +267,30 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		return Result{}, fallback{"the previous journeys of the touched persons do not match their contacts"}
 	}
 
-	// The person-level models over the recomputed persons.
+	// The person-scoped models, unchanged, over the recomputed persons; a
+	// lake-scoped one is merged with the previous build's record.
 	var resolved map[string]int64
-	captured := 0
-	for _, s := range steps[1:] {
-		if aggregateModels[s.Name] {
+	for _, s := range steps[2:] {
+		if s.Model.Scope == mcsql.ScopeAggregate {
 			continue
 		}
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
 		}
-		if s.Name == "04_outcomes.sql" {
+		switch {
+		case s.Model.Scope == mcsql.ScopeLake && s.Model.Name == "resolution_systems":
 			if resolved, err = checkResolution(ctx, conn, prev.ResolutionJourneys); err != nil {
 				return Result{}, err
 			}
-		}
-		if captured, err = captureScope(ctx, conn, captured); err != nil {
-			return Result{}, err
+		case s.Model.Scope == mcsql.ScopeLake:
+			return Result{}, fmt.Errorf("build: incremental: no merge for the lake-scoped model %s (pipeline/build/incremental.go)", s.Model.Name)
+		case s.Model.Mart != nil:
+			if err := keepScope(ctx, conn, s.Model.Name); err != nil {
+				return Result{}, err
+			}
 		}
 	}
-	if captured != len(scopedMarts) {
-		return Result{}, fmt.Errorf("build: incremental: the models made %d of the marts %v", captured, scopedMarts)
-	}
-	for _, name := range []string{"contacts", "outcomes", "surveys", "identities", "outcome_events", "outcome_links", "journey_flows"} {
+	for _, name := range shadowed {
 		if err := dropTemp(ctx, conn, name); err != nil {
 			return Result{}, err
 		}
@@ -282,21 +302,19 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		return Result{}, err
 	}
 	defer w.cleanup()
-	if err := exec("merge", sqlFile("merge.sql")); err != nil {
+	if err := run("merge.sql"); err != nil {
 		return Result{}, err
 	}
-	for _, m := range Marts {
-		if m.Month != "" {
-			if err := w.writeMonths(ctx, conn, m.Name, m.Month, log); err != nil {
-				return Result{}, err
-			}
+	for _, m := range personMarts() {
+		if err := mergeMart(ctx, conn, w, m, log); err != nil {
+			return Result{}, err
 		}
 	}
 	if err := w.writeReady(ctx, conn, log); err != nil {
 		return Result{}, err
 	}
-	for _, s := range steps[1:] {
-		if !aggregateModels[s.Name] {
+	for _, s := range steps[2:] {
+		if s.Model.Scope != mcsql.ScopeAggregate {
 			continue
 		}
 		if err := runStep(ctx, conn, s, log); err != nil {
@@ -316,13 +334,101 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	return res, nil
 }
 
+// mergeMart makes a person-scoped mart of the previous rows and the
+// recomputed ones, as its header says: a mart with a key replaces the
+// previous rows of the keys recomputed (monthly marts file by file, only
+// the months that changed); a mart of counts ("merge: sum … by …") adds the
+// recomputed rows and subtracts the replaced journeys' (merge.sql,
+// inc_removed_<mart>).
+func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, log *slog.Logger) error {
+	exec := func(q string) error {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("build: incremental merge %s: %w", m.Name, err)
+		}
+		return nil
+	}
+	if err := dropTemp(ctx, conn, m.Name); err != nil {
+		return err
+	}
+	name := duck.Ident(m.Name)
+	if len(m.Model.SumColumns) > 0 {
+		// the mart's own column order, the sums in place
+		rows, err := conn.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE scope_"+m.Name+")")
+		if err != nil {
+			return fmt.Errorf("build: incremental merge %s: %w", m.Name, err)
+		}
+		var out []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			if slices.Contains(m.Model.SumColumns, c) {
+				c = fmt.Sprintf("CAST(sum(%[1]s) AS BIGINT) AS %[1]s", c)
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		by := strings.Join(m.Model.SumBy, ", ")
+		var neg []string
+		for _, c := range m.Model.SumColumns {
+			neg = append(neg, "-"+c)
+		}
+		cols := strings.Join(m.Model.SumColumns, ", ")
+		return exec(fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %[1]s AS
+			SELECT %[2]s FROM (
+			    SELECT %[3]s, %[4]s FROM old_%[5]s
+			    UNION ALL SELECT %[3]s, %[4]s FROM scope_%[5]s
+			    UNION ALL SELECT %[3]s, %[6]s FROM inc_removed_%[5]s)
+			GROUP BY %[3]s HAVING sum(%[7]s) <> 0`,
+			name, strings.Join(out, ", "), by, cols, m.Name, strings.Join(neg, ", "), m.Model.SumColumns[0]))
+	}
+	key := strings.Join(m.Model.Key, ", ")
+	removed, ok := removedBy[key]
+	if !ok {
+		return fmt.Errorf("build: incremental: mart %s: no table of replaced keys for key (%s) (removedBy, pipeline/build/incremental.go)", m.Name, key)
+	}
+	var on []string
+	for _, k := range m.Model.Key {
+		on = append(on, fmt.Sprintf("r.%[1]s = o.%[1]s", duck.Ident(k)))
+	}
+	match := strings.Join(on, " AND ")
+	if kind, err := tempKind(ctx, conn, "inc_old_"+m.Name); err != nil {
+		return err
+	} else if kind == "" {
+		if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE inc_old_%s AS SELECT * FROM old_%s o WHERE EXISTS (SELECT 1 FROM %s r WHERE %s)",
+			m.Name, m.Name, removed, match)); err != nil {
+			return err
+		}
+	}
+	if m.Month == "" {
+		return exec(fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS
+			SELECT * FROM old_%[2]s o WHERE NOT EXISTS (SELECT 1 FROM %[3]s r WHERE %[4]s)
+			UNION ALL BY NAME SELECT * FROM scope_%[2]s`, name, m.Name, removed, match))
+	}
+	// writeMonths points inc_month_<mart> at one month's previous file at
+	// a time; inc_kept_<mart> is what of it stays.
+	if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP VIEW inc_month_%[1]s AS SELECT * FROM old_%[1]s WHERE false", m.Name)); err != nil {
+		return err
+	}
+	if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP VIEW inc_kept_%[1]s AS SELECT * FROM inc_month_%[1]s o WHERE NOT EXISTS (SELECT 1 FROM %[2]s r WHERE %[3]s)",
+		m.Name, removed, match)); err != nil {
+		return err
+	}
+	return w.writeMonths(ctx, conn, m.Name, m.Month, log)
+}
+
 // checkResolution recounts the journeys judged by events per source system
 // after the merge. Which systems have any decides the resolution basis of
 // every journey (04_outcomes.sql): when that set changes, a full build is
 // needed. Otherwise resolution_systems, which the models computed over the
 // recomputed persons only, is set to the whole lake's.
 func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64) (map[string]int64, error) {
-	scope, err := resolutionJourneys(ctx, conn, mcsql.Incremental("resolution.sql"))
+	scope, err := resolutionJourneys(ctx, conn, "SELECT source_system, journeys FROM resolution_systems")
 	if err != nil {
 		return nil, err
 	}
@@ -358,9 +464,13 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 	if !slices.Equal(before, after) {
 		return nil, fallback{fmt.Sprintf("the sources judged by resolution events changed from %v to %v", before, after)}
 	}
-	q := "CREATE OR REPLACE TEMP TABLE resolution_systems AS SELECT CAST(NULL AS VARCHAR) AS source_system WHERE false"
+	q := "CREATE OR REPLACE TEMP TABLE resolution_systems AS SELECT CAST(NULL AS VARCHAR) AS source_system, CAST(NULL AS BIGINT) AS journeys WHERE false"
 	if len(after) > 0 {
-		q = "CREATE OR REPLACE TEMP TABLE resolution_systems AS SELECT unnest(CAST(" + duck.QuoteList(after) + " AS VARCHAR[])) AS source_system"
+		var rows []string
+		for _, k := range after {
+			rows = append(rows, fmt.Sprintf("(%s, %d)", duck.Quote(k), next[k]))
+		}
+		q = "CREATE OR REPLACE TEMP TABLE resolution_systems (source_system VARCHAR, journeys BIGINT); INSERT INTO resolution_systems VALUES " + strings.Join(rows, ", ")
 	}
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("build: incremental resolution systems: %w", err)
@@ -368,30 +478,24 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 	return next, nil
 }
 
-// captureScope keeps each person-level mart the models have made so far as
-// the table scope_<mart>; a mart defined as a view is pointed at that table
-// so the models after it read it once more, not recompute it.
-func captureScope(ctx context.Context, conn *sql.Conn, done int) (int, error) {
-	for _, m := range scopedMarts[done:] {
-		kind, err := tempKind(ctx, conn, m)
-		if err != nil {
-			return done, err
-		}
-		if kind == "" {
-			return done, nil
-		}
-		stmts := []string{fmt.Sprintf("CREATE OR REPLACE TEMP TABLE scope_%s AS SELECT * FROM %s", m, duck.Ident(m))}
-		if kind == "VIEW" {
-			stmts = append(stmts, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM scope_%s", duck.Ident(m), m))
-		}
-		for _, q := range stmts {
-			if _, err := conn.ExecContext(ctx, q); err != nil {
-				return done, fmt.Errorf("build: incremental keep %s: %w", m, err)
-			}
-		}
-		done++
+// keepScope keeps a person-scoped mart the models have just made as the
+// table scope_<mart>; a mart defined as a view is pointed at that table so
+// the models after it read it once more, not recompute it.
+func keepScope(ctx context.Context, conn *sql.Conn, m string) error {
+	kind, err := tempKind(ctx, conn, m)
+	if err != nil {
+		return err
 	}
-	return done, nil
+	stmts := []string{fmt.Sprintf("CREATE OR REPLACE TEMP TABLE scope_%s AS SELECT * FROM %s", m, duck.Ident(m))}
+	if kind == "VIEW" {
+		stmts = append(stmts, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM scope_%s", duck.Ident(m), m))
+	}
+	for _, q := range stmts {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("build: incremental keep %s: %w", m, err)
+		}
+	}
+	return nil
 }
 
 // tempKind returns "VIEW", "LOCAL TEMPORARY" (a table) or "" (none) for a

@@ -26,7 +26,7 @@ const schemaFile = "_schema.parquet"
 // months it changes (writeMonths).
 type martWriter struct {
 	dir, tmp string
-	written  []Mart
+	written  map[string]Mart
 	// partial holds, for a monthly mart written in part, the months
 	// rewritten (their files are in tmp/<mart>) and the months left empty.
 	partial map[string]*monthChange
@@ -45,7 +45,7 @@ func newMartWriter(dir string) (*martWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create marts temp dir: %w", err)
 	}
-	return &martWriter{dir: dir, tmp: tmp, partial: map[string]*monthChange{}}, nil
+	return &martWriter{dir: dir, tmp: tmp, written: map[string]Mart{}, partial: map[string]*monthChange{}}, nil
 }
 
 func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
@@ -53,13 +53,16 @@ func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
 // writeReady writes the marts that exist now and were not written yet. A
 // mart defined as a view is then redefined over its file(s).
 func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
-	for _, m := range Marts[len(w.written):] {
+	for _, m := range Marts {
+		if _, done := w.written[m.Name]; done {
+			continue
+		}
 		kind, err := tempKind(ctx, conn, m.Name)
 		if err != nil {
 			return err
 		}
 		if kind == "" {
-			return nil // marts are made in order
+			continue // its model has not run yet
 		}
 		t0 := time.Now()
 		var rows int64
@@ -86,7 +89,7 @@ func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.L
 				return fmt.Errorf("read back mart %s: %w", m.Name, err)
 			}
 		}
-		w.written = append(w.written, Mart{Name: m.Name, Path: path, Rows: rows})
+		w.written[m.Name] = Mart{Name: m.Name, Path: path, Rows: rows}
 		log.Debug("mart written", "mart", m.Name, "rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
 		if afterWrite != nil {
 			if err := afterWrite(m.Name); err != nil {
@@ -205,9 +208,6 @@ func monthFiles(dir string) (map[string][]string, error) {
 // view at the kept and the new files.
 func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, month string, log *slog.Logger) error {
 	t0 := time.Now()
-	if len(w.written) >= len(Marts) || Marts[len(w.written)].Name != name {
-		return fmt.Errorf("write mart %s: out of order", name)
-	}
 	prevDir := filepath.Join(w.dir, name)
 	prev, err := monthFiles(prevDir)
 	if err != nil {
@@ -261,7 +261,7 @@ func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, mont
 		return fmt.Errorf("count mart %s: %w", name, err)
 	}
 	w.partial[name] = ch
-	w.written = append(w.written, Mart{Name: name, Path: prevDir, Rows: rows})
+	w.written[name] = Mart{Name: name, Path: prevDir, Rows: rows}
 	log.Debug("mart months written", "mart", name, "months", ch.written, "emptied", ch.emptied,
 		"rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
 	if afterWrite != nil {
@@ -299,8 +299,13 @@ func changedMonths(ctx context.Context, conn *sql.Conn, name, month string) ([]s
 // builds mixed by a crash mid-rename are never taken for a recorded build,
 // so the next Update rebuilds fully.
 func (w *martWriter) commit(st buildState) ([]Mart, error) {
-	if len(w.written) != len(Marts) {
-		return nil, fmt.Errorf("build: the models made %d of the %d marts", len(w.written), len(Marts))
+	var out []Mart
+	for _, m := range Marts {
+		wm, ok := w.written[m.Name]
+		if !ok {
+			return nil, fmt.Errorf("build: the models did not make the mart %s", m.Name)
+		}
+		out = append(out, wm)
 	}
 	if err := syncPath(w.tmp); err != nil {
 		return nil, fmt.Errorf("sync marts temp dir: %w", err)
@@ -308,7 +313,7 @@ func (w *martWriter) commit(st buildState) ([]Mart, error) {
 	if err := removeState(w.dir); err != nil {
 		return nil, err
 	}
-	for i, m := range w.written {
+	for i, m := range out {
 		var err error
 		switch {
 		case w.partial[m.Name] != nil:
@@ -328,7 +333,7 @@ func (w *martWriter) commit(st buildState) ([]Mart, error) {
 	if err := writeState(w.dir, st); err != nil {
 		return nil, err
 	}
-	return w.written, nil
+	return out, nil
 }
 
 // commitDir puts a whole monthly mart in place of the previous one, file

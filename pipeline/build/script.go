@@ -11,58 +11,73 @@ import (
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
-// Marts are the tables the models leave behind that are written to
-// lake/marts, in the order the models make them, with the order their rows
-// are written in (empty: as produced, to spare a sort of the big ones).
-// Month, for the big marts, is the month (YYYY-MM) a row is filed under:
-// such a mart is a directory of one file per month (lake.MartPattern), so
-// that an incremental build rewrites only the months whose rows changed.
-// The UTC month of an instant is taken without the ICU calendar.
-var Marts = []struct{ Name, OrderBy, Month string }{
-	{"outcome_links", "", "strftime(make_timestamp(epoch_us(occurred_at)), '%Y-%m')"},
-	{"journeys", "", "strftime(make_timestamp(epoch_us(first_contact_at)), '%Y-%m')"},
-	{"contact_facts", "", "strftime(business_date, '%Y-%m')"},
-	{"gap", "dimension, member, grain, period_start NULLS FIRST", ""},
-	{"journey_flows", "step, from_node, to_node", ""},
-	{"kpi_outcome_correlation", "dimension, kpi", ""},
-	{"metric_targets", "ordinal, level_rank, member", ""},
-	{"coverage", "", ""},
+// MartSpec is a mart as the build writes it (from its model's header,
+// sql/models): Month, for the big marts, is the SQL of the month (YYYY-MM)
+// a row is filed under: such a mart is a directory of one file per month
+// (lake.MartPattern), so that an incremental build rewrites only the months
+// whose rows changed. OrderBy is the order rows are written in (empty: as
+// produced, to spare a sort of the big ones).
+type MartSpec struct {
+	Name, OrderBy, Month string
+	Model                mcsql.Model
 }
 
-// Step is one SQL unit of the build: the prelude or a model file.
+// Marts are the marts the models make, in run order.
+var Marts = martSpecs()
+
+func martSpecs() []MartSpec {
+	var out []MartSpec
+	for _, m := range mcsql.Marts() {
+		out = append(out, MartSpec{Name: m.Name, OrderBy: m.Mart.OrderBy, Month: m.Mart.Month, Model: m})
+	}
+	return out
+}
+
+// Step is one SQL unit of the build: the prelude, the macros or a model.
 type Step struct {
 	Name string
 	SQL  string
+	// Model is the step's model (zero for the prelude and the macros).
+	Model mcsql.Model
 }
 
 // Script returns the build's SQL in run order: a prelude that sets the
-// variables and fills kpi_catalog and kpi_targets from the options, then
-// the model files with their placeholders filled in. It is what
-// `mcnamara build --print-sql` prints: run it in any DuckDB that has the
-// input views to get the same tables.
+// variables and fills kpi_catalog and kpi_targets from the options, the
+// shared macros, then the models with their placeholders filled in. It is
+// what `mcnamara build --print-sql` prints: run it in any DuckDB that has
+// the input views to get the same tables.
 func Script(o Options) ([]Step, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
 	cat := o.catalog()
-	steps := []Step{{Name: "00_prelude.sql", SQL: prelude(o, cat)}}
 	fill := placeholders(cat)
+	steps := []Step{{Name: "00_prelude.sql", SQL: prelude(o, cat)}, {Name: "_macros.sql", SQL: mcsql.Macros()}}
 	for _, m := range mcsql.Models() {
-		s := m.SQL
-		for k, v := range fill {
-			s = strings.ReplaceAll(s, k, v)
+		s, err := fillSQL(m.Name+".sql", m.SQL, fill)
+		if err != nil {
+			return nil, err
 		}
-		if i := strings.Index(s, "{{"); i >= 0 {
-			end := min(len(s), i+40)
-			return nil, fmt.Errorf("model %s: unknown placeholder at %q", m.Name, s[i:end])
-		}
-		steps = append(steps, Step{Name: m.Name, SQL: s})
+		steps = append(steps, Step{Name: m.Name + ".sql", SQL: s, Model: m})
 	}
 	return steps, nil
 }
 
-// placeholders are the only templating in the models; see 02_contacts.sql.
-// Metric expressions come from the catalog, never from data.
+// fillSQL fills a model's or an incremental file's placeholders ({{name}},
+// the only templating); one left unfilled is an error.
+func fillSQL(file, s string, fill map[string]string) (string, error) {
+	for k, v := range fill {
+		s = strings.ReplaceAll(s, "{{"+k+"}}", v)
+	}
+	if i := strings.Index(s, "{{"); i >= 0 {
+		end := min(len(s), i+40)
+		return "", fmt.Errorf("%s: unknown placeholder at %q", file, s[i:end])
+	}
+	return s, nil
+}
+
+// placeholders are the models' templating; see contact_base.sql. Metric
+// expressions come from the catalog, never from data.
 func placeholders(cat *metrics.Catalog) map[string]string {
 	var values, met, held []string
 	for _, m := range cat.KPIs() {
@@ -79,9 +94,9 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 	}
 	const sep = ",\n        "
 	return map[string]string{
-		"{{kpi_values}}":     strings.Join(values, sep),
-		"{{kpi_met}}":        strings.Join(met, sep),
-		"{{scorecard_held}}": heldSQL,
+		"kpi_values":     strings.Join(values, sep),
+		"kpi_met":        strings.Join(met, sep),
+		"scorecard_held": heldSQL,
 	}
 }
 

@@ -34,8 +34,8 @@ type buildState struct {
 	// Batches the input views held.
 	Batches []string `json:"batches"`
 	// ResolutionJourneys counts, per contact source system, the journeys
-	// with a resolution event that have a contact of that system (see
-	// sql/incremental/resolution.sql).
+	// with a resolution event that have a contact of that system (the
+	// model resolution_systems).
 	ResolutionJourneys map[string]int64 `json:"resolution_journeys"`
 	BuiltAt            time.Time        `json:"built_at"`
 	Incremental        bool             `json:"incremental"`
@@ -99,7 +99,8 @@ func removeState(dir string) error {
 	return nil
 }
 
-// resolutionJourneys runs resolution.sql or resolution_removed.sql.
+// resolutionJourneys reads per-system journey counts (resolution_systems,
+// or resolution_removed.sql).
 func resolutionJourneys(ctx context.Context, conn *sql.Conn, q string) (map[string]int64, error) {
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {

@@ -1,7 +1,7 @@
 -- closure.sql — incremental build, step 2, run until nothing is added.
 --
 -- Outcome events attach by case to every journey of that case, whoever's
--- it is, and by person only when no journey has the case (04_outcomes.sql).
+-- it is, and by person only when no journey has the case (outcome_links.sql).
 -- So the recomputed persons must be closed under cases: every case of a
 -- recomputed person's contacts and events, and every person with a contact
 -- or event of such a case. Then an event either attaches only to recomputed

@@ -26,7 +26,7 @@ SEMI JOIN inc_scope_contacts s ON s.source_system = f.source_system AND s.contac
 -- Their rows: the new ones from the new batches, the others from the
 -- previous contact_facts rather than a year of daily lake files. It carries
 -- every contract column of a contact and its lineage (listed by the build);
--- its csat is the contact's own else its survey's, which 02_contacts.sql
+-- its csat is the contact's own else its survey's, which contact_base.sql
 -- computes the same way again. A key is never loaded twice, so a contact is
 -- in one of the two.
 CREATE OR REPLACE TEMP TABLE contacts AS

@@ -9,9 +9,7 @@
 -- seen). Views: new_<table> over the new batches' files; old_<mart> over
 -- the previous marts; {{inputs}}.<table>, the whole lake's input views.
 --
--- The person of a key is the identity stitching of 02_contacts.sql and
--- 04_outcomes.sql, repeated here on purpose: the equality test of the
--- incremental build against a full rebuild fails if the two drift apart.
+-- The person of a key is person_of (_macros.sql), as in the models.
 
 -- The lake's identities, read once (only the link: a year of daily files
 -- costs per column read). scope.sql keeps those of the recomputed keys as
@@ -35,8 +33,7 @@ LEFT JOIN new_identities n
 UNION ALL
 SELECT
     k.source_system, k.contact_id, nullif(trim(k.case_id), ''),
-    CASE WHEN nullif(trim(k.customer_key), '') IS NOT NULL
-         THEN coalesce(i.person_id, k.source_system || '/' || k.customer_key) END,
+    person_of(k.source_system, k.customer_key, i.person_id),
     true
 FROM new_contacts k
 LEFT JOIN inc_identities i
@@ -47,8 +44,7 @@ LEFT JOIN inc_identities i
 CREATE OR REPLACE TEMP TABLE inc_events AS
 SELECT
     o.source_system, o.event_id, nullif(trim(o.case_id), '') AS case_id,
-    CASE WHEN nullif(trim(o.customer_key), '') IS NOT NULL
-         THEN coalesce(i.person_id, o.source_system || '/' || o.customer_key) END AS person_id,
+    person_of(o.source_system, o.customer_key, i.person_id) AS person_id,
     list_contains(getvariable('new_batches'), o._batch_id) AS is_new,
     o AS raw
 FROM {{inputs}}.outcomes o
@@ -70,7 +66,7 @@ SEMI JOIN new_surveys s ON s.source_system = c.source_system AND s.contact_id = 
 --     build's end of data and is closed at the new one (lake_data_end). A
 --     journey still open at the new end, of a person nothing new touches,
 --     comes out the same: the end of data enters the models only through
---     window_open (05_journeys.sql).
+--     window_open (journeys.sql).
 CREATE OR REPLACE TEMP TABLE inc_persons AS
 SELECT DISTINCT person_id FROM (
     SELECT person_id FROM inc_contacts WHERE is_new

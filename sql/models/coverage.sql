@@ -1,4 +1,8 @@
--- 10_coverage.sql — what the marts are built from: one row of counts for
+-- model: coverage
+-- reads: contact_facts, journeys, outcomes, outcome_links, kpi_catalog
+-- scope: aggregate
+-- mart: file
+-- coverage — what the marts are built from: one row of counts for
 -- the report's data-coverage panel and for checking a build.
 --   open_contacts / open_journeys  censored: their end is not judged yet
 --   outcomes_unattached            events that matched no journey
@@ -25,7 +29,8 @@ WITH f AS (
     FROM journeys
 ), o AS (
     SELECT
-        (SELECT count(*) FROM outcome_events) AS outcomes,
+        -- every event in force, attached or not (the lake's, as of)
+        (SELECT count(*) FROM outcomes WHERE getvariable('as_of') IS NULL OR occurred_at <= getvariable('as_of')) AS outcomes,
         (SELECT count(DISTINCT (source_system, event_id)) FROM outcome_links) AS outcomes_attached
 )
 SELECT
@@ -40,11 +45,3 @@ SELECT
     getvariable('time_zone') AS time_zone,
     (SELECT string_agg(metric, ',' ORDER BY ordinal) FROM kpi_catalog WHERE in_scorecard) AS scorecard
 FROM f, j, o;
-
-CREATE OR REPLACE TEMP TABLE metric_targets AS
-SELECT c.ordinal, k.metric, c.kind, c.unit, c.good, c.in_scorecard, k.level,
-       CASE k.level WHEN 'team' THEN 1 WHEN 'department' THEN 2 WHEN 'channel' THEN 3 ELSE 4 END AS level_rank,
-       k.member, k.target
-FROM kpi_targets k
-JOIN kpi_catalog c USING (metric)
-WHERE k.target IS NOT NULL;

@@ -1,17 +1,20 @@
--- 02_contacts.sql — one row per contact: the person behind it, its csat,
+-- model: contact_base
+-- reads: contacts, identities, surveys, group_targets
+-- scope: person
+-- contact_base — one row per contact: the person behind it, its csat,
 -- its business date, and whether the scorecard calls it a success
 -- (kpi_held, claimed_success).
 --
 -- Variables: time_zone (business time zone, e.g. 'Europe/Berlin'),
 -- as_of (TIMESTAMPTZ or NULL: judge the data as it stood then).
--- Placeholders, written in double braces below and in 06_contact_facts.sql,
+-- Placeholders, written in double braces below and in contact_facts.sql,
 -- are filled from the metric catalog (`mcnamara build --print-sql` shows
 -- them filled in):
 --   scorecard_held  coalesce(<expr> <= target_<kpi>, true) AND … over the
 --                   scorecard's KPIs (>= when higher is better)
 --   kpi_values      <expr> AS <kpi>, for every KPI
 --   kpi_met         <kpi> <= target_<kpi> AS met_<kpi>
--- Only what journeys need is kept here; contact_facts (06) adds every
+-- Only what journeys need is kept here; contact_facts adds every
 -- KPI's value, target and met flag.
 
 -- data_end: the end of the data. Contacts whose repeat window runs past it
@@ -51,11 +54,8 @@ WITH base AS (
         CASE WHEN z.offset_us IS NOT NULL
              THEN CAST(make_timestamp(epoch_us(c.started_at) + z.offset_us) AS DATE)
              ELSE CAST(timezone(getvariable('time_zone'), c.started_at) AS DATE) END AS business_date,
-        -- Identity stitching: the mapped person, else the system-qualified
-        -- key (two systems' key 123 are not the same person by accident).
-        -- Anonymous contacts (no key) have no person and no journey.
-        CASE WHEN nullif(trim(c.customer_key), '') IS NOT NULL
-             THEN coalesce(i.person_id, c.source_system || '/' || c.customer_key) END AS person_id,
+        -- identity stitching (_macros.sql)
+        person_of(c.source_system, c.customer_key, i.person_id) AS person_id,
         -- The organisation's claim that the need was met: disposition
         -- resolved; when the source gives no disposition, its SLA verdict.
         coalesce(c.disposition = 'resolved', c.sla_met, false) AS claimed_resolution,

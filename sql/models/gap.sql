@@ -1,4 +1,8 @@
--- 07_gap.sql — the gap mart, long form: one row per dimension, member,
+-- model: gap
+-- reads: contact_facts
+-- scope: aggregate
+-- mart: order by dimension, member, grain, period_start NULLS FIRST
+-- gap — the gap mart, long form: one row per dimension, member,
 -- grain and period.
 --
 --   dimension   agent | team | department | channel | topic | all
@@ -39,12 +43,6 @@
 --   aht_seconds              mean handle_time_seconds over handled_contacts
 --   aht_target_seconds       mean AHT target over aht_target_contacts
 -- A rate whose denominator is zero is NULL.
-
--- A contact is settled when its repeat window has closed by the end of the
--- data (compared as instants, a + window: no calendar needed).
--- 09_kpi_outcome_correlation.sql uses it too.
-CREATE OR REPLACE TEMP MACRO contact_settled(started_at) AS
-    started_at + getvariable('repeat_window') <= getvariable('data_end');
 
 -- One pass over contact_facts: counts per member of each dimension,
 -- per week and month (a week can straddle two months), settled contacts

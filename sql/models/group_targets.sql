@@ -1,10 +1,13 @@
--- 01_targets.sql — the KPI target in force for every (team, department,
+-- model: group_targets
+-- reads: contacts, kpi_targets
+-- scope: person
+-- group_targets — the KPI target in force for every (team, department,
 -- channel) combination that occurs in the contacts.
 --
 -- Inputs: the view contacts, and the table kpi_targets(metric, level, member,
 -- target) that the build fills from the metric catalog and the configuration
 -- (one 'default' row per KPI, target NULL when the KPI has no default).
--- Variables (SET VARIABLE … before running): as_of — see 02_contacts.sql.
+-- Variables (SET VARIABLE … before running): as_of — see contact_base.sql.
 --
 -- Precedence, most specific first: team > department > channel > default.
 -- Members match the data exactly (case-sensitive). A contact whose team,

@@ -1,4 +1,7 @@
--- 03_journeys.sql — which journey each identified contact belongs to, its
+-- model: contact_seq
+-- reads: contact_base
+-- scope: person
+-- contact_seq — which journey each identified contact belongs to, its
 -- place in it, and the silo hops and loops along the way.
 --
 -- Variables: repeat_window (INTERVAL, default 7 days).
@@ -13,19 +16,15 @@
 -- instant are ordered by a hash of (source_system, contact_id): arbitrary
 -- but stable, and far cheaper to sort on than the strings.
 -- journey_id is "<source_system>:<contact_id>" of the journey's first contact.
--- node = "<department>·<channel>" ("(none)" for a missing department);
--- a hop is a change of node from the previous contact; a loop is a hop
--- into a node the journey had already visited.
+-- node = journey_node(department, channel) (_macros.sql); a hop is a
+-- change of node from the previous contact; a loop is a hop into a node
+-- the journey had already visited.
 -- Instants are compared as a + window, never as a - b: subtracting two
 -- TIMESTAMPTZ goes through the ICU calendar and costs ~100x more.
 -- Speed: the three window passes sort only the keys (rowid, person, case,
 -- start, tie); the other columns are joined back once, by rowid, and only
 -- multi-contact journeys pay for the windows that need them (journey_id,
 -- prev_node, loops).
-
--- The node, defined once (sql/incremental/merge.sql uses it too).
-CREATE OR REPLACE TEMP MACRO journey_node(department, channel) AS
-    coalesce(department, '(none)') || '·' || channel;
 
 CREATE OR REPLACE TEMP TABLE contact_seq AS
 WITH ordered AS (

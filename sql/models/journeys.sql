@@ -1,4 +1,9 @@
--- 05_journeys.sql — the journeys mart: one row per journey, the customer
+-- model: journeys
+-- reads: contact_seq, journey_events, resolution_systems
+-- scope: person
+-- mart: monthly strftime(make_timestamp(epoch_us(first_contact_at)), '%Y-%m')
+-- key: journey_id
+-- journeys — the journeys mart: one row per journey, the customer
 -- scorecard and the customer-view outcome.
 --
 -- Variables: repeat_window, data_end (02), resolution ('auto' | 'events' |

@@ -1,4 +1,8 @@
--- 09_kpi_outcome_correlation.sql — does meeting a KPI go with customers
+-- model: kpi_outcome_correlation
+-- reads: contact_facts
+-- scope: aggregate
+-- mart: order by dimension, kpi
+-- kpi_outcome_correlation — does meeting a KPI go with customers
 -- doing better? (the Goodhart panel)
 --
 -- For each KPI (and claimed_success, the whole scorecard) and each of the
@@ -8,8 +12,8 @@
 -- Ties get their average rank. n is the number of members with both
 -- values; spearman_rho is NULL when n < 3 or either side does not vary.
 -- A positive rho means the members who meet the KPI more often fail their
--- customers more often. Only settled contacts count (07_gap.sql's
--- contact_settled): among the others only the customers who already came
+-- customers more often. Only settled contacts count (contact_settled,
+-- _macros.sql): among the others only the customers who already came
 -- back are judged, a biased few.
 
 CREATE OR REPLACE TEMP TABLE kpi_member_rates AS

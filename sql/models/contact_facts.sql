@@ -1,7 +1,12 @@
--- 06_contact_facts.sql — the contact_facts mart: every contact (anonymous
+-- model: contact_facts
+-- reads: contact_base, contact_seq, journeys, group_targets
+-- scope: person
+-- mart: monthly strftime(business_date, '%Y-%m')
+-- key: source_system, contact_id
+-- contact_facts — the contact_facts mart: every contact (anonymous
 -- ones too) with its person, journey, place in the journey, KPI view
 -- (<kpi>, target_<kpi>, met_<kpi>, kpi_held, claimed_success) and
--- customer view. The KPI columns use the placeholders of 02_contacts.sql.
+-- customer view. The KPI columns use the placeholders of contact_base.sql.
 --
 --   is_repeat           a 2nd or later contact of its journey (failure demand)
 --   followed_by_repeat  another contact of the same journey follows

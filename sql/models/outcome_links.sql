@@ -1,6 +1,11 @@
--- 04_outcomes.sql — attach customer-outcome events to journeys.
+-- model: outcome_links
+-- reads: outcome_events, contact_seq
+-- scope: person
+-- mart: monthly strftime(make_timestamp(epoch_us(occurred_at)), '%Y-%m')
+-- key: journey_id
+-- outcome_links — which journey each customer-outcome event attaches to.
 --
--- Variables: outcome_horizon (INTERVAL, default 90 days), as_of.
+-- Variables: outcome_horizon (INTERVAL, default 90 days).
 --
 -- An event attaches by case: when its case_id is the case of a journey, it
 -- belongs to that journey (to each, if several persons' journeys share the
@@ -10,17 +15,8 @@
 -- outcome_horizon after the journey's last contact; case events may come
 -- before the first contact (a case opened on the web), person events not.
 -- Events that attach nowhere are counted in the coverage mart.
-
-CREATE OR REPLACE TEMP TABLE outcome_events AS
-SELECT
-    o.event_id, o.source_system, o.kind, o.occurred_at,
-    nullif(trim(o.case_id), '') AS case_id,
-    CASE WHEN nullif(trim(o.customer_key), '') IS NOT NULL
-         THEN coalesce(i.person_id, o.source_system || '/' || o.customer_key) END AS person_id
-FROM outcomes o
-LEFT JOIN identities i
-       ON i.source_system = o.source_system AND i.customer_key = o.customer_key
-WHERE getvariable('as_of') IS NULL OR o.occurred_at <= getvariable('as_of');
+--   event_id, source_system, kind, occurred_at, journey_id,
+--   attached_by ('case' | 'person')
 
 -- Only the journeys an event could attach to: of persons with events, or
 -- of cases with events.
@@ -50,28 +46,3 @@ FROM case_match WHERE occurred_at <= last_at + getvariable('outcome_horizon')
 UNION ALL
 SELECT event_id, source_system, kind, occurred_at, journey_id, 'person' AS attached_by
 FROM by_person WHERE occurred_at <= last_at + getvariable('outcome_horizon');
-
-CREATE OR REPLACE TEMP TABLE journey_events AS
-SELECT
-    journey_id,
-    count(*) AS outcome_events,
-    bool_or(kind = 'resolved')  AS has_resolution_event,
-    max(occurred_at) FILTER (WHERE kind = 'resolved') AS resolved_event_at,
-    bool_or(kind = 'reopened')  AS reopened,
-    bool_or(kind = 'complaint') AS complaint,
-    bool_or(kind = 'dispute')   AS dispute,
-    bool_or(kind = 'churn')     AS churn,
-    bool_or(kind = 'refund')    AS refund,
-    bool_or(kind = 'cancelled') AS cancelled
-FROM outcome_links
-GROUP BY journey_id;
-
--- Contact source systems whose journeys receive resolution events: their
--- journeys that carry a case (the link resolution events travel by) are
--- judged by those events (resolution_basis 'event'); case-less journeys and
--- other systems' journeys by the measured-FCR convention ('measured'). The variable
--- resolution ('auto', 'events', 'measured') can force one basis.
-CREATE OR REPLACE TEMP TABLE resolution_systems AS
-SELECT DISTINCT s.source_system
-FROM contact_seq s
-WHERE s.journey_id IN (SELECT journey_id FROM journey_events WHERE has_resolution_event);

@@ -1,0 +1,58 @@
+-- _macros.sql — logic the models share, defined once. The build runs this
+-- file right after the prelude, before any model; the incremental build
+-- (sql/incremental) uses the same macros, so a rule stated here cannot
+-- drift between the two paths.
+
+-- The person behind a (source_system, customer_key): the mapped person
+-- (identities), else the system-qualified key — two systems' key 123 are
+-- not the same person by accident. No key (anonymous): no person, so no
+-- journey.
+CREATE OR REPLACE TEMP MACRO person_of(source_system, customer_key, mapped_person) AS
+    CASE WHEN nullif(trim(customer_key), '') IS NOT NULL
+         THEN coalesce(mapped_person, source_system || '/' || customer_key) END;
+
+-- A contact's place in a journey: "<department>·<channel>" ("(none)" for a
+-- missing department); a hop is a change of node, a loop a hop into a node
+-- already visited.
+CREATE OR REPLACE TEMP MACRO journey_node(department, channel) AS
+    coalesce(department, '(none)') || '·' || channel;
+
+-- A contact is settled when its repeat window has closed by the end of the
+-- data (compared as instants, a + window: no calendar needed). Among the
+-- contacts that are not, only those whose customer already came back are
+-- judged, a biased few: whole-period rates are over settled contacts.
+CREATE OR REPLACE TEMP MACRO contact_settled(started_at) AS
+    started_at + getvariable('repeat_window') <= getvariable('data_end');
+
+-- The edges of the Sankey (journey_flows.sql): the move into each 2nd to
+-- flow_steps-th contact of a journey, and the move from its last drawn
+-- contact to its outcome ("outcome·resolved|failed|open"). steps names a
+-- relation of (journey_id, seq, n, node, prev_node, is_loop), one row per
+-- contact of the journeys to draw; ends one of (journey_id, contacts,
+-- last_node, outcome). The incremental build subtracts the edges of the
+-- journeys it replaces with the same macro over their previous rows.
+CREATE OR REPLACE TEMP MACRO flow_edges(steps, ends) AS TABLE
+    SELECT seq - 1 AS step,
+           prev_node || ' #' || (seq - 1) AS from_node,
+           node || ' #' || seq AS to_node,
+           is_loop
+    FROM query_table(steps)
+    WHERE seq BETWEEN 2 AND getvariable('flow_steps')
+    UNION ALL
+    -- the end of each journey, from its last contact…
+    SELECT contacts AS step,
+           last_node || ' #' || contacts AS from_node,
+           'outcome·' || outcome AS to_node,
+           false AS is_loop
+    FROM query_table(ends)
+    WHERE contacts <= getvariable('flow_steps')
+    UNION ALL
+    -- …or, for long journeys, from their flow_steps-th contact
+    SELECT s.seq AS step,
+           s.node || ' #' || s.seq AS from_node,
+           'outcome·' || j.outcome AS to_node,
+           false AS is_loop
+    FROM query_table(steps) s
+    JOIN (SELECT journey_id, outcome FROM query_table(ends) WHERE contacts > getvariable('flow_steps')) j
+      ON j.journey_id = s.journey_id
+    WHERE s.seq = getvariable('flow_steps') AND s.n > getvariable('flow_steps');
