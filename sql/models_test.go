@@ -54,7 +54,9 @@ func TestModels(t *testing.T) {
 
 // TestModelHeaders: a broken header is refused with what to fix.
 func TestModelHeaders(t *testing.T) {
-	file := func(header, body string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(header + "-- about\n" + body)} }
+	file := func(header, body string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(header + "-- about\n" + body)}
+	}
 	ok := func(name string) string { return "CREATE OR REPLACE TEMP TABLE " + name + " AS SELECT 1;\n" }
 	tests := []struct {
 		name  string

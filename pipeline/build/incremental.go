@@ -183,7 +183,9 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	}
 	columns = append(columns, contract.BatchCol, contract.FileCol, contract.LineCol)
 	fill := map[string]string{"inputs": duck.Ident(inputs) + ".main", "contact_columns": strings.Join(columns, ", ")}
-	sqlFile := func(name string) (string, error) { return fillSQL("sql/incremental/"+name, mcsql.Incremental(name), fill) }
+	sqlFile := func(name string) (string, error) {
+		return fillSQL("sql/incremental/"+name, mcsql.Incremental(name), fill)
+	}
 	run := func(name string) error {
 		q, err := sqlFile(name)
 		if err != nil {
