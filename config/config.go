@@ -20,6 +20,7 @@ import (
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	mcsql "github.com/mcnamara/mcnamara/sql"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // File is the whole configuration.
@@ -231,7 +232,7 @@ func (s Source) compile() (string, error) {
 	case "", "csv":
 		delim := ""
 		if s.Delimiter != "" {
-			delim = fmt.Sprintf(", delim = %s", sqlQuote(s.Delimiter))
+			delim = fmt.Sprintf(", delim = %s", duck.Quote(s.Delimiter))
 		}
 		reader = fmt.Sprintf("read_csv({{file}}, header = true, all_varchar = true, store_rejects = true%s)", delim)
 	case "jsonl":
@@ -259,13 +260,13 @@ func (s Source) compile() (string, error) {
 	for _, k := range sortedKeys(s.Columns) {
 		src := s.Columns[k]
 		if s.Format == "jsonl" {
-			sel = append(sel, fmt.Sprintf("j->>%s AS %s", sqlQuote("$."+src), sqlIdent(k)))
+			sel = append(sel, fmt.Sprintf("j->>%s AS %s", duck.Quote("$."+src), duck.Ident(k)))
 		} else {
-			sel = append(sel, fmt.Sprintf("%s AS %s", sqlIdent(src), sqlIdent(k)))
+			sel = append(sel, fmt.Sprintf("%s AS %s", duck.Ident(src), duck.Ident(k)))
 		}
 	}
 	for _, k := range sortedKeys(s.Constants) {
-		sel = append(sel, fmt.Sprintf("%s AS %s", sqlQuote(s.Constants[k]), sqlIdent(k)))
+		sel = append(sel, fmt.Sprintf("%s AS %s", duck.Quote(s.Constants[k]), duck.Ident(k)))
 	}
 	fmt.Fprintf(&b, "SELECT\n    %s\nFROM %s", strings.Join(sel, ",\n    "), reader)
 	return b.String(), nil
@@ -279,9 +280,6 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(k)
 	return k
 }
-
-func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 //go:embed starter.toml
 var starter string

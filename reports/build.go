@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // builder computes the model section by section. A section whose mart or
@@ -160,10 +162,10 @@ func (b *builder) optCol(view, c, typ string) string {
 func (b *builder) optColAs(view, alias, typ string, candidates ...string) string {
 	for _, c := range candidates {
 		if b.has(view, c) {
-			return fmt.Sprintf("CAST(%s AS %s) AS %s", ident(c), typ, ident(alias))
+			return fmt.Sprintf("CAST(%s AS %s) AS %s", duck.Ident(c), typ, duck.Ident(alias))
 		}
 	}
-	return fmt.Sprintf("CAST(NULL AS %s) AS %s", typ, ident(alias))
+	return fmt.Sprintf("CAST(NULL AS %s) AS %s", typ, duck.Ident(alias))
 }
 
 // firstCol returns the first of the candidate columns the view has, or "".
@@ -181,8 +183,6 @@ func (b *builder) window() string {
 	return strconv.FormatFloat(b.meta.RepeatWindowDays, 'f', -1, 64)
 }
 
-func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
 func (b *builder) loadSpan() {
 	if !b.has("contact_facts", "started_at") {
 		return
@@ -196,7 +196,7 @@ func (b *builder) loadSpan() {
 	}
 	if len(t.rows) == 1 {
 		r := t.recs()[0]
-		b.span.contacts = r.n("n")
+		b.span.contacts = r.int("n")
 		b.span.first, b.span.last = r.str("first"), r.str("last")
 		b.span.ok = b.span.contacts > 0 && b.span.last != ""
 	}
@@ -226,9 +226,9 @@ func (b *builder) loadTotal() {
 		return // no contact is settled yet
 	}
 	r := t.recs()[0]
-	b.total.ok = r.n("judged") > 0
+	b.total.ok = r.int("judged") > 0
 	b.total.through, b.total.throughLocal = r.str("through"), r.str("through_local")
-	b.total.kpi, b.total.customer, b.total.gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap"))
+	b.total.kpi, b.total.customer, b.total.gap = rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap"))
 }
 
 // settledSpan names the settled contacts: "those that started by 23 Nov
@@ -254,7 +254,7 @@ func rates(judged, claimed, failed, gap int64) (kpi, customer, gapRate *float64)
 var gapCols = []string{"dimension", "member", "grain", "period_start", "settled", "contacts",
 	"judged_contacts", "claimed_success_contacts", "outcome_failed_contacts", "gap_contacts",
 	"claimed_resolution_contacts", "verified_resolution_contacts", "journeyed_contacts", "repeat_contacts",
-	"handled_contacts", "aht_target_contacts", "aht_seconds", "aht_target_seconds"}
+	"handled_contacts", "aht_target_contacts", "handle_time_seconds", "target_handle_time_seconds"}
 
 type weekRow struct {
 	week                   string
@@ -309,7 +309,7 @@ func (b *builder) trend(s *Section) error {
 			CAST(contacts AS BIGINT) AS contacts,
 			CAST(judged_contacts AS BIGINT) AS judged, CAST(claimed_success_contacts AS BIGINT) AS claimed,
 			CAST(outcome_failed_contacts AS BIGINT) AS failed, CAST(gap_contacts AS BIGINT) AS gap_contacts,
-			CAST(failure_demand_share AS DOUBLE) AS failure_demand_share
+			CAST(failure_demand_ratio AS DOUBLE) AS failure_demand_share
 		FROM gap WHERE dimension = 'all' AND grain = 'week' AND period_start IS NOT NULL
 		ORDER BY week DESC LIMIT 104`)
 	if err != nil {
@@ -330,18 +330,18 @@ func (b *builder) trend(s *Section) error {
 		mcol("failure_demand_share", "Failure demand share", fmtPct, "failure_demand_share"),
 	}, RowScope: &RowScope{Dim: "all", WeekCol: "week"}}
 	for _, r := range t.recs() {
-		w := weekRow{week: r.str("week"), settled: r.b("settled"), contacts: r.n("contacts"), gapContacts: r.n("gap_contacts"),
-			fd: optF(r, "failure_demand_share")}
-		w.kpi, w.customer, w.gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap_contacts"))
+		w := weekRow{week: r.str("week"), settled: r.bool("settled"), contacts: r.int("contacts"), gapContacts: r.int("gap_contacts"),
+			fd: r.rounded("failure_demand_share")}
+		w.kpi, w.customer, w.gap = rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap_contacts"))
 		b.weeks = append(b.weeks, w)
 		if w.settled {
-			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, jf(w.kpi), jf(w.customer), jf(w.gap), w.gapContacts, jf(w.fd)})
+			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nullable(w.kpi), nullable(w.customer), nullable(w.gap), w.gapContacts, nullable(w.fd)})
 		} else {
 			// Until its repeat window closes, a week's rates count only the
 			// contacts whose outcome is already known (customers who came
 			// back at once, say): a biased few (the demo's last week showed
 			// a 100% gap rate).
-			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nil, nil, nil, w.gapContacts, jf(w.fd)})
+			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nil, nil, nil, w.gapContacts, nullable(w.fd)})
 		}
 	}
 	var f figs
@@ -389,7 +389,8 @@ func (b *builder) trend(s *Section) error {
 	return nil
 }
 
-func optF(r rec, name string) *float64 {
+// rounded is a numeric column as a rounded optional value (nil: NULL).
+func (r rec) rounded(name string) *float64 {
 	v, ok := r.num(name)
 	if !ok {
 		return nil
@@ -398,8 +399,8 @@ func optF(r rec, name string) *float64 {
 	return &v
 }
 
-// jf turns an optional float into a JSON cell.
-func jf(p *float64) any {
+// nullable turns an optional float into a JSON cell.
+func nullable(p *float64) any {
 	if p == nil {
 		return nil
 	}
@@ -492,7 +493,7 @@ func (b *builder) openHeadline(in Headline) (h Headline) {
 	var kpi, cust, gap *float64
 	if err == nil && len(t.rows) == 1 {
 		r := t.recs()[0]
-		kpi, cust, gap = rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap"))
+		kpi, cust, gap = rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap"))
 	}
 	h.Tiles = []Tile{
 		{Key: "kpi", Measure: "kpi_rate", Label: "KPI-met rate", Help: "Judged contacts the scorecard counts a success: resolved and every KPI target held.", Value: kpi, Good: "up"},
@@ -549,8 +550,8 @@ func (b *builder) quadrant(s *Section) error {
 	}
 	var ms []member
 	for _, r := range t.recs() {
-		m := member{dim: r.str("dimension"), name: r.str("member"), contacts: r.n("contacts"), gapContacts: r.n("gap_contacts")}
-		kpi, cust, gap := rates(r.n("judged"), r.n("claimed"), r.n("failed"), r.n("gap_contacts"))
+		m := member{dim: r.str("dimension"), name: r.str("member"), contacts: r.int("contacts"), gapContacts: r.int("gap_contacts")}
+		kpi, cust, gap := rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap_contacts"))
 		if kpi == nil || cust == nil {
 			continue
 		}
@@ -632,8 +633,8 @@ func (b *builder) resolution(s *Section) error {
 	t, err := b.q.query(b.ctx, `WITH d AS (
 			SELECT member AS department, sum(contacts) AS contacts, sum(judged_contacts) AS judged,
 				sum(claimed_resolution_contacts) AS claimed_n, sum(verified_resolution_contacts) AS verified_n,
-				sum(aht_seconds * handled_contacts) / nullif(sum(handled_contacts), 0) AS aht_seconds,
-				sum(aht_target_seconds * aht_target_contacts) / nullif(sum(aht_target_contacts), 0) AS aht_target_seconds
+				sum(handle_time_seconds * handled_contacts) / nullif(sum(handled_contacts), 0) AS aht_seconds,
+				sum(target_handle_time_seconds * aht_target_contacts) / nullif(sum(aht_target_contacts), 0) AS aht_target_seconds
 			FROM gap WHERE dimension = 'department' AND grain = 'settled' AND member <> ?
 			GROUP BY member HAVING sum(judged_contacts) > 0)
 		SELECT department, CAST(contacts AS BIGINT) AS contacts,
@@ -659,15 +660,15 @@ func (b *builder) resolution(s *Section) error {
 	found := false
 	var ns []int64
 	for _, r := range t.recs() {
-		ns = append(ns, r.n("contacts"))
+		ns = append(ns, r.int("contacts"))
 	}
 	minN := sizable(ns)
 	for _, r := range t.recs() {
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.n("contacts"), jf(optF(r, "claimed")), jf(optF(r, "verified")),
-			jf(optF(r, "aht_seconds")), jf(optF(r, "aht_target_seconds"))})
+		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.int("contacts"), nullable(r.rounded("claimed")), nullable(r.rounded("verified")),
+			nullable(r.rounded("aht_seconds")), nullable(r.rounded("aht_target_seconds"))})
 		c, ok1 := r.num("claimed")
 		v, ok2 := r.num("verified")
-		if ok1 && ok2 && r.n("contacts") >= minN && (!found || c-v > widestDiff) {
+		if ok1 && ok2 && r.int("contacts") >= minN && (!found || c-v > widestDiff) {
 			widest, widestDiff, found = r, c-v, true
 		}
 	}
@@ -681,12 +682,12 @@ func (b *builder) resolution(s *Section) error {
 	default:
 		sc := Scope{Dim: "department", Member: widest.str("department"), Period: "settled"}
 		s.Finding = fmt.Sprintf("%s reports %s of its judged contacts resolved, but only %s were verified resolved by what the customer did next — the widest difference of %s.",
-			quoted(widest.str("department")), f.pct("claimed_resolution_rate", widest.f("claimed"), sc),
-			f.pct("verified_resolution_rate", widest.f("verified"), sc),
+			quoted(widest.str("department")), f.pct("claimed_resolution_rate", widest.float("claimed"), sc),
+			f.pct("verified_resolution_rate", widest.float("verified"), sc),
 			f.plural("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}, "department", "departments"))
 	}
 	s.Note = "Over the judged contacts among the settled ones (" + b.settledSpan(&f) + ")."
-	if more := t.recs()[0].n("departments"); more > int64(len(t.rows)) {
+	if more := t.recs()[0].int("departments"); more > int64(len(t.rows)) {
 		s.Note += fmt.Sprintf(" Showing the %s departments with the most contacts of %s.",
 			f.n("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}),
 			f.n("judged_members", more, Scope{Dim: "department", Period: "settled"}))
@@ -732,8 +733,8 @@ func (b *builder) heatmap(s *Section) error {
 	// contacts count), so the sentence names a settled week when it can.
 	anySettled := false
 	for _, r := range t.recs() {
-		maxClaimed = max(maxClaimed, r.n("claimed"))
-		anySettled = anySettled || r.b("settled")
+		maxClaimed = max(maxClaimed, r.int("claimed"))
+		anySettled = anySettled || r.bool("settled")
 	}
 	if maxClaimed < minClaimed {
 		minClaimed = 1
@@ -746,14 +747,14 @@ func (b *builder) heatmap(s *Section) error {
 			deps = append(deps, r.get("department"))
 		}
 		var rate any
-		if r.n("claimed") > 0 {
-			rate = round(float64(r.n("gap_contacts")) / float64(r.n("claimed")))
+		if r.int("claimed") > 0 {
+			rate = round(float64(r.int("gap_contacts")) / float64(r.int("claimed")))
 		}
-		if anySettled && !r.b("settled") {
+		if anySettled && !r.bool("settled") {
 			rate, openWeeks = nil, true // as in the trend: a biased few
 		}
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.get("week"), r.n("contacts"), r.n("gap_contacts"), rate})
-		if g, ok := rate.(float64); ok && r.n("claimed") >= minClaimed && (!hotFound || g > hotRate) {
+		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.get("week"), r.int("contacts"), r.int("gap_contacts"), rate})
+		if g, ok := rate.(float64); ok && r.int("claimed") >= minClaimed && (!hotFound || g > hotRate) {
 			hot, hotRate, hotFound = r, g, true
 		}
 	}
@@ -765,7 +766,7 @@ func (b *builder) heatmap(s *Section) error {
 		sc := weekScope("department", hot.str("department"), hot.str("week"))
 		s.Finding = fmt.Sprintf("The gap was widest in %s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
 			quoted(hot.str("department")), f.week(hot.str("week")), f.pct("gap_rate", hotRate, sc),
-			f.n("gap_contacts", hot.n("gap_contacts"), sc), f.n("claimed_success_contacts", hot.n("claimed"), sc))
+			f.n("gap_contacts", hot.int("gap_contacts"), sc), f.n("claimed_success_contacts", hot.int("claimed"), sc))
 	} else {
 		s.Finding = "No department week has a gap rate: no contact was counted a success."
 	}

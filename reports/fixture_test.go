@@ -284,7 +284,7 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	mustExec(t, db, `CREATE SCHEMA stage`)
 	kpiDefs := ""
 	for _, k := range w.kpiCols() {
-		kpiDefs += ", " + ident(k) + " BOOLEAN"
+		kpiDefs += ", " + duck.Ident(k) + " BOOLEAN"
 	}
 	mustExec(t, db, `CREATE TABLE stage.contact_facts (contact_id VARCHAR, source_system VARCHAR, customer_key VARCHAR,
 		case_id VARCHAR, channel VARCHAR, department VARCHAR, agent_id VARCHAR, team VARCHAR, topic VARCHAR,
@@ -430,7 +430,7 @@ func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
 		exclude := ""
 		for _, w := range without {
 			if mart, c, ok := strings.Cut(w, "."); ok && mart == m {
-				exclude += ident(c) + ", "
+				exclude += duck.Ident(c) + ", "
 			}
 		}
 		sel := "*"
@@ -439,7 +439,7 @@ func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
 		}
 		p := filepath.Join(marts, m+".parquet")
 		mustExec(t, db, fmt.Sprintf("COPY (SELECT %s FROM stage.%s) TO %s (FORMAT parquet)", sel, m, duck.Quote(p)))
-		mustExec(t, db, fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS SELECT * FROM read_parquet(%s)", ident(m), duck.Quote(p)))
+		mustExec(t, db, fmt.Sprintf("CREATE OR REPLACE VIEW main.%s AS SELECT * FROM read_parquet(%s)", duck.Ident(m), duck.Quote(p)))
 	}
 }
 
@@ -471,12 +471,12 @@ func gapSQL(facts, targets string, window float64) string {
 				count(*) FILTER (WHERE NOT window_open AND NOT outcome_failed) AS verified_resolution_contacts,
 				count(*) AS journeyed_contacts, count(*) FILTER (WHERE is_repeat) AS repeat_contacts,
 				count(handle_seconds) AS handled_contacts, count(handle_seconds) AS aht_target_contacts,
-				avg(claimed_success::INT) AS claimed_success_rate,
-				avg(outcome_failed::INT) AS outcome_failed_rate,
-				sum(gap::INT) / nullif(sum(claimed_success::INT), 0) AS gap_rate,
-				avg((disposition = 'resolved')::INT) AS claimed_resolution_rate,
-				avg(CASE WHEN NOT window_open THEN (NOT outcome_failed)::INT END) AS verified_resolution_rate,
-				avg(is_repeat::INT) AS failure_demand_share, avg(handle_seconds) AS aht_seconds, %s AS aht_target_seconds
+				avg(claimed_success::INT) AS claimed_success_ratio,
+				avg(outcome_failed::INT) AS outcome_failed_ratio,
+				sum(gap::INT) / nullif(sum(claimed_success::INT), 0) AS gap_ratio,
+				avg((disposition = 'resolved')::INT) AS claimed_resolution_ratio,
+				avg(CASE WHEN NOT window_open THEN (NOT outcome_failed)::INT END) AS verified_resolution_ratio,
+				avg(is_repeat::INT) AS failure_demand_ratio, avg(handle_seconds) AS handle_time_seconds, %s AS target_handle_time_seconds
 				FROM %s f LEFT JOIN %s t ON t.department = f.department WHERE %s GROUP BY ALL`,
 				d, dims[d], g, grains[g], settled, target, facts, targets, where))
 		}
@@ -496,7 +496,7 @@ func corrSQL(facts string, kpis []string) string {
 			parts = append(parts, fmt.Sprintf(`SELECT '%s' AS dimension, %s AS kpi, count(*) AS n, corr(rx, ry) AS spearman_rho FROM (
 				SELECT rank() OVER (ORDER BY m) AS rx, rank() OVER (ORDER BY f) AS ry FROM (
 					SELECT avg(%s::INT) AS m, avg(CASE WHEN NOT window_open THEN outcome_failed::INT END) AS f
-					FROM %s GROUP BY %s))`, lv, duck.Quote(name), ident(k), facts, level))
+					FROM %s GROUP BY %s))`, lv, duck.Quote(name), duck.Ident(k), facts, level))
 		}
 	}
 	return strings.Join(parts, "\nUNION ALL\n")

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // kpi is one per-KPI met flag of contact_facts.
@@ -51,8 +53,8 @@ func (b *builder) goodhart(s *Section) error {
 	}
 	for i, k := range ks {
 		sel = append(sel,
-			fmt.Sprintf("avg(CAST(%s AS DOUBLE)) AS k%d_met", ident(k.col), i),
-			fmt.Sprintf("avg(CASE WHEN %s THEN CAST(followed_by_repeat AS DOUBLE) END) AS k%d_back", ident(k.col), i))
+			fmt.Sprintf("avg(CAST(%s AS DOUBLE)) AS k%d_met", duck.Ident(k.col), i),
+			fmt.Sprintf("avg(CASE WHEN %s THEN CAST(followed_by_repeat AS DOUBLE) END) AS k%d_back", duck.Ident(k.col), i))
 	}
 	t, err := b.q.query(b.ctx, "SELECT "+strings.Join(sel, ", ")+`
 		FROM contact_facts WHERE started_at <= CAST(? AS TIMESTAMPTZ)
@@ -87,14 +89,14 @@ func (b *builder) goodhart(s *Section) error {
 				// The sentence names a team that mostly meets the KPI and
 				// whose customers come back the most after it did.
 				if okm && okb && met >= 0.5 && (hit == nil || back > hit.back) {
-					hit = &teamHit{team: r.str("member"), k: i, met: met, back: back, contacts: r.n("contacts")}
+					hit = &teamHit{team: r.str("member"), k: i, met: met, back: back, contacts: r.int("contacts")}
 				}
 				continue
 			}
 			if !okm || !okc {
 				continue
 			}
-			s.Data.Rows = append(s.Data.Rows, []any{r.get("member"), r.n("contacts"), k.title, k.name, round(met), round(cust)})
+			s.Data.Rows = append(s.Data.Rows, []any{r.get("member"), r.int("contacts"), k.title, k.name, round(met), round(cust)})
 			xs[i] = append(xs[i], met)
 			ys[i] = append(ys[i], cust)
 		}
@@ -113,13 +115,13 @@ func (b *builder) goodhart(s *Section) error {
 	// The mart's rho relates KPI attainment to the outcome-failed rate: above
 	// zero, the members who meet the KPI more often fail more customers.
 	if lv := b.firstCol("kpi_outcome_correlation", "level", "dimension"); lv != "" && b.has("kpi_outcome_correlation", "kpi", "spearman_rho", "n") {
-		ct, err := b.q.query(b.ctx, `SELECT kpi, `+ident(lv)+` AS level, CAST(spearman_rho AS DOUBLE) AS rho, CAST(n AS BIGINT) AS n
+		ct, err := b.q.query(b.ctx, `SELECT kpi, `+duck.Ident(lv)+` AS level, CAST(spearman_rho AS DOUBLE) AS rho, CAST(n AS BIGINT) AS n
 			FROM kpi_outcome_correlation ORDER BY level, kpi`)
 		if err != nil {
 			return err
 		}
 		for _, r := range ct.recs() {
-			cs = append(cs, corr{kpi: strings.TrimPrefix(r.str("kpi"), "met_"), level: r.str("level"), rho: optF(r, "rho"), n: r.n("n"), source: "mart"})
+			cs = append(cs, corr{kpi: strings.TrimPrefix(r.str("kpi"), "met_"), level: r.str("level"), rho: r.rounded("rho"), n: r.int("n"), source: "mart"})
 		}
 	}
 	if len(cs) == 0 {
@@ -154,7 +156,7 @@ func (b *builder) goodhart(s *Section) error {
 	}, RowScope: &RowScope{DimCol: "level", Period: "settled", ArgCol: "kpi_name"}}
 	var focus *corr
 	for i, c := range cs {
-		s.Table.Rows = append(s.Table.Rows, []any{title(c.kpi), c.kpi, c.level, jf(c.rho), c.n, c.source})
+		s.Table.Rows = append(s.Table.Rows, []any{title(c.kpi), c.kpi, c.level, nullable(c.rho), c.n, c.source})
 		if c.level == "agent" && c.rho != nil && (focus == nil || *c.rho > *focus.rho) {
 			focus = &cs[i]
 		}

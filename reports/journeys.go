@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // flows draws journey_flows as a Sankey. Sankey diagrams must be acyclic,
@@ -33,9 +35,9 @@ func (b *builder) flows(s *Section) error {
 	var edges []edge
 	var loop rec
 	for _, r := range t.recs() {
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.n("journeys"), r.get("loop_journeys")})
-		edges = append(edges, edge{r.str("from_node"), r.str("to_node"), r.n("journeys")})
-		if r.n("loop_journeys") > 0 && (loop.t == nil || r.n("loop_journeys") > loop.n("loop_journeys")) {
+		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.int("journeys"), r.get("loop_journeys")})
+		edges = append(edges, edge{r.str("from_node"), r.str("to_node"), r.int("journeys")})
+		if r.int("loop_journeys") > 0 && (loop.t == nil || r.int("loop_journeys") > loop.int("loop_journeys")) {
 			loop = r
 		}
 	}
@@ -58,7 +60,7 @@ func (b *builder) flows(s *Section) error {
 			return err
 		}
 		r := jt.recs()[0]
-		total, hopped, looped = r.n("n"), r.n("hopped"), r.n("looped")
+		total, hopped, looped = r.int("n"), r.int("hopped"), r.int("looped")
 	}
 	var f figs
 	defer func() { s.Figures = f.list }()
@@ -66,7 +68,7 @@ func (b *builder) flows(s *Section) error {
 		if loop.t != nil {
 			sc := Scope{Dim: "flow", Member: loop.str("from_node") + "→" + loop.str("to_node")}
 			return fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.str("from_node")), quoted(loop.str("to_node")),
-				f.plural("flow_loop_journeys", loop.n("loop_journeys"), sc, "journey", "journeys"))
+				f.plural("flow_loop_journeys", loop.int("loop_journeys"), sc, "journey", "journeys"))
 		}
 		sc := Scope{Dim: "flow", Member: top.from + "→" + top.to}
 		return fmt.Sprintf("the largest flow is %s → %s (%s)", quoted(top.from), quoted(top.to), f.plural("flow_journeys", top.n, sc, "journey", "journeys"))
@@ -210,7 +212,7 @@ func (b *builder) daysToResolution(s *Section) error {
 		return err
 	}
 	// The first row is the total over all channels.
-	if len(t.rows) < 2 || t.recs()[0].n("journeys") == 0 {
+	if len(t.rows) < 2 || t.recs()[0].int("journeys") == 0 {
 		return noData("No data: no journey has reached a verified resolution yet.")
 	}
 	all := t.recs()[0]
@@ -234,26 +236,26 @@ func (b *builder) daysToResolution(s *Section) error {
 	var rs []rec
 	var most int64
 	for _, r := range t.recs() {
-		row := []any{r.get("channel"), r.n("journeys"), jf(optF(r, "median_days")), jf(optF(r, "p90_days"))}
+		row := []any{r.get("channel"), r.int("journeys"), nullable(r.rounded("median_days")), nullable(r.rounded("p90_days"))}
 		for i := range dayBuckets {
-			row = append(row, r.n(fmt.Sprintf("b%d", i)))
+			row = append(row, r.int(fmt.Sprintf("b%d", i)))
 		}
 		s.Data.Rows = append(s.Data.Rows, row)
-		most = max(most, r.n("journeys"))
+		most = max(most, r.int("journeys"))
 	}
 	minN := min(most, 5) // enough journeys for a median to mean something
 	for _, r := range t.recs() {
-		if r.n("journeys") >= minN {
+		if r.int("journeys") >= minN {
 			rs = append(rs, r)
 		}
 	}
 	spread := func(key string) (slow, fast rec) {
 		slow, fast = rs[0], rs[0]
 		for _, r := range rs {
-			if r.f(key) > slow.f(key) {
+			if r.float(key) > slow.float(key) {
 				slow = r
 			}
-			if r.f(key) < fast.f(key) {
+			if r.float(key) < fast.float(key) {
 				fast = r
 			}
 		}
@@ -271,20 +273,20 @@ func (b *builder) daysToResolution(s *Section) error {
 		return "within " + f.days(measure, d, sc, "")
 	}
 	switch {
-	case len(rs) > 1 && days(slow.f("median_days")) != days(fast.f("median_days")):
+	case len(rs) > 1 && days(slow.float("median_days")) != days(fast.float("median_days")):
 		s.Finding = fmt.Sprintf("Journeys that start by %s take a median of %s to reach a verified resolution, against %s for %s.",
-			quoted(slow.str("channel")), f.days("median_days", slow.f("median_days"), ch(slow), ""),
-			f.days("median_days", fast.f("median_days"), ch(fast), ""), quoted(fast.str("channel")))
-	case len(rs) > 1 && days(slow90.f("p90_days")) != days(fast90.f("p90_days")):
+			quoted(slow.str("channel")), f.days("median_days", slow.float("median_days"), ch(slow), ""),
+			f.days("median_days", fast.float("median_days"), ch(fast), ""), quoted(fast.str("channel")))
+	case len(rs) > 1 && days(slow90.float("p90_days")) != days(fast90.float("p90_days")):
 		s.Finding = fmt.Sprintf("Half of all journeys resolve %s whatever the channel they start in, but one in ten that start by %s takes longer than %s, against %s for %s.",
-			within("median_days", all.f("median_days"), allTime), quoted(slow90.str("channel")),
-			f.days("p90_days", slow90.f("p90_days"), ch(slow90), ""), f.days("p90_days", fast90.f("p90_days"), ch(fast90), ""), quoted(fast90.str("channel")))
-	case (all.f("median_days") < 1) == (all.f("p90_days") < 1) && days(all.f("median_days")) == days(all.f("p90_days")):
+			within("median_days", all.float("median_days"), allTime), quoted(slow90.str("channel")),
+			f.days("p90_days", slow90.float("p90_days"), ch(slow90), ""), f.days("p90_days", fast90.float("p90_days"), ch(fast90), ""), quoted(fast90.str("channel")))
+	case (all.float("median_days") < 1) == (all.float("p90_days") < 1) && days(all.float("median_days")) == days(all.float("p90_days")):
 		s.Finding = fmt.Sprintf("Nine in ten journeys that reach a verified resolution reach it %s, whatever the channel they start in.",
-			within("p90_days", all.f("p90_days"), allTime))
+			within("p90_days", all.float("p90_days"), allTime))
 	default:
 		s.Finding = fmt.Sprintf("Half of all journeys reach a verified resolution %s and nine in ten %s.",
-			within("median_days", all.f("median_days"), allTime), within("p90_days", all.f("p90_days"), allTime))
+			within("median_days", all.float("median_days"), allTime), within("p90_days", all.float("p90_days"), allTime))
 	}
 	return nil
 }
@@ -336,7 +338,7 @@ func (b *builder) worstJourneys() []Section {
 	out := []Section{head}
 	for i, j := range js {
 		s := b.journeySection(i, j, contacts[j.str("journey_id")])
-		all += j.n("contacts")
+		all += j.int("contacts")
 		claimed += claimedIn(j, contacts[j.str("journey_id")])
 		out = append(out, s)
 	}
@@ -355,7 +357,7 @@ func (b *builder) worstJourneys() []Section {
 
 func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
 	jcols := []string{"journey_id", "person_id", "CAST(contacts AS BIGINT) AS contacts",
-		"timezone(?, " + ident("first_contact_at") + ") AS first_contact_at", "timezone(?, " + ident("last_contact_at") + ") AS last_contact_at"}
+		"timezone(?, " + duck.Ident("first_contact_at") + ") AS first_contact_at", "timezone(?, " + duck.Ident("last_contact_at") + ") AS last_contact_at"}
 	args := []any{b.opts.Timezone, b.opts.Timezone}
 	if !b.has("journeys", "first_contact_at", "last_contact_at") {
 		jcols = jcols[:3]
@@ -422,7 +424,7 @@ func claimedIn(j rec, cs []rec) int64 {
 	}
 	var n int64
 	for _, r := range cs {
-		if r.b("claimed_success") {
+		if r.bool("claimed_success") {
 			n++
 		}
 	}
@@ -437,7 +439,7 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	}
 	// The journey is named by a keyed hash of its id, like its customer.
 	sc := Scope{Dim: "journey", Member: b.pseudonym(j.str("journey_id"))}
-	n := j.n("contacts")
+	n := j.int("contacts")
 	stat := func(label, value string, bad bool, fig *Figure) {
 		s.Stats = append(s.Stats, Stat{Label: label, Value: value, Bad: bad, Figure: fig})
 	}
@@ -447,7 +449,7 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	switch d, ok := j.num("days_to_resolution"); {
 	case ok:
 		stat("Days to resolution", days(d), d >= 7, figure(days(d), "days_to_resolution", d))
-	case j.b("open"):
+	case j.bool("open"):
 		stat("Days to resolution", "still open", true, nil)
 	default:
 		stat("Days to resolution", "not resolved", true, nil)
@@ -475,7 +477,7 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	var ends, endWords []string
 	for _, e := range []struct{ c, word, stat string }{{"reopened", "a reopening", "reopened"}, {"complaint", "a complaint", "complaint"},
 		{"dispute", "a dispute", "dispute"}, {"churned", "the customer leaving", "customer left"}} {
-		if j.b(e.c) {
+		if j.bool(e.c) {
 			ends = append(ends, e.word)
 			endWords = append(endWords, e.stat)
 		}
@@ -485,10 +487,10 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	switch {
 	case len(endWords) > 0:
 		outcome = strings.Join(endWords, ", ")
-	case j.b("verified_resolved"):
+	case j.bool("verified_resolved"):
 		outcome = "resolved, after " + plural(n, "contact", "contacts")
 		outFig = figure(count(n), "contacts", float64(n))
-	case j.b("open"):
+	case j.bool("open"):
 		outcome = "still open"
 	default:
 		outcome = "not resolved"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	mcsql "github.com/mcnamara/mcnamara/sql"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 func (b *builder) glossary(s *Section) error {
@@ -75,7 +76,7 @@ func (b *builder) targets(s *Section) error {
 			if t == "" {
 				t = strings.ReplaceAll(name, "_", " ")
 			}
-			s.Table.Rows = append(s.Table.Rows, []any{t, name, scope, op + " " + targetValue(r.str("unit"), r.f("target")), r.f("target"),
+			s.Table.Rows = append(s.Table.Rows, []any{t, name, scope, op + " " + targetValue(r.str("unit"), r.float("target")), r.float("target"),
 				"marts (metric_targets)"})
 		}
 	}
@@ -141,10 +142,10 @@ func (b *builder) coverage(s *Section) error {
 	}, RowScope: &RowScope{Dim: "source_system", MemberCol: "source_system", Period: "all"}}
 	var n, person float64
 	for _, r := range t.recs() {
-		s.Table.Rows = append(s.Table.Rows, []any{r.get("source_system"), r.n("contacts"), r.get("first"), r.get("last"),
-			jf(optF(r, "with_person")), jf(optF(r, "with_case")), jf(optF(r, "with_csat")), jf(optF(r, "with_agent"))})
-		n += r.f("contacts")
-		person += r.f("with_person") * r.f("contacts")
+		s.Table.Rows = append(s.Table.Rows, []any{r.get("source_system"), r.int("contacts"), r.get("first"), r.get("last"),
+			nullable(r.rounded("with_person")), nullable(r.rounded("with_case")), nullable(r.rounded("with_csat")), nullable(r.rounded("with_agent"))})
+		n += r.float("contacts")
+		person += r.float("with_person") * r.float("contacts")
 	}
 	var f figs
 	defer func() { s.Figures = f.list }()
@@ -183,9 +184,9 @@ func (b *builder) coverage(s *Section) error {
 	}
 	// The same open journeys as the tile: one-contact journeys whose
 	// repeat window runs past the end of the data, nothing bad known.
-	if open, ok := r.num("open_journeys"); ok && r.f("journeys") > 0 {
+	if open, ok := r.num("open_journeys"); ok && r.float("journeys") > 0 {
 		s.Finding += fmt.Sprintf(" %s of %s journeys are still open: their outcome is not known yet.",
-			f.n("open_journeys", int64(open), allTime), f.n("journeys", r.n("journeys"), allTime))
+			f.n("open_journeys", int64(open), allTime), f.n("journeys", r.int("journeys"), allTime))
 	}
 	return nil
 }
@@ -195,7 +196,7 @@ func existing(b *builder, view string, cols ...string) []string {
 	var out []string
 	for _, c := range cols {
 		if b.has(view, c) {
-			out = append(out, ident(c))
+			out = append(out, duck.Ident(c))
 		}
 	}
 	return out
@@ -204,7 +205,7 @@ func existing(b *builder, view string, cols ...string) []string {
 // share is the non-NULL share of a column, or NULL when the view lacks it.
 func (b *builder) share(c string) string {
 	if b.has("contact_facts", c) {
-		return fmt.Sprintf("count(%s) / count(*)", ident(c))
+		return fmt.Sprintf("count(%s) / count(*)", duck.Ident(c))
 	}
 	return "CAST(NULL AS DOUBLE)"
 }
@@ -303,14 +304,14 @@ func (b *builder) rejects(s *Section) error {
 		if l := r.str("example_line"); l != "" {
 			ex += ":" + l
 		}
-		s.Table.Rows = append(s.Table.Rows, []any{r.get("table"), r.get("column"), r.get("reason"), r.n("rows"), ex})
+		s.Table.Rows = append(s.Table.Rows, []any{r.get("table"), r.get("column"), r.get("reason"), r.int("rows"), ex})
 	}
 	top := t.recs()[0]
-	total := top.n("total")
+	total := top.int("total")
 	var f figs
 	s.Finding = fmt.Sprintf("%s rejected; the most common reason is %s in %s (%s).",
 		f.plural("rejected_rows", total, Scope{Dim: "all"}, "input row was", "input rows were"), quoted(top.str("reason")), quoted(top.str("table")),
-		f.plural("rejected_rows", top.n("rows"), Scope{Dim: "reason", Member: top.str("table") + "\x00" + top.str("column") + "\x00" + top.str("reason")}, "row", "rows"))
+		f.plural("rejected_rows", top.int("rows"), Scope{Dim: "reason", Member: top.str("table") + "\x00" + top.str("column") + "\x00" + top.str("reason")}, "row", "rows"))
 	s.Figures = f.list
 	s.Note = "Every rejected row is kept in the lake with its file, line and raw text: `mcnamara query -e \"FROM rejects\"`."
 	return nil
@@ -350,11 +351,11 @@ func (b *builder) runInfo(s *Section) error {
 	}
 	slices.Sort(marts)
 	for _, v := range marts {
-		t, err := b.q.query(b.ctx, "SELECT count(*) AS n FROM "+ident(v))
+		t, err := b.q.query(b.ctx, "SELECT count(*) AS n FROM "+duck.Ident(v))
 		if err != nil {
 			return err
 		}
-		add("Mart "+v, plural(t.recs()[0].n("n"), "row", "rows"))
+		add("Mart "+v, plural(t.recs()[0].int("n"), "row", "rows"))
 	}
 	for _, v := range martNames {
 		if !slices.Contains(marts, v) {

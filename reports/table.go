@@ -76,14 +76,14 @@ func (r rec) num(name string) (float64, bool) {
 }
 
 // f returns a numeric cell, NULL as 0.
-func (r rec) f(name string) float64 {
+func (r rec) float(name string) float64 {
 	v, _ := r.num(name)
 	return v
 }
 
-func (r rec) n(name string) int64 { return int64(math.Round(r.f(name))) }
+func (r rec) int(name string) int64 { return int64(math.Round(r.float(name))) }
 
-func (r rec) b(name string) bool {
+func (r rec) bool(name string) bool {
 	v, _ := r.get(name).(bool)
 	return v
 }

@@ -458,7 +458,7 @@ func TestDatasetAnonymousBank(t *testing.T) {
 	checkEq(t, "persons in coverage", r.int(t, "SELECT persons FROM coverage"), int64(len(idents)))
 	checkEq(t, "anonymous calls", r.int(t, "SELECT anonymous_contacts FROM coverage"), int64(kept-len(cs)))
 	checkNear(t, "share of HANG calls", r.float(t, "SELECT avg(CASE WHEN disposition = 'abandoned' THEN 1.0 ELSE 0.0 END) FROM contacts"), float64(hang)/float64(kept))
-	checkNear(t, "AHT of served calls", r.gapTotal(t, "aht_seconds"), serSum/float64(agent))
+	checkNear(t, "AHT of served calls", r.gapTotal(t, "handle_time_seconds"), serSum/float64(agent))
 	checkEq(t, "claimed successes", r.int(t, "SELECT count(*) FROM contact_facts WHERE claimed_success"), int64(claimed))
 
 	day := 24 * time.Hour
@@ -611,8 +611,8 @@ func TestDatasetCFPB(t *testing.T) {
 	checkEq(t, "journeys (one per judged complaint)", r.int(t, "SELECT count(*) FROM journeys"), int64(len(all)-anon))
 	checkEq(t, "disputes attached", r.int(t, "SELECT outcomes_unattached FROM coverage"), 0)
 	checkEq(t, "gap contacts (closed in time, then disputed)", int64(r.gapTotal(t, "gap_contacts")), int64(gap))
-	checkNear(t, "gap rate", r.gapTotal(t, "gap_rate"), float64(gap)/float64(claimedJudged))
-	checkNear(t, "claimed success rate", r.gapTotal(t, "claimed_success_rate"), float64(claimedJudged)/float64(judged))
+	checkNear(t, "gap rate", r.gapTotal(t, "gap_ratio"), float64(gap)/float64(claimedJudged))
+	checkNear(t, "claimed success rate", r.gapTotal(t, "claimed_success_ratio"), float64(claimedJudged)/float64(judged))
 
 	// The same files through the same mappings again: nothing new, while
 	// the second mapping of each file was not skipped the first time.

@@ -188,7 +188,7 @@ func (r *datasetRun) withWindow(t *testing.T, days float64) float64 {
 		t.Fatal(err)
 	}
 	var g float64
-	q := fmt.Sprintf("SELECT gap_rate FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'settled'",
+	q := fmt.Sprintf("SELECT gap_ratio FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'settled'",
 		duck.Quote(filepath.Join(dir, "marts", "gap.parquet")))
 	if err := r.db.QueryRow(q).Scan(&g); err != nil {
 		t.Fatal(err)

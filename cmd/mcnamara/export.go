@@ -48,7 +48,7 @@ at once. The file is replaced atomically; a BI tool holding it open keeps
 reading the previous one until it reconnects.`,
 			Example: `  mcnamara export --duckdb lake.duckdb
   mcnamara run --config mcnamara.toml; mcnamara export --config mcnamara.toml --duckdb /srv/bi/mcnamara.duckdb
-  duckdb lake.duckdb -c "SELECT dimension, member, gap_rate FROM gap WHERE grain = 'total'"`,
+  duckdb lake.duckdb -c "SELECT dimension, member, gap_ratio FROM gap WHERE grain = 'total'"`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				if out == "" {

@@ -106,7 +106,7 @@ func TestRecoversGroundTruth(t *testing.T) {
 	// rules and the generator's are allowed to differ (which journey an
 	// outcome event without a case attaches to; see docs/definitions.md).
 	var all truthGroup
-	if err := db.QueryRow(`SELECT claimed_success_rate, outcome_failed_rate, gap_rate, verified_resolution_rate
+	if err := db.QueryRow(`SELECT claimed_success_ratio, outcome_failed_ratio, gap_ratio, verified_resolution_ratio
 		FROM gap WHERE dimension = 'all' AND grain = 'total'`).Scan(&all.ClaimedRate, &all.FailedRate, &all.GapRate, &all.VerifiedRate); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestRecoversGroundTruth(t *testing.T) {
 	// Ranking by gap rate: teams, and agents with enough claimed successes.
 	rank := func(dim string, groups []truthGroup, minClaimed int64) float64 {
 		got := map[string]float64{}
-		rows, err := db.Query(`SELECT member, gap_rate FROM gap WHERE dimension = ? AND grain = 'total' AND gap_rate IS NOT NULL`, dim)
+		rows, err := db.Query(`SELECT member, gap_ratio FROM gap WHERE dimension = ? AND grain = 'total' AND gap_ratio IS NOT NULL`, dim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +169,7 @@ func TestRecoversGroundTruth(t *testing.T) {
 	// The rushed agents: the marts show their short handle times against
 	// their own department's other agents.
 	aht := map[string]float64{}
-	rows, err := db.Query(`SELECT member, aht_seconds FROM gap WHERE dimension = 'agent' AND grain = 'total' AND aht_seconds IS NOT NULL`)
+	rows, err := db.Query(`SELECT member, handle_time_seconds FROM gap WHERE dimension = 'agent' AND grain = 'total' AND handle_time_seconds IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}

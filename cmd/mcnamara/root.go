@@ -50,7 +50,7 @@ Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 130/143 stopped by SIGINT/SIGTERM (what was committed stays).`,
 		Example: `  mcnamara demo
   mcnamara init && mcnamara run --config mcnamara.toml
-  mcnamara query -e "SELECT dimension, member, gap_rate FROM gap WHERE grain = 'total'"
+  mcnamara query -e "SELECT dimension, member, gap_ratio FROM gap WHERE grain = 'total'"
   mcnamara export --duckdb lake.duckdb`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -191,9 +191,9 @@ func TestBasicFacts(t *testing.T) {
 			`SELECT period_start, contacts FROM read_parquet(%s) WHERE dimension = 'agent' AND member = 'a3' AND grain = 'month' ORDER BY 1`,
 			[]string{"gap"}, "2024-01-01T00:00:00Z,1\n2024-02-01T00:00:00Z,2"},
 		{"gap totals worked out by hand",
-			`SELECT contacts, claimed_success_rate * 22, outcome_failed_rate * 22, gap_contacts, gap_rate * 13,
-			        claimed_resolution_rate * 22, verified_resolution_rate * 22, failure_demand_share * 23,
-			        aht_seconds * 23, aht_target_seconds * 23
+			`SELECT contacts, claimed_success_ratio * 22, outcome_failed_ratio * 22, gap_contacts, gap_ratio * 13,
+			        claimed_resolution_ratio * 22, verified_resolution_ratio * 22, failure_demand_ratio * 23,
+			        handle_time_seconds * 23, target_handle_time_seconds * 23
 			 FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'total'`,
 			[]string{"gap"}, "25,13,12,7,7,17,10,9,5410,8100"},
 		{"gap counts beside the rates, worked out by hand",

@@ -8,10 +8,10 @@
 SELECT
     member                                          AS department,
     contacts,
-    round(claimed_resolution_rate * 100, 1)         AS claimed_resolution_pct,
-    round(verified_resolution_rate * 100, 1)        AS verified_resolution_pct,
-    round((claimed_resolution_rate - verified_resolution_rate) * 100, 1) AS overclaim_points,
-    round(gap_rate * 100, 1)                        AS gap_pct
+    round(claimed_resolution_ratio * 100, 1)         AS claimed_resolution_pct,
+    round(verified_resolution_ratio * 100, 1)        AS verified_resolution_pct,
+    round((claimed_resolution_ratio - verified_resolution_ratio) * 100, 1) AS overclaim_points,
+    round(gap_ratio * 100, 1)                        AS gap_pct
 FROM gap
 WHERE dimension = 'department' AND grain = 'total'
 ORDER BY overclaim_points DESC NULLS LAST

@@ -34,14 +34,15 @@
 --   repeat_contacts              journeyed contacts that are 2nd+ of their journey
 --   handled_contacts             contacts with a handle time (abandoned excluded)
 --   aht_target_contacts          handled contacts with an AHT target
---   claimed_success_rate     claimed_success_contacts / judged_contacts
---   outcome_failed_rate      outcome_failed_contacts / judged_contacts
---   gap_rate                 gap_contacts / claimed_success_contacts
---   claimed_resolution_rate  claimed_resolution_contacts / judged_contacts
---   verified_resolution_rate verified_resolution_contacts / judged_contacts
---   failure_demand_share     repeat_contacts / journeyed_contacts
---   aht_seconds              mean handle_time_seconds over handled_contacts
---   aht_target_seconds       mean AHT target over aht_target_contacts
+-- The rates are named as in the metric catalog (`mcnamara metrics`):
+--   claimed_success_ratio     claimed_success_contacts / judged_contacts
+--   outcome_failed_ratio      outcome_failed_contacts / judged_contacts
+--   gap_ratio                 gap_contacts / claimed_success_contacts
+--   claimed_resolution_ratio  claimed_resolution_contacts / judged_contacts
+--   verified_resolution_ratio verified_resolution_contacts / judged_contacts
+--   failure_demand_ratio      repeat_contacts / journeyed_contacts
+--   handle_time_seconds       mean handle time (AHT) over handled_contacts
+--   target_handle_time_seconds mean AHT target over aht_target_contacts
 -- A rate whose denominator is zero is NULL.
 
 -- One pass over contact_facts: counts per member of each dimension,
@@ -113,13 +114,13 @@ SELECT
     CAST(sum(repeats) AS BIGINT) AS repeat_contacts,
     CAST(sum(aht_n) AS BIGINT) AS handled_contacts,
     CAST(sum(aht_target_n) AS BIGINT) AS aht_target_contacts,
-    sum(claimed) / nullif(sum(judged), 0) AS claimed_success_rate,
-    sum(failed) / nullif(sum(judged), 0) AS outcome_failed_rate,
-    sum(gap) / nullif(sum(claimed), 0) AS gap_rate,
-    sum(claimed_resolved) / nullif(sum(judged), 0) AS claimed_resolution_rate,
-    sum(verified_resolved) / nullif(sum(judged), 0) AS verified_resolution_rate,
-    sum(repeats) / nullif(sum(journeyed), 0) AS failure_demand_share,
-    sum(aht_sum) / nullif(sum(aht_n), 0) AS aht_seconds,
-    sum(aht_target_sum) / nullif(sum(aht_target_n), 0) AS aht_target_seconds
+    sum(claimed) / nullif(sum(judged), 0) AS claimed_success_ratio,
+    sum(failed) / nullif(sum(judged), 0) AS outcome_failed_ratio,
+    sum(gap) / nullif(sum(claimed), 0) AS gap_ratio,
+    sum(claimed_resolved) / nullif(sum(judged), 0) AS claimed_resolution_ratio,
+    sum(verified_resolved) / nullif(sum(judged), 0) AS verified_resolution_ratio,
+    sum(repeats) / nullif(sum(journeyed), 0) AS failure_demand_ratio,
+    sum(aht_sum) / nullif(sum(aht_n), 0) AS handle_time_seconds,
+    sum(aht_target_sum) / nullif(sum(aht_target_n), 0) AS target_handle_time_seconds
 FROM periods
 GROUP BY dimension, member, grain, period_start;
