@@ -52,6 +52,9 @@ brings them up to date).`,
 				t.AppendHeader(table.Row{"batches", "files", "rows read", "loaded", "rejected", "date partitions"})
 				t.AppendRow(table.Row{rep.Batches, rep.Files, rep.RowsRead, rep.RowsLoaded, rep.RowsRejected, partitionsText(rep.Partitions)})
 				t.Render()
+				for _, id := range rep.Unpublished {
+					fmt.Fprintf(w, "note: batch %s is committed but some of its files are still in %s (a run stopped while moving them): they are read from there, and the next ingest, build or run moves them into place\n", id, lake.StagingDir)
+				}
 				for _, p := range rep.Problems {
 					fmt.Fprintln(w, "MISMATCH", p)
 				}

@@ -110,12 +110,17 @@ func ingestLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File, 
 }
 
 // withLake holds the lake's writer lock and a DuckDB handle around fn.
+// It first finishes what a killed writer left (lake.Recover): a committed
+// batch still partly in staging is moved into place.
 func withLake(ctx context.Context, cfg config.File, wait bool, fn func(db *sql.DB) error) error {
 	unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if err := lake.Recover(cfg.Lake.Dir); err != nil {
+		return err
+	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -43,6 +43,10 @@ type Options struct {
 	// RowGroupSize is the largest row group of the Parquet files written
 	// (date-partitioned tables use smaller ones, see partitionRowGroup).
 	RowGroupSize int
+	// Hook is the crash-test hook (lake.Hook): called at
+	// ingest:partition-written (a file's rows staged) and at the commit's
+	// points (lake.Commit). nil does nothing.
+	Hook lake.Hook
 }
 
 // Result describes a finished batch.
@@ -116,7 +120,15 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	if err := os.MkdirAll(staging, 0o755); err != nil {
 		return Result{}, fmt.Errorf("create staging %s: %w", staging, err)
 	}
-	defer os.RemoveAll(staging)
+	// Until the commit takes it over, the staging directory is this
+	// batch's alone; once committed it is removed only when all its
+	// files are in place (lake.Commit).
+	handedOver := false
+	defer func() {
+		if !handedOver {
+			os.RemoveAll(staging)
+		}
+	}()
 
 	l := &loader{conn: conn, o: o, root: root, staging: staging, batch: lake.Batch{ID: id, StartedAt: time.Now().UTC(), Version: o.Version}}
 	total := 0
@@ -177,8 +189,14 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("ingest interrupted, nothing committed: %w", err)
 	}
-	if err := l.commit(); err != nil {
-		return Result{}, err
+	l.totals()
+	handedOver = true
+	if err := lake.Commit(root, l.batch, o.Hook); err != nil {
+		var pe *lake.PublishError
+		if !errors.As(err, &pe) {
+			return Result{}, err
+		}
+		o.Logger.Warn("batch committed, files not all moved into place yet", "batch", id, "error", err)
 	}
 	res.Batch, res.Committed = l.batch, true
 	return res, nil
@@ -211,28 +229,14 @@ func (l *loader) input(m Mapping, path string) (lake.Input, error) {
 	return lake.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n, Mapping: m.Name, Table: m.Table}, nil
 }
 
-// commit moves the staged files into the lake and then writes the manifest
-// record, which is the moment the batch becomes visible.
-func (l *loader) commit() error {
-	for _, set := range [][]lake.File{l.batch.Files, l.batch.RejectFiles} {
-		for _, f := range set {
-			src := filepath.Join(l.staging, filepath.FromSlash(f.Path))
-			dst := filepath.Join(l.root, filepath.FromSlash(f.Path))
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				return fmt.Errorf("commit %s: %w", f.Path, err)
-			}
-			if err := os.Rename(src, dst); err != nil {
-				return fmt.Errorf("commit %s: %w", f.Path, err)
-			}
-		}
-	}
+// totals sums the batch's counts over its inputs and stamps its end.
+func (l *loader) totals() {
 	for _, in := range l.batch.Inputs {
 		l.batch.RowsRead += in.RowsRead
 		l.batch.RowsLoaded += in.RowsLoaded
 		l.batch.RowsRejected += in.RowsRejected
 	}
 	l.batch.FinishedAt = time.Now().UTC()
-	return lake.WriteBatch(l.root, l.batch)
 }
 
 func newBatchID(t time.Time) string {

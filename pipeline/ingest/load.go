@@ -235,6 +235,9 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			l.batch.Files = append(l.batch.Files, lake.File{Path: p, Table: t.Name, Rows: counts[p]})
 		}
 	}
+	if err := l.o.Hook.At("ingest:partition-written"); err != nil {
+		return err
+	}
 
 	// Refused rows → _rejects with file, line, column, reason and raw text.
 	rejPath := path.Join(lake.RejectsDir, t.Name, fmt.Sprintf("%s_f%03d.parquet", l.batch.ID, idx))

@@ -8,8 +8,10 @@
 //	lake/marts/<mart>/YYYY-MM.parquet                    big marts, one file per month (+ _schema.parquet)
 //
 // The manifest is the commit record: a data file belongs to the lake only
-// once the manifest record that lists it exists, so a crash mid-batch leaves
-// orphan files that readers never see and the next writer removes.
+// once the manifest record that lists it exists. A batch's files are
+// written under lake/_staging/<batch>/ and moved into the table folders
+// only after that record (see Commit), so a crash never leaves a file of an
+// uncommitted batch where any Parquet reader looks.
 package lake
 
 import (
@@ -105,24 +107,32 @@ func ReadManifest(root string) ([]Batch, error) {
 }
 
 // TableFiles lists the committed data files of each table, as absolute
-// paths, in batch order.
-func TableFiles(root string, batches []Batch) map[string][]string {
+// paths, in batch order (a file a crash left in staging, there).
+func TableFiles(root string, batches []Batch) (map[string][]string, error) {
+	where, err := resolver(root)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]string{}
 	for _, b := range batches {
 		for _, f := range b.Files {
-			out[f.Table] = append(out[f.Table], filepath.Join(root, filepath.FromSlash(f.Path)))
+			out[f.Table] = append(out[f.Table], where(b.ID, f.Path))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // RejectFiles lists the committed reject files, as absolute paths.
-func RejectFiles(root string, batches []Batch) []string {
+func RejectFiles(root string, batches []Batch) ([]string, error) {
+	where, err := resolver(root)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, b := range batches {
 		for _, f := range b.RejectFiles {
-			out = append(out, filepath.Join(root, filepath.FromSlash(f.Path)))
+			out = append(out, where(b.ID, f.Path))
 		}
 	}
-	return out
+	return out, nil
 }

@@ -23,7 +23,10 @@ func AttachInputs(ctx context.Context, db *sql.DB, root string) error {
 	if err != nil {
 		return err
 	}
-	files := TableFiles(root, batches)
+	files, err := TableFiles(root, batches)
+	if err != nil {
+		return err
+	}
 	for _, t := range contract.Tables {
 		q := emptyView(t)
 		if fs := files[t.Name]; len(fs) > 0 {
@@ -36,7 +39,11 @@ func AttachInputs(ctx context.Context, db *sql.DB, root string) error {
 		}
 	}
 	rq := emptyRejects
-	if rf := RejectFiles(root, batches); len(rf) > 0 {
+	rf, err := RejectFiles(root, batches)
+	if err != nil {
+		return err
+	}
+	if len(rf) > 0 {
 		rq = fmt.Sprintf("SELECT * FROM read_parquet(%s, union_by_name = true)", duck.QuoteList(rf))
 	}
 	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE VIEW rejects AS "+rq); err != nil {
@@ -63,7 +70,10 @@ func AttachBatches(ctx context.Context, db *sql.DB, root string, ids []string, p
 			batches = append(batches, b)
 		}
 	}
-	files := TableFiles(root, batches)
+	files, err := TableFiles(root, batches)
+	if err != nil {
+		return err
+	}
 	for _, t := range contract.Tables {
 		q := emptyView(t)
 		if fs := files[t.Name]; len(fs) > 0 {

@@ -27,15 +27,41 @@ func WriteBatch(root string, b Batch) error {
 	if err := renameio.WriteFile(p, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write manifest %s: %w", p, err)
 	}
+	// the record's directory entry must be on disk before the files move
+	if err := syncPath(dir); err != nil {
+		return fmt.Errorf("write manifest %s: %w", p, err)
+	}
 	return nil
 }
 
-// Recover removes what an interrupted writer left behind: the staging area
-// and data or reject files of batches that never got a manifest record.
-// The caller holds the lock.
+// Recover finishes or removes what an interrupted writer left behind: a
+// committed batch whose files are still in staging is moved into place;
+// the staging directory of a batch without a manifest record is removed,
+// and so are data or reject files no batch lists (an older version moved
+// files before writing the record). The caller holds the lock.
 func Recover(root string) error {
-	if err := os.RemoveAll(filepath.Join(root, StagingDir)); err != nil {
-		return fmt.Errorf("clear staging: %w", err)
+	pending, err := pendingBatches(root)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		batches, err := ReadManifest(root)
+		if err != nil {
+			return err
+		}
+		for _, b := range batches {
+			if pending[b.ID] {
+				if err := publish(root, b, nil); err != nil {
+					return fmt.Errorf("finish moving batch %s into place: %w", b.ID, err)
+				}
+				delete(pending, b.ID)
+			}
+		}
+		for id := range pending {
+			if err := os.RemoveAll(filepath.Join(root, StagingDir, id)); err != nil {
+				return fmt.Errorf("clear staging: %w", err)
+			}
+		}
 	}
 	orphans, err := Orphans(root)
 	if err != nil {
