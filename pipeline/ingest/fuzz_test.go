@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
 func FuzzParseMapping(f *testing.F) {
@@ -40,8 +41,8 @@ func FuzzParseMapping(f *testing.F) {
 
 // FuzzIngestCSV feeds arbitrary file content through the mapping,
 // validation and lake writing: whatever the bytes, the batch either refuses
-// the file as a whole or reconciles read = loaded + rejected, and never
-// fails with an internal error.
+// the file as a whole or reconciles read = loaded + rejected, never fails
+// with an internal error, and every rejected row keeps bytes of the file.
 func FuzzIngestCSV(f *testing.F) {
 	const header = "CallID,Caller,Queue,Agent,Start,QueueSec,TalkSec,Wrap\n"
 	f.Add(header + "c1,k1,Billing,a1,01/05/2026 09:00:00,10,300,RESOLVED\n")
@@ -65,6 +66,27 @@ func FuzzIngestCSV(f *testing.F) {
 		for _, in := range res.Batch.Inputs {
 			if in.Error == "" && in.RowsRead != in.RowsLoaded+in.RowsRejected {
 				t.Errorf("read %d != loaded %d + rejected %d", in.RowsRead, in.RowsLoaded, in.RowsRejected)
+			}
+		}
+		if res.Batch.RowsRejected == 0 {
+			return
+		}
+		if err := lake.AttachInputs(context.Background(), db, filepath.Join(dir, "lake")); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query("SELECT _source_line, raw_bytes FROM rejects")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var line int64
+			var raw []byte
+			if err := rows.Scan(&line, &raw); err != nil {
+				t.Fatal(err)
+			}
+			if raw == nil || !strings.Contains(content, string(raw)) {
+				t.Errorf("reject at line %d: raw_bytes %q are not bytes of the file", line, raw)
 			}
 		}
 	})

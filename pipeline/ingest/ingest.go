@@ -213,6 +213,35 @@ type loader struct {
 	batch   lake.Batch
 	// tables with keys loaded earlier in this batch (temp table exists).
 	batchKeys map[string]bool
+	// blankLines: the file being loaded has an empty line (input saw one).
+	blankLines bool
+	// replay, while rejected records are re-read, maps them back to the
+	// file and lines they came from.
+	replay *replayOrigin
+}
+
+// replayOrigin is where the records of a replay file came from: its path,
+// and the original line of each of its lines.
+type replayOrigin struct {
+	file  string
+	lines map[int64]int64
+}
+
+// origin is the file a row's lineage names.
+func (l *loader) origin(file string) string {
+	if l.replay != nil {
+		return l.replay.file
+	}
+	return file
+}
+
+// origLine is the SQL of a row's lineage line from its line expr in the
+// file being read.
+func (l *loader) origLine(expr string) string {
+	if l.replay == nil {
+		return expr
+	}
+	return fmt.Sprintf("(SELECT o FROM replay_lines WHERE l = %s)", expr)
 }
 
 func (l *loader) input(m Mapping, path string) (lake.Input, error) {
@@ -222,10 +251,12 @@ func (l *loader) input(m Mapping, path string) (lake.Input, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	var blank blankLineFinder
+	n, err := io.Copy(io.MultiWriter(h, &blank), f)
 	if err != nil {
 		return lake.Input{}, fmt.Errorf("read input %s: %w", path, err)
 	}
+	l.blankLines = blank.found
 	return lake.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n, Mapping: m.Name, Table: m.Table}, nil
 }
 

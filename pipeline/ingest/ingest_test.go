@@ -1,10 +1,13 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -160,18 +163,23 @@ func describe(t *testing.T, db *sql.DB, root, dir string, res ingest.Result) str
 	}
 	rows.Close()
 	b.WriteString("rejects:\n")
-	rows, err = db.Query(`SELECT _source_file, _source_line, coalesce("column", '-'), reason, left(raw, 120) FROM rejects ORDER BY _source_file, _source_line`)
+	rows, err = db.Query(`SELECT _source_file, _source_line, coalesce("column", '-'), reason, raw_bytes, coalesce(left(mapped, 100), '-')
+		FROM rejects ORDER BY _source_file, _source_line`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var f, col, reason, raw string
+		var f, col, reason, mapped string
+		var raw []byte
 		var line int64
-		if err := rows.Scan(&f, &line, &col, &reason, &raw); err != nil {
+		if err := rows.Scan(&f, &line, &col, &reason, &raw, &mapped); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "  %s:%d column=%s reason=%q\n    raw=%q\n", clean(f), line, col, clean(reason), raw)
+		if len(raw) > 120 {
+			raw = append(raw[:120:120], "…"...)
+		}
+		fmt.Fprintf(&b, "  %s:%d column=%s reason=%q\n    raw=%q\n    mapped=%q\n", clean(f), line, col, clean(reason), raw, mapped)
 	}
 	return b.String()
 }
@@ -188,4 +196,110 @@ func snapshot(t *testing.T, root string) map[string]int64 {
 		return nil
 	})
 	return out
+}
+
+// TestRejectsKeepRecordBytes: for each rejected row of the bad-input
+// corpus, the stored raw_bytes are the bytes of its record in the file, and
+// raw is their text. The records are found by encoding/csv (not the
+// ingest's own scanner): a record ends where the reader's offset stands
+// after it, less its line terminator; the empty lines it skips are lines
+// too, as the lake numbers them.
+func TestRejectsKeepRecordBytes(t *testing.T) {
+	cases, _ := filepath.Glob("testdata/cases/*")
+	m := testMapping(t)
+	checked := 0
+	for _, dir := range cases {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		m := m
+		if text, err := os.ReadFile(filepath.Join(dir, "mapping.sql")); err == nil {
+			if m, err = ingest.ParseMapping("mapping.sql", string(text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		root := t.TempDir()
+		db := openDB(t)
+		if _, err := ingest.Run(context.Background(), db, ingest.Options{Lake: root, BusinessTZ: "America/New_York"},
+			[]ingest.Source{{Mapping: m, Files: files}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := lake.AttachInputs(context.Background(), db, root); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(`SELECT _source_file, _source_line, raw, raw_bytes FROM rejects`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var f, raw string
+			var line int64
+			var b []byte
+			if err := rows.Scan(&f, &line, &raw, &b); err != nil {
+				t.Fatal(err)
+			}
+			content, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, ok := csvRecord(t, content, line)
+			if !ok {
+				t.Errorf("%s:%d: no such record", f, line)
+				continue
+			}
+			if !bytes.Equal(b, want) {
+				t.Errorf("%s:%d: raw_bytes %q, the file has %q", f, line, b, want)
+			}
+			if raw != strings.ToValidUTF8(string(want), "\uFFFD") {
+				t.Errorf("%s:%d: raw %q is not the record's text", f, line, raw)
+			}
+			checked++
+		}
+		rows.Close()
+	}
+	if checked < 20 {
+		t.Errorf("only %d rejects compared; the corpus has more", checked)
+	}
+	t.Logf("%d rejected records compared byte for byte", checked)
+}
+
+// csvRecord returns record n (1-based, empty lines counted) of a CSV file.
+func csvRecord(t *testing.T, content []byte, n int64) ([]byte, bool) {
+	t.Helper()
+	lineStart := []int{0}
+	for i, c := range content {
+		if c == '\n' {
+			lineStart = append(lineStart, i+1)
+		}
+	}
+	r := csv.NewReader(bytes.NewReader(content))
+	r.LazyQuotes, r.FieldsPerRecord = true, -1
+	var num int64
+	prevEnd := 0
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			return nil, false
+		}
+		if err != nil {
+			t.Fatalf("encoding/csv: %v", err)
+		}
+		line, col := r.FieldPos(0)
+		start := lineStart[line-1] + col - 1
+		// the empty lines skipped before it
+		for _, ls := range lineStart[:line-1] {
+			if ls >= prevEnd {
+				num++
+				if num == n {
+					return []byte{}, true
+				}
+			}
+		}
+		num++
+		end := int(r.InputOffset())
+		prevEnd = end
+		if num == n {
+			rec := content[start:end]
+			rec = bytes.TrimSuffix(rec, []byte("\n"))
+			return bytes.TrimSuffix(rec, []byte("\r")), true
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -87,6 +88,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	// Rows DuckDB's CSV reader refused: one reject per line.
 	header := m.HeaderLines
 	csvRejects := 0
+	var scanned *dialect // the CSV dialect DuckDB read the file with, if it says
 	hasRejects, err := l.rejectTablesExist(ctx)
 	if err != nil {
 		return err
@@ -94,12 +96,18 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	if hasRejects {
 		var hasHeader sql.NullBool
 		var skip sql.NullInt64
-		err := c.QueryRowContext(ctx, `SELECT any_value(has_header), any_value(skip_rows) FROM reject_scans WHERE scan_id > ?`, prevScan).Scan(&hasHeader, &skip)
+		var delim, quoteCh, escape sql.NullString
+		err := c.QueryRowContext(ctx, `SELECT any_value(has_header), any_value(skip_rows), any_value(delimiter), any_value(quote), any_value(escape)
+			FROM reject_scans WHERE scan_id > ?`, prevScan).Scan(&hasHeader, &skip, &delim, &quoteCh, &escape)
 		if err == nil && hasHeader.Valid && header < 0 {
 			header = int(skip.Int64)
 			if hasHeader.Bool {
 				header++
 			}
+		}
+		if err == nil && hasHeader.Valid {
+			d := scanDialect(delim.String, quoteCh.String, escape.String)
+			scanned = &d
 		}
 		// DuckDB may report several errors per line (one per column it
 		// tried); keep the first message of each error type.
@@ -125,14 +133,44 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			header = 1
 		}
 	}
-	// The line of a good row: its ordinal plus the header plus the rejected
-	// lines before it (c = how many good rows precede each rejected line).
+	d, textual := mappingDialect(m, scanned)
+	// Empty lines the CSV reader skipped (rare: the hash pass noticed
+	// one) count as lines too, as they do in its reject line numbers.
+	var blank []int64
+	if textual && l.blankLines {
+		var rows int64
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM stg").Scan(&rows); err != nil {
+			return fmt.Errorf("count staged rows of %s: %w", file, err)
+		}
+		recs, err := recordsOf(abs, d, int64(header), nil)
+		if err != nil {
+			return err
+		}
+		// only when the reader made no row of them (a one-column file reads
+		// an empty line as a row)
+		if recs.count-int64(header)-int64(len(recs.blank)) == rows+int64(csvRejects) {
+			blank = recs.blank
+		}
+	}
+
+	// The line of a good row: its ordinal plus the header plus the lines
+	// before it that made no row, rejected or empty (c = how many good
+	// rows precede each such line).
 	lineExpr := fmt.Sprintf("coalesce(s._line, s._ord + %d)", header)
 	lineJoin := ""
-	if csvRejects > 0 {
+	if csvRejects > 0 || len(blank) > 0 {
+		if err := exec("CREATE OR REPLACE TEMP TABLE gaps AS SELECT line FROM csvrej"); err != nil {
+			return fmt.Errorf("line numbers of %s: %w", file, err)
+		}
+		defer exec("DROP TABLE IF EXISTS gaps") //nolint:errcheck
+		for chunk := range slices.Chunk(blank, 10_000) {
+			if err := exec("INSERT INTO gaps SELECT unnest(" + intList(chunk) + ")"); err != nil {
+				return fmt.Errorf("line numbers of %s: %w", file, err)
+			}
+		}
 		if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rl AS
 			SELECT c, max(idx) AS idx FROM (
-				SELECT line - %d - row_number() OVER (ORDER BY line) AS c, row_number() OVER (ORDER BY line) AS idx FROM csvrej)
+				SELECT line - %d - row_number() OVER (ORDER BY line) AS c, row_number() OVER (ORDER BY line) AS idx FROM gaps)
 			GROUP BY c`, header)); err != nil {
 			return fmt.Errorf("line numbers of %s: %w", file, err)
 		}
@@ -179,7 +217,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	for i, col := range t.Columns {
 		cols2[i] = "s." + ident(col.Name)
 	}
-	lineage := fmt.Sprintf("%s AS %s, %s AS %s, %s AS %s", quote(l.batch.ID), contract.BatchCol, quote(file), contract.FileCol, lineExpr, contract.LineCol)
+	lineage := fmt.Sprintf("%s AS %s, %s AS %s, %s AS %s", quote(l.batch.ID), contract.BatchCol, quote(l.origin(file)), contract.FileCol, l.origLine(lineExpr), contract.LineCol)
 	good := fmt.Sprintf("FROM stgv s %s WHERE s._reason IS NULL", lineJoin)
 	if dups > 0 {
 		good += " AND s._ord NOT IN (SELECT _ord FROM dup)"
@@ -239,28 +277,20 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		return err
 	}
 
-	// Refused rows → _rejects with file, line, column, reason and raw text.
+	// Refused rows → _rejects with file, line, column, reason, the record
+	// as it is in the file (raw_bytes; raw, its text) and the values the
+	// mapping made of it (mapped).
 	rejPath := path.Join(lake.RejectsDir, t.Name, fmt.Sprintf("%s_f%03d.parquet", l.batch.ID, idx))
-	rejSQL := fmt.Sprintf(`COPY (
-		SELECT %[1]s AS _batch_id, %[2]s AS "table", %[3]s AS _source_file, _source_line, "column", reason, raw FROM (
-			SELECT %[4]s AS _source_line, s._column AS "column", s._reason AS reason, s._raw AS raw
-			FROM stgv s %[5]s WHERE s._reason IS NOT NULL
-			UNION ALL
-			SELECT %[4]s, NULL, d.reason, CAST(json_object(%[7]s) AS VARCHAR)
-			FROM (SELECT * FROM stgv WHERE _ord IN (SELECT _ord FROM dup)) s
-			  JOIN dup d USING (_ord) %[5]s
-			UNION ALL
-			SELECT line, col, reason, raw FROM csvrej)
-		ORDER BY _source_line) TO %[6]s (FORMAT parquet, COMPRESSION zstd)`,
-		quote(l.batch.ID), quote(t.Name), quote(file), lineExpr, lineJoin, quote(filepath.Join(l.staging, filepath.FromSlash(rejPath))), jsonPairs(t))
-	if err := os.MkdirAll(filepath.Join(l.staging, lake.RejectsDir, t.Name), 0o755); err != nil {
-		return fmt.Errorf("create rejects dir: %w", err)
-	}
 	var rejected int64
 	if invalid+dups+int64(csvRejects) > 0 {
-		if err := c.QueryRowContext(ctx, rejSQL).Scan(&rejected); err != nil {
-			return fmt.Errorf("write rejects of %s: %w", file, err)
+		n, header, err := l.writeRejects(ctx, rejectsSpec{
+			table: t, file: file, abs: abs, path: rejPath, lineExpr: lineExpr, lineJoin: lineJoin,
+			dialect: d, textual: textual, header: int64(header)})
+		if err != nil {
+			return err
 		}
+		rejected = n
+		in.Header = header
 	}
 	if rejected > 0 {
 		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: t.Name, Rows: rejected})
@@ -430,4 +460,120 @@ func firstLine(q string) string {
 		q = q[:80]
 	}
 	return q
+}
+
+// rejectsSpec is what writeRejects needs of the file being loaded.
+type rejectsSpec struct {
+	table              contract.Table
+	file, abs, path    string
+	lineExpr, lineJoin string
+	dialect            dialect
+	textual            bool
+	header             int64
+}
+
+// writeRejects stages the file's refused rows (validation, duplicates and
+// the CSV reader's) with the bytes of their records, which a scan of the
+// file finds by line. It returns their count and the file's header lines.
+func (l *loader) writeRejects(ctx context.Context, r rejectsSpec) (int64, []byte, error) {
+	c := l.conn
+	exec := func(q string, args ...any) error {
+		_, err := c.ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rej AS
+		SELECT %[1]s AS _source_line, s._column AS "column", s._reason AS reason, s._mapped AS mapped, NULL::VARCHAR AS csv_line
+		FROM stgv s %[2]s WHERE s._reason IS NOT NULL
+		UNION ALL
+		SELECT %[1]s, NULL, d.reason, CAST(json_object(%[3]s) AS VARCHAR), NULL
+		FROM (SELECT * FROM stgv WHERE _ord IN (SELECT _ord FROM dup)) s
+		  JOIN dup d USING (_ord) %[2]s
+		UNION ALL
+		SELECT line, col, reason, NULL, raw FROM csvrej`, r.lineExpr, r.lineJoin, jsonPairs(r.table))); err != nil {
+		return 0, nil, fmt.Errorf("collect rejects of %s: %w", r.file, err)
+	}
+	defer exec("DROP TABLE IF EXISTS rej") //nolint:errcheck
+	if err := exec("CREATE OR REPLACE TEMP TABLE rawb (line BIGINT, raw VARCHAR, raw_bytes BLOB)"); err != nil {
+		return 0, nil, err
+	}
+	defer exec("DROP TABLE IF EXISTS rawb") //nolint:errcheck
+	var header []byte
+	if r.textual {
+		want := map[int64]bool{}
+		rows, err := c.QueryContext(ctx, "SELECT DISTINCT _source_line FROM rej WHERE _source_line IS NOT NULL")
+		if err != nil {
+			return 0, nil, fmt.Errorf("rejected lines of %s: %w", r.file, err)
+		}
+		for rows.Next() {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return 0, nil, err
+			}
+			want[n] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, nil, err
+		}
+		recs, err := recordsOf(r.abs, r.dialect, r.header, want)
+		if err != nil {
+			return 0, nil, err
+		}
+		header = recs.header
+		if err := l.insertRecords(ctx, recs.records); err != nil {
+			return 0, nil, fmt.Errorf("keep rejected records of %s: %w", r.file, err)
+		}
+	}
+	dst := lake.StagingPath(l.root, l.batch.ID, r.path)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return 0, nil, fmt.Errorf("create rejects dir: %w", err)
+	}
+	var n int64
+	if err := c.QueryRowContext(ctx, fmt.Sprintf(`COPY (
+		SELECT %[1]s AS _batch_id, %[2]s AS "table", %[3]s AS _source_file, %[4]s AS _source_line, "column", reason,
+		       coalesce(b.raw, r.csv_line) AS raw, b.raw_bytes, mapped
+		FROM rej r LEFT JOIN rawb b ON b.line = r._source_line
+		ORDER BY r._source_line) TO %[5]s (FORMAT parquet, COMPRESSION zstd)`,
+		quote(l.batch.ID), quote(r.table.Name), quote(l.origin(r.file)), l.origLine("r._source_line"),
+		quote(dst))).Scan(&n); err != nil {
+		return 0, nil, fmt.Errorf("write rejects of %s: %w", r.file, err)
+	}
+	return n, header, nil
+}
+
+// insertRecords fills rawb with the records' bytes and their text (invalid
+// UTF-8 shown as U+FFFD: the bytes stay exact in raw_bytes).
+func (l *loader) insertRecords(ctx context.Context, recs map[int64][]byte) error {
+	lines := slices.Sorted(maps.Keys(recs))
+	for chunk := range slices.Chunk(lines, 500) {
+		var q strings.Builder
+		q.WriteString("INSERT INTO rawb VALUES ")
+		args := make([]any, 0, 3*len(chunk))
+		for i, n := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?)")
+			args = append(args, n, strings.ToValidUTF8(string(recs[n]), "\uFFFD"), recs[n])
+		}
+		if _, err := l.conn.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// intList is a SQL list literal of the numbers.
+func intList(ns []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, n)
+	}
+	b.WriteByte(']')
+	return b.String()
 }

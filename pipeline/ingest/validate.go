@@ -36,7 +36,7 @@ const futureSlack = "INTERVAL 2 DAY"
 //     the converted values; the raw text of a value (trim etc.) is computed
 //     only inside a condition's second half or a reason, i.e. only for rows
 //     already suspect, so a clean row costs a few cheap tests per column;
-//   - the outer level derives _column and the record as read (_raw) from
+//   - the outer level derives _column and the values as mapped (_mapped) from
 //     _reason, once; written in the same projection as _reason, DuckDB
 //     would inline the whole rule CASE into each of them.
 //
@@ -178,8 +178,8 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 	b.WriteString(", w._line, w._reason")
 	// Every rule's reason starts with its column's name.
 	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NULL OR %s THEN NULL ELSE split_part(w._reason, ':', 1) END AS _column", mrej)
-	// The record as read, kept only for refused rows.
-	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _raw", strings.Join(rawPairs, ", "))
+	// The values as the mapping yielded them, kept only for refused rows.
+	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _mapped", strings.Join(rawPairs, ", "))
 	fmt.Fprintf(&b, "\nFROM (SELECT %s, v._line,\n  CASE %s END AS _reason", strings.Join(mid, ", "), strings.Join(when, "\n    "))
 	fmt.Fprintf(&b, "\nFROM (SELECT\n  %s\n  FROM %s) v) w", strings.Join(inner, ",\n  "), src)
 	return b.String(), nil

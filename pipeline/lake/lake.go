@@ -51,6 +51,9 @@ type Input struct {
 	Error string `json:"error,omitempty"`
 	// Skipped is set when a file with the same sha256 was already loaded.
 	Skipped string `json:"skipped,omitempty"`
+	// Header is the file's header lines as they are (kept when rows were
+	// rejected: a replay of its rejected records reads them first).
+	Header []byte `json:"header,omitempty"`
 }
 
 // File is one Parquet file written by a batch, relative to the lake root.

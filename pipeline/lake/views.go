@@ -132,10 +132,14 @@ func MartPattern(root, name string) string {
 	return dir + ".parquet"
 }
 
-// RejectColumns is the layout of lake/_rejects files.
+// emptyRejects is the layout of lake/_rejects files: raw is the record's
+// text, raw_bytes its bytes as they are in the file, mapped (JSON) the
+// values the mapping made of it. Files of older versions have no
+// raw_bytes nor mapped (NULL through the view) and a JSON raw.
 const emptyRejects = `SELECT CAST(NULL AS VARCHAR) AS _batch_id, CAST(NULL AS VARCHAR) AS "table",
 	CAST(NULL AS VARCHAR) AS _source_file, CAST(NULL AS BIGINT) AS _source_line,
-	CAST(NULL AS VARCHAR) AS "column", CAST(NULL AS VARCHAR) AS reason, CAST(NULL AS VARCHAR) AS raw
+	CAST(NULL AS VARCHAR) AS "column", CAST(NULL AS VARCHAR) AS reason, CAST(NULL AS VARCHAR) AS raw,
+	CAST(NULL AS BLOB) AS raw_bytes, CAST(NULL AS VARCHAR) AS mapped
 	WHERE false`
 
 // tableView reads a table's files as the contract's columns. Files are

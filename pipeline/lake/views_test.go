@@ -124,3 +124,37 @@ func TestAttachMarts(t *testing.T) {
 		t.Errorf("journeys: %d rows (%v), want one per monthly file", n, err)
 	}
 }
+
+// TestRejectsOldAndNew: reject files of an older version (raw as JSON, no
+// raw_bytes or mapped) and of this one read through one rejects view.
+func TestRejectsOldAndNew(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	db := openDB(t)
+	old := "_rejects/contacts/b1_f000.parquet"
+	cur := "_rejects/contacts/b2_f000.parquet"
+	writeParquet(t, root, filepath.Join(root, old), `SELECT 'b1' AS _batch_id, 'contacts' AS "table", 'x.csv' AS _source_file, 3::BIGINT AS _source_line,
+		'csat' AS "column", 'csat: bad' AS reason, '{"csat":"9"}' AS raw`)
+	writeParquet(t, root, filepath.Join(root, cur), `SELECT 'b2' AS _batch_id, 'contacts' AS "table", 'y.csv' AS _source_file, 4::BIGINT AS _source_line,
+		'csat' AS "column", 'csat: bad' AS reason, 'c1,9' AS raw, '\xFF,9'::BLOB AS raw_bytes, '{"csat":"9"}' AS mapped`)
+	for i, p := range []string{old, cur} {
+		id := []string{"b1", "b2"}[i]
+		if err := WriteBatch(root, Batch{ID: id, StartedAt: time.Now().Add(time.Duration(i) * time.Second), RejectFiles: []File{{Path: p, Table: "contacts", Rows: 1}},
+			RowsRead: 1, RowsRejected: 1, Inputs: []Input{{Path: "x.csv", RowsRead: 1, RowsRejected: 1}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := AttachInputs(ctx, db, root); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := db.QueryRow(`SELECT string_agg(_batch_id || ':' || raw || ':' || coalesce(hex(raw_bytes), '-') || ':' || coalesce(mapped, '-'), ' ' ORDER BY _batch_id) FROM rejects`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := `b1:{"csat":"9"}:-:- b2:c1,9:FF2C39:{"csat":"9"}`; got != want {
+		t.Errorf("rejects = %s, want %s", got, want)
+	}
+	if rep, err := Check(ctx, db, root); err != nil || len(rep.Problems) > 0 {
+		t.Errorf("check: %v %v", rep.Problems, err)
+	}
+}
