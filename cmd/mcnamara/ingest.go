@@ -79,7 +79,7 @@ func runIngest(ctx context.Context, g *globals, cfg config.File, sources []inges
 
 // ingestLocked runs one batch; the caller holds the lake lock.
 func ingestLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File, sources []ingest.Source) (ingest.Result, error) {
-	opts := ingest.Options{Lake: cfg.Lake.Dir, BusinessTZ: cfg.Lake.BusinessTimezone, Logger: g.logger, Version: version}
+	opts := ingest.Options{Lake: cfg.Lake.Dir, BusinessTZ: cfg.Lake.BusinessTimezone, Logger: g.logger, Version: version, Hook: g.hook}
 	if isTerminal(os.Stderr) {
 		total := 0
 		for _, s := range sources {

@@ -7,9 +7,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
+
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
 // Exit codes, documented in the README. Only main maps errors to them.
@@ -121,4 +126,44 @@ type rejectedError struct{ rows int64 }
 
 func (e rejectedError) Error() string {
 	return fmt.Sprintf("finished with %d rejected rows (see the lake's _rejects area, or `mcnamara query -e \"FROM rejects\"`)", e.rows)
+}
+
+// crashEnv names a point at which the process kills itself (a test hook:
+// the crash tests stop a run exactly there instead of at a random moment).
+const crashEnv = "MCNAMARA_CRASH_AT"
+
+// crashHook returns the hook of MCNAMARA_CRASH_AT=POINT[@N]: the N-th time
+// (default the first) the process reaches POINT (a trailing * matches any
+// suffix, e.g. build:mart-written:*) it says so on w and sends itself
+// SIGKILL, as a crash there would end it: no deferred cleanup runs. Empty:
+// no hook. The points: ingest:partition-written, ingest:before-manifest,
+// ingest:manifest-written, ingest:mid-publish, ingest:published,
+// build:mart-written:<mart>, build:before-commit, build:mid-rename,
+// build:before-record, report:before-rename.
+func crashHook(spec string, w io.Writer) lake.Hook {
+	if spec == "" {
+		return nil
+	}
+	point, nth := spec, 1
+	if p, n, ok := strings.Cut(spec, "@"); ok {
+		if v, err := strconv.Atoi(n); err == nil && v > 0 {
+			point, nth = p, v
+		}
+	}
+	seen := 0
+	return func(at string) error {
+		match := at == point
+		if prefix, ok := strings.CutSuffix(point, "*"); ok {
+			match = strings.HasPrefix(at, prefix)
+		}
+		if !match {
+			return nil
+		}
+		if seen++; seen < nth {
+			return nil
+		}
+		fmt.Fprintf(w, "mcnamara: %s: killed at %s\n", crashEnv, at)
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal ends the process
+	}
 }

@@ -16,7 +16,8 @@ import (
 // command inside scripts.
 func TestMain(m *testing.M) {
 	testscript.Main(cleanup{m}, map[string]func(){
-		"mcnamara": func() { os.Exit(run()) },
+		"mcnamara":     func() { os.Exit(run()) },
+		"lake-outside": func() { os.Exit(lakeOutside(os.Args[1:], os.Stdout)) },
 	})
 }
 

@@ -96,6 +96,7 @@ func buildMarts(ctx context.Context, g *globals, db *sql.DB, cfg config.File, fu
 		return build.Result{}, err
 	}
 	opts.Logger = g.logger
+	opts.Hook = g.hook
 	if opts.Batches, err = batchIDs(cfg.Lake.Dir); err != nil {
 		return build.Result{}, err
 	}

@@ -95,6 +95,9 @@ func writeReportLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.F
 	if err := w.Flush(); err != nil {
 		return err
 	}
+	if err := g.hook.At("report:before-rename"); err != nil {
+		return err
+	}
 	if err := pf.CloseAtomicallyReplace(); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}

@@ -20,6 +20,8 @@ type globals struct {
 	logLevel   string
 	logger     *slog.Logger
 	configSeen bool // --config was given explicitly
+	// hook is the crash-test hook (MCNAMARA_CRASH_AT), nil normally.
+	hook lake.Hook
 }
 
 func newRootCmd() *cobra.Command {
@@ -61,6 +63,7 @@ Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 				return err
 			}
 			g.logger = l
+			g.hook = crashHook(os.Getenv(crashEnv), cmd.ErrOrStderr())
 			return nil
 		},
 	}

@@ -88,20 +88,22 @@ func TestFailedBuildKeepsPreviousMarts(t *testing.T) {
 	// the new data would change every mart
 	attachFixture(t, db, "testdata/basic")
 	crash := errors.New("simulated crash")
-	for _, after := range []string{"contact_facts", "gap", "coverage"} {
-		restore := build.SetAfterWrite(func(m string) error {
-			if m == after {
+	for _, at := range []string{"build:mart-written:contact_facts", "build:mart-written:gap", "build:mart-written:coverage", "build:before-commit"} {
+		o := build.DefaultOptions()
+		reached := false
+		o.Hook = func(p string) error {
+			if p == at {
+				reached = true
 				return crash
 			}
 			return nil
-		})
-		_, err := build.Build(ctx, db, lakeDir, build.DefaultOptions())
-		restore()
-		if !errors.Is(err, crash) {
-			t.Fatalf("crash after %s: err = %v", after, err)
+		}
+		_, err := build.Build(ctx, db, lakeDir, o)
+		if !reached || !errors.Is(err, crash) {
+			t.Fatalf("crash at %s: reached %v, err = %v", at, reached, err)
 		}
 		if diff := cmp.Diff(before, snapshotMarts(t, lakeDir)); diff != "" {
-			t.Fatalf("crash after writing %s changed the marts:\n%s", after, diff)
+			t.Fatalf("crash at %s changed the marts:\n%s", at, diff)
 		}
 	}
 

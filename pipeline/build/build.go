@@ -41,10 +41,6 @@ type Result struct {
 // renamed into place; leftovers of a crashed build are removed by the next.
 const tempPrefix = ".build-"
 
-// afterWrite, when set (tests), runs after each mart is written to the temp
-// directory; an error stands for a crash at that point.
-var afterWrite func(mart string) error
-
 // Build runs the models on db, which must already have the input views
 // (contacts, outcomes, surveys, identities — see lake.AttachInputs), and
 // writes the marts into lakeDir/marts. The caller holds the lake lock.
@@ -60,7 +56,7 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, 
 		return Result{}, err
 	}
 	defer release()
-	w, err := newMartWriter(filepath.Join(lakeDir, lake.MartsDir))
+	w, err := newMartWriter(filepath.Join(lakeDir, lake.MartsDir), o.Hook)
 	if err != nil {
 		return Result{}, err
 	}

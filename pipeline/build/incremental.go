@@ -299,7 +299,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	}
 
 	// Merge, write, and run the aggregate models over the merged marts.
-	w, err := newMartWriter(dir)
+	w, err := newMartWriter(dir, o.Hook)
 	if err != nil {
 		return Result{}, err
 	}

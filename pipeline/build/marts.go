@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -26,6 +27,7 @@ const schemaFile = "_schema.parquet"
 // months it changes (writeMonths).
 type martWriter struct {
 	dir, tmp string
+	hook     lake.Hook // crash points (Options.Hook)
 	written  map[string]Mart
 	// partial holds, for a monthly mart written in part, the months
 	// rewritten (their files are in tmp/<mart>) and the months left empty.
@@ -34,7 +36,7 @@ type martWriter struct {
 
 type monthChange struct{ written, emptied []string }
 
-func newMartWriter(dir string) (*martWriter, error) {
+func newMartWriter(dir string, hook lake.Hook) (*martWriter, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create marts dir: %w", err)
 	}
@@ -45,7 +47,7 @@ func newMartWriter(dir string) (*martWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create marts temp dir: %w", err)
 	}
-	return &martWriter{dir: dir, tmp: tmp, written: map[string]Mart{}, partial: map[string]*monthChange{}}, nil
+	return &martWriter{dir: dir, tmp: tmp, hook: hook, written: map[string]Mart{}, partial: map[string]*monthChange{}}, nil
 }
 
 func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
@@ -91,10 +93,8 @@ func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.L
 		}
 		w.written[m.Name] = Mart{Name: m.Name, Path: path, Rows: rows}
 		log.Debug("mart written", "mart", m.Name, "rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
-		if afterWrite != nil {
-			if err := afterWrite(m.Name); err != nil {
-				return err
-			}
+		if err := w.hook.At("build:mart-written:" + m.Name); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -264,10 +264,7 @@ func (w *martWriter) writeMonths(ctx context.Context, conn *sql.Conn, name, mont
 	w.written[name] = Mart{Name: name, Path: prevDir, Rows: rows}
 	log.Debug("mart months written", "mart", name, "months", ch.written, "emptied", ch.emptied,
 		"rows", rows, "elapsed", time.Since(t0).Round(time.Millisecond))
-	if afterWrite != nil {
-		return afterWrite(name)
-	}
-	return nil
+	return w.hook.At("build:mart-written:" + name)
 }
 
 // changedMonths returns the months in which the recomputed rows of a mart
@@ -310,6 +307,9 @@ func (w *martWriter) commit(st buildState) ([]Mart, error) {
 	if err := syncPath(w.tmp); err != nil {
 		return nil, fmt.Errorf("sync marts temp dir: %w", err)
 	}
+	if err := w.hook.At("build:before-commit"); err != nil {
+		return nil, err
+	}
 	if err := removeState(w.dir); err != nil {
 		return nil, err
 	}
@@ -326,9 +326,17 @@ func (w *martWriter) commit(st buildState) ([]Mart, error) {
 		if err != nil {
 			return nil, fmt.Errorf("replace mart %s: %w", m.Name, err)
 		}
+		if i == 0 {
+			if err := w.hook.At("build:mid-rename"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := syncPath(w.dir); err != nil {
 		return nil, fmt.Errorf("sync marts dir: %w", err)
+	}
+	if err := w.hook.At("build:before-record"); err != nil {
+		return nil, err
 	}
 	if err := writeState(w.dir, st); err != nil {
 		return nil, err

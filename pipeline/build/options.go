@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
 // Options controls a build. Start from DefaultOptions; the configuration's
@@ -58,6 +59,10 @@ type Options struct {
 	// Batches are the ids of the lake batches the input views hold. A build
 	// records them; Update recomputes only what later batches touch.
 	Batches []string `toml:"-"`
+	// Hook is the crash-test hook, called at build:mart-written:<mart>,
+	// build:before-commit, build:mid-rename and build:before-record
+	// (nil does nothing; see lake.Hook).
+	Hook lake.Hook `toml:"-"`
 }
 
 // DefaultOptions returns the documented defaults.
