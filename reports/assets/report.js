@@ -375,9 +375,12 @@
   function csvCell(v) {
     if (v == null) return '';
     var s = String(v);
-    // A leading =, +, -, @ makes spreadsheets evaluate a text cell as a
-    // formula; a quote in front keeps it text.
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    // CSV injection as OWASP defines it: a spreadsheet evaluates a text
+    // cell that starts with =, +, -, @, tab or CR, also after leading
+    // spaces and in the full-width forms; a quote in front keeps it text.
+    // Numbers (and text that is just a number) stay numbers.
+    if (typeof v === 'string' && /^(?:[\t\r]|[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/.test(s) &&
+        !/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function csv(t) {
