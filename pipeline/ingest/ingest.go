@@ -114,6 +114,11 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = true"); err != nil {
 		return Result{}, fmt.Errorf("ingest: %w", err)
 	}
+	// The CSV reader's reject tables live on the connection: a pooled one
+	// would carry every earlier batch's (a fuzz run made them grow per input).
+	if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans"); err != nil {
+		return Result{}, fmt.Errorf("ingest: %w", err)
+	}
 
 	id := newBatchID(time.Now())
 	staging := filepath.Join(root, lake.StagingDir, id)
