@@ -112,21 +112,23 @@ func ingestLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.File, 
 // withLake holds the lake's writer lock and a DuckDB handle around fn.
 // It first finishes what a killed writer left (lake.Recover): a committed
 // batch still partly in staging is moved into place.
+// A full disk or a read-only lake is explained: which directory, and what
+// to free or fix.
 func withLake(ctx context.Context, cfg config.File, wait bool, fn func(db *sql.DB) error) error {
 	unlock, err := lake.Lock(ctx, cfg.Lake.Dir, wait)
 	if err != nil {
-		return err
+		return lake.StorageError(err, cfg.Lake.Dir, "the lake")
 	}
 	defer unlock()
 	if err := lake.Recover(cfg.Lake.Dir); err != nil {
-		return err
+		return lake.StorageError(err, cfg.Lake.Dir, "the lake")
 	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return fn(db)
+	return lake.StorageError(fn(db), cfg.Lake.Dir, "the lake")
 }
 
 func ingestOutcome(res ingest.Result) error {

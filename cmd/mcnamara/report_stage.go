@@ -80,26 +80,27 @@ func writeReportLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.F
 		Timezone:           cfg.Lake.BusinessTimezone,
 		Logger:             g.logger,
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("report dir: %w", err)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return lake.StorageError(fmt.Errorf("report dir: %w", err), dir, "the report directory")
 	}
 	pf, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o644))
 	if err != nil {
-		return fmt.Errorf("create report %s: %w", path, err)
+		return lake.StorageError(fmt.Errorf("create report %s: %w", path, err), dir, "the report directory")
 	}
 	defer pf.Cleanup()
 	w := bufio.NewWriterSize(pf, 1<<20)
 	if err := reports.Render(ctx, w, db, meta, opts); err != nil {
-		return fmt.Errorf("render report: %w", err)
+		return lake.StorageError(fmt.Errorf("render report: %w", err), dir, "the report directory")
 	}
 	if err := w.Flush(); err != nil {
-		return err
+		return lake.StorageError(fmt.Errorf("write report %s: %w", path, err), dir, "the report directory")
 	}
 	if err := g.hook.At("report:before-rename"); err != nil {
 		return err
 	}
 	if err := pf.CloseAtomicallyReplace(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
+		return lake.StorageError(fmt.Errorf("write report %s: %w", path, err), dir, "the report directory")
 	}
 	g.logger.Info("report written", "path", path)
 	return nil

@@ -50,6 +50,9 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	bound := m.Bind(abs)
 	cols, err := l.describe(ctx, bound)
 	if err != nil {
+		if lake.IsStorageError(err) {
+			return err // the lake's disk, not this file
+		}
 		return &FileError{file, readError(m, err)}
 	}
 	byName := map[string]outCol{}
@@ -73,6 +76,9 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	if err := exec(stage); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if lake.IsStorageError(err) {
+			return fmt.Errorf("stage %s: %w", file, err)
 		}
 		return &FileError{file, fmt.Errorf("mapping %s failed on it: %w", m.Name, cleanDuckErr(err))}
 	}
