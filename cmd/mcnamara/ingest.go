@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -20,8 +21,8 @@ import (
 
 func init() {
 	commands = append(commands, func(g *globals) *cobra.Command {
-		var mapping string
-		var wait, list bool
+		var mapping, source string
+		var wait, list, retry bool
 		cmd := &cobra.Command{
 			Use:   "ingest [FILE...]",
 			Short: "Load raw export files into the lake (validated, partitioned Parquet)",
@@ -33,6 +34,12 @@ files, every [[sources]] entry of the config is loaded from its globs.
 Refused rows land in lake/_rejects with file, line, column and reason; a file
 that cannot be read at all is reported and the other files still load.
 Re-ingesting a file already loaded (same sha256) does nothing.
+
+--retry-rejects re-reads the rejected rows (of every source, or of
+--source NAME) through the current mappings, after a mapping or a target
+was fixed: rows that pass now load with their original file and line, the
+others stay rejected with their new reason, in one new batch. It reads the
+records kept in _rejects, not the original files (which may be gone).
 
 Exit codes: 0 ok, 1 a file was refused, 3 some rows were rejected, 4 locked.`,
 			Example: `  mcnamara ingest inbox/acd_calls.csv inbox/crm_events.csv
@@ -48,6 +55,12 @@ Exit codes: 0 ok, 1 a file was refused, 3 some rows were rejected, 4 locked.`,
 				if err != nil {
 					return err
 				}
+				if retry {
+					return retryRejects(cmd, g, cfg, source, wait, args)
+				}
+				if source != "" {
+					return usagef("--source selects the rejects to retry: use it with --retry-rejects")
+				}
 				sources, err := sourcesFor(cfg, args, mapping)
 				if err != nil {
 					return err
@@ -62,8 +75,60 @@ Exit codes: 0 ok, 1 a file was refused, 3 some rows were rejected, 4 locked.`,
 		cmd.Flags().StringVar(&mapping, "mapping", "", "mapping for the named files: a preset name or a .sql file")
 		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of failing with exit code 4")
 		cmd.Flags().BoolVar(&list, "list-presets", false, "list the shipped mappings and exit")
+		cmd.Flags().BoolVar(&retry, "retry-rejects", false, "re-read the rejected rows through the current mappings")
+		cmd.Flags().StringVar(&source, "source", "", "with --retry-rejects: only the rejects of this configured source")
 		return cmd
 	})
+}
+
+// retryRejects is ingest --retry-rejects: the configured sources' current
+// mappings re-read their rejected records as one batch.
+func retryRejects(cmd *cobra.Command, g *globals, cfg config.File, source string, wait bool, args []string) error {
+	if len(args) > 0 {
+		return usagef("--retry-rejects reads the lake's rejects, not files: drop %s", strings.Join(args, " "))
+	}
+	if err := requireLake(cfg); err != nil {
+		return err
+	}
+	var sources []ingest.Source
+	for _, s := range cfg.Sources {
+		if source != "" && s.Name != source {
+			continue
+		}
+		m, err := cfg.Mapping(s)
+		if err != nil {
+			return usageError{err}
+		}
+		sources = append(sources, ingest.Source{Name: s.Name, Mapping: m})
+	}
+	if len(sources) == 0 {
+		if source != "" {
+			return usagef("--source %q: no such [[sources]] entry in %s", source, cfg.Path())
+		}
+		return usagef("nothing to retry: configure [[sources]] in %s (their current mappings re-read the rejects)", cfg.Path())
+	}
+	var res ingest.Result
+	err := withLake(cmd.Context(), cfg, wait, func(db *sql.DB) error {
+		var err error
+		res, err = ingest.Retry(cmd.Context(), db, ingest.Options{Lake: cfg.Lake.Dir, BusinessTZ: cfg.Lake.BusinessTimezone,
+			Logger: g.logger, Version: version, Hook: g.hook}, sources)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	b := res.Batch
+	if !res.Committed {
+		fmt.Fprintln(cmd.OutOrStdout(), "retry-rejects: no rejected rows to re-read")
+		return nil
+	}
+	var retried int64
+	for _, in := range b.Inputs {
+		retried += in.RowsRetried
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "retry-rejects: batch %s re-read %d rejected rows of %d input file(s): %d now loaded, %d still rejected\n",
+		b.ID, retried, len(b.Inputs), b.RowsLoaded, b.RowsRejected)
+	return ingestOutcome(res)
 }
 
 // runIngest takes the lock and runs one batch.

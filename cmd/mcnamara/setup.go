@@ -62,7 +62,7 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 				matched = append(matched, ms...)
 			}
 			sort.Strings(matched)
-			out = append(out, ingest.Source{Mapping: m, Files: matched})
+			out = append(out, ingest.Source{Name: s.Name, Mapping: m, Files: matched})
 		}
 		return out, nil
 	}

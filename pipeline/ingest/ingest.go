@@ -27,6 +27,9 @@ import (
 
 // Source is a mapping and the files to load through it.
 type Source struct {
+	// Name is the configured source's name ("" for files named on the
+	// command line); a replay of rejects finds its current mapping by it.
+	Name    string
 	Mapping Mapping
 	Files   []string
 }
@@ -69,73 +72,23 @@ func (e *FileError) Unwrap() error { return e.Err }
 
 // Run loads the sources' files as one batch. The caller holds the lake lock.
 func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, error) {
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.BusinessTZ == "" {
-		o.BusinessTZ = "UTC"
-	}
-	if o.RowGroupSize <= 0 {
-		o.RowGroupSize = 122_880
-	}
-	root, err := filepath.Abs(o.Lake)
-	if err != nil {
-		return Result{}, fmt.Errorf("lake path %s: %w", o.Lake, err)
-	}
-	if err := lake.Recover(root); err != nil {
-		return Result{}, err
-	}
-	batches, err := lake.ReadManifest(root)
+	l, batches, release, err := begin(ctx, db, &o)
 	if err != nil {
 		return Result{}, err
 	}
+	defer release()
+	id := l.batch.ID
 	// A file is "already loaded" per mapping: one export may feed two
 	// tables through two mappings (e.g. complaints → contacts and disputes
 	// → outcomes), and the second must not be skipped as a re-delivery.
 	loaded := map[loadKey]string{} // (sha256, mapping) -> batch id
 	for _, b := range batches {
 		for _, in := range b.Inputs {
-			if in.Error == "" && in.Skipped == "" {
+			if in.Error == "" && in.Skipped == "" && in.Retries == "" {
 				loaded[loadKey{in.SHA256, in.Mapping}] = b.ID
 			}
 		}
 	}
-	if err := lake.AttachInputs(ctx, db, root); err != nil {
-		return Result{}, err
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return Result{}, fmt.Errorf("ingest: %w", err)
-	}
-	defer conn.Close()
-	// Line numbers come from row_number() OVER () over the reader, which is
-	// in file order only while DuckDB preserves insertion order (a build on
-	// the same database may have turned it off).
-	if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = true"); err != nil {
-		return Result{}, fmt.Errorf("ingest: %w", err)
-	}
-	// The CSV reader's reject tables live on the connection: a pooled one
-	// would carry every earlier batch's (a fuzz run made them grow per input).
-	if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans"); err != nil {
-		return Result{}, fmt.Errorf("ingest: %w", err)
-	}
-
-	id := newBatchID(time.Now())
-	staging := filepath.Join(root, lake.StagingDir, id)
-	if err := os.MkdirAll(staging, 0o755); err != nil {
-		return Result{}, fmt.Errorf("create staging %s: %w", staging, err)
-	}
-	// Until the commit takes it over, the staging directory is this
-	// batch's alone; once committed it is removed only when all its
-	// files are in place (lake.Commit).
-	handedOver := false
-	defer func() {
-		if !handedOver {
-			os.RemoveAll(staging)
-		}
-	}()
-
-	l := &loader{conn: conn, o: o, root: root, staging: staging, batch: lake.Batch{ID: id, StartedAt: time.Now().UTC(), Version: o.Version}}
 	total := 0
 	for _, s := range sources {
 		total += len(s.Files)
@@ -156,6 +109,7 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 			if err != nil {
 				return Result{}, err
 			}
+			in.Source = s.Name
 			switch prev, dup := loaded[loadKey{in.SHA256, in.Mapping}]; {
 			case dup:
 				in.Skipped = "already loaded by batch " + prev
@@ -194,17 +148,94 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("ingest interrupted, nothing committed: %w", err)
 	}
-	l.totals()
-	handedOver = true
-	if err := lake.Commit(root, l.batch, o.Hook); err != nil {
-		var pe *lake.PublishError
-		if !errors.As(err, &pe) {
-			return Result{}, err
-		}
-		o.Logger.Warn("batch committed, files not all moved into place yet", "batch", id, "error", err)
+	if err := l.commit(); err != nil {
+		return Result{}, err
 	}
 	res.Batch, res.Committed = l.batch, true
 	return res, nil
+}
+
+// begin prepares a batch: what a killed writer left is recovered, the
+// lake's tables are attached (duplicate keys are checked against them) and
+// the batch gets its staging directory. done releases the connection and,
+// unless the batch was handed to its commit, removes the staging directory.
+func begin(ctx context.Context, db *sql.DB, o *Options) (*loader, []lake.Batch, func(), error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.BusinessTZ == "" {
+		o.BusinessTZ = "UTC"
+	}
+	if o.RowGroupSize <= 0 {
+		o.RowGroupSize = 122_880
+	}
+	root, err := filepath.Abs(o.Lake)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("lake path %s: %w", o.Lake, err)
+	}
+	if err := lake.Recover(root); err != nil {
+		return nil, nil, nil, err
+	}
+	batches, err := lake.ReadManifest(root)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := lake.AttachInputs(ctx, db, root); err != nil {
+		return nil, nil, nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("ingest: %w", err)
+	}
+	// Line numbers come from row_number() OVER () over the reader, which is
+	// in file order only while DuckDB preserves insertion order (a build on
+	// the same database may have turned it off). The CSV reader's reject
+	// tables live on the connection: a pooled one would carry every
+	// earlier batch's (a fuzz run made them grow per input).
+	for _, q := range []string{"SET preserve_insertion_order = true", "DROP TABLE IF EXISTS reject_errors", "DROP TABLE IF EXISTS reject_scans"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			conn.Close()
+			return nil, nil, nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
+	id := newBatchID(time.Now())
+	staging := filepath.Join(root, lake.StagingDir, id)
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		conn.Close()
+		return nil, nil, nil, fmt.Errorf("create staging %s: %w", staging, err)
+	}
+	l := &loader{conn: conn, o: *o, root: root, staging: staging, batch: lake.Batch{ID: id, StartedAt: time.Now().UTC(), Version: o.Version}}
+	done := func() {
+		// Until the commit takes it over, the staging directory is this
+		// batch's alone; once committed it is removed only when all its
+		// files are in place (lake.Commit).
+		if !l.handedOver {
+			os.RemoveAll(staging)
+		}
+		conn.Close()
+	}
+	return l, batches, done, nil
+}
+
+// commit sums the batch's counts and commits it (lake.Commit); a batch
+// committed whose files could not all be moved into place yet is logged,
+// not failed: it is read from staging until the next writer moves them.
+func (l *loader) commit() error {
+	for _, in := range l.batch.Inputs {
+		l.batch.RowsRead += in.RowsRead
+		l.batch.RowsLoaded += in.RowsLoaded
+		l.batch.RowsRejected += in.RowsRejected
+	}
+	l.batch.FinishedAt = time.Now().UTC()
+	l.handedOver = true
+	if err := lake.Commit(l.root, l.batch, l.o.Hook); err != nil {
+		var pe *lake.PublishError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		l.o.Logger.Warn("batch committed, files not all moved into place yet", "batch", l.batch.ID, "error", err)
+	}
+	return nil
 }
 
 // loadKey identifies a file already loaded through a mapping.
@@ -220,6 +251,8 @@ type loader struct {
 	batchKeys map[string]bool
 	// blankLines: the file being loaded has an empty line (input saw one).
 	blankLines bool
+	// handedOver: the batch went to its commit, which owns staging now.
+	handedOver bool
 	// replay, while rejected records are re-read, maps them back to the
 	// file and lines they came from.
 	replay *replayOrigin
@@ -263,16 +296,6 @@ func (l *loader) input(m Mapping, path string) (lake.Input, error) {
 	}
 	l.blankLines = blank.found
 	return lake.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n, Mapping: m.Name, Table: m.Table}, nil
-}
-
-// totals sums the batch's counts over its inputs and stamps its end.
-func (l *loader) totals() {
-	for _, in := range l.batch.Inputs {
-		l.batch.RowsRead += in.RowsRead
-		l.batch.RowsLoaded += in.RowsLoaded
-		l.batch.RowsRejected += in.RowsRejected
-	}
-	l.batch.FinishedAt = time.Now().UTC()
 }
 
 func newBatchID(t time.Time) string {

@@ -299,7 +299,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		in.Header = header
 	}
 	if rejected > 0 {
-		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: t.Name, Rows: rejected})
+		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: t.Name, Rows: rejected, Input: &idx})
 	}
 	in.RowsRead = staged + int64(csvRejects)
 	in.RowsLoaded = loaded

@@ -44,6 +44,9 @@ type CheckReport struct {
 	// run stopped while moving them into place): not a mismatch, the
 	// views read them there and the next writer moves them.
 	Unpublished []string
+	// RowsRetried are rejected rows a replay re-read (ingest
+	// --retry-rejects): counted again in that batch's rows read.
+	RowsRetried int64
 	Problems    []Problem
 }
 
@@ -66,6 +69,7 @@ func Check(ctx context.Context, db *sql.DB, root string) (CheckReport, error) {
 		return rep, err
 	}
 	parts := map[string]map[string]bool{}
+	rep.Problems = append(rep.Problems, checkRetries(batches, &rep)...)
 	for _, b := range batches {
 		var read, loaded, rejected int64
 		for _, in := range b.Inputs {
@@ -136,4 +140,38 @@ func parquetRows(ctx context.Context, db *sql.DB, path string) (int64, error) {
 		return 0, fmt.Errorf("unreadable parquet: %w", err)
 	}
 	return n.Int64, nil
+}
+
+// checkRetries checks the replays' inputs: each re-read a reject file of
+// an earlier batch, all its rows, and no reject file was re-read twice.
+func checkRetries(batches []Batch, rep *CheckReport) []Problem {
+	type rejectFile struct {
+		batch int
+		rows  int64
+	}
+	files := map[string]rejectFile{}
+	by := map[string]string{}
+	var out []Problem
+	for i, b := range batches {
+		for _, in := range b.Inputs {
+			if in.Retries == "" {
+				continue
+			}
+			rep.RowsRetried += in.RowsRetried
+			f, ok := files[in.Retries]
+			switch {
+			case !ok:
+				out = append(out, Problem{b.ID, in.Retries, "re-read by a replay, but no earlier batch lists this reject file"})
+			case f.rows != in.RowsRetried:
+				out = append(out, Problem{b.ID, in.Retries, fmt.Sprintf("the replay re-read %d rejected rows, the reject file has %d", in.RowsRetried, f.rows)})
+			case by[in.Retries] != "":
+				out = append(out, Problem{b.ID, in.Retries, "re-read twice (also by batch " + by[in.Retries] + ")"})
+			}
+			by[in.Retries] = b.ID
+		}
+		for _, f := range b.RejectFiles {
+			files[f.Path] = rejectFile{i, f.Rows}
+		}
+	}
+	return out
 }

@@ -54,6 +54,14 @@ type Input struct {
 	// Header is the file's header lines as they are (kept when rows were
 	// rejected: a replay of its rejected records reads them first).
 	Header []byte `json:"header,omitempty"`
+	// Source is the configured source the file was loaded through.
+	Source string `json:"source,omitempty"`
+	// Retries, on an input of a replay (ingest --retry-rejects), is the
+	// reject file whose records it re-read through the current mapping;
+	// RowsRetried is that file's row count. The reject file is superseded:
+	// its rows are now loaded, or rejected again in this batch.
+	Retries     string `json:"retries,omitempty"`
+	RowsRetried int64  `json:"rows_retried,omitempty"`
 }
 
 // File is one Parquet file written by a batch, relative to the lake root.
@@ -61,6 +69,9 @@ type File struct {
 	Path  string `json:"path"`
 	Table string `json:"table"`
 	Rows  int64  `json:"rows"`
+	// Input, on a reject file, is the index in the batch's Inputs of the
+	// file its rows came from.
+	Input *int `json:"input,omitempty"`
 }
 
 // Batch is the manifest record of one ingest.
@@ -125,17 +136,36 @@ func TableFiles(root string, batches []Batch) (map[string][]string, error) {
 	return out, nil
 }
 
-// RejectFiles lists the committed reject files, as absolute paths.
+// RejectFiles lists the committed reject files, as absolute paths, but
+// those a replay superseded (their rows are loaded, or rejected again by
+// the replay's batch).
 func RejectFiles(root string, batches []Batch) ([]string, error) {
 	where, err := resolver(root)
 	if err != nil {
 		return nil, err
 	}
+	gone := Superseded(batches)
 	var out []string
 	for _, b := range batches {
 		for _, f := range b.RejectFiles {
-			out = append(out, where(b.ID, f.Path))
+			if !gone[f.Path] {
+				out = append(out, where(b.ID, f.Path))
+			}
 		}
 	}
 	return out, nil
+}
+
+// Superseded is the set of reject files (lake-relative paths) whose
+// records a later batch re-read (Input.Retries).
+func Superseded(batches []Batch) map[string]bool {
+	out := map[string]bool{}
+	for _, b := range batches {
+		for _, in := range b.Inputs {
+			if in.Retries != "" {
+				out[in.Retries] = true
+			}
+		}
+	}
+	return out
 }
