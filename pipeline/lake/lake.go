@@ -2,8 +2,9 @@
 //
 //	lake/<table>/date=YYYY-MM-DD/<batch>-<n>.parquet   contract rows (hive partitions, business date)
 //	lake/identities/<batch>.parquet                      unpartitioned tables
-//	lake/_rejects/<table>/<batch>.parquet                every refused row with file, line, column, reason, raw text
+//	lake/_rejects/<table>/<batch>_f<n>.parquet           every refused row: file, line, column, reason, record bytes
 //	lake/_manifest/<batch>.json                          one record per batch: inputs, sha256, counts, files, times
+//	lake/_staging/<batch>/…                              a batch's files until its commit moves them
 //	lake/marts/<mart>.parquet                            the modelled marts (small ones)
 //	lake/marts/<mart>/YYYY-MM.parquet                    big marts, one file per month (+ _schema.parquet)
 //
