@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -147,18 +145,4 @@ func configure(ctx context.Context, conn *sql.Conn, o Options) error {
 }
 
 // syncPath flushes a file or directory to stable storage.
-func syncPath(p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	// Some file systems refuse fsync on directories; the rename is still atomic.
-	if errors.Is(err, os.ErrInvalid) {
-		return nil
-	}
-	return err
-}
+var syncPath = lake.SyncPath

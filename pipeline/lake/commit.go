@@ -74,13 +74,13 @@ func Commit(root string, b Batch, hook Hook) error {
 	files := batchFiles(b)
 	dirs := map[string]bool{}
 	for _, f := range files {
-		if err := syncPath(StagingPath(root, b.ID, f.Path)); err != nil {
+		if err := SyncPath(StagingPath(root, b.ID, f.Path)); err != nil {
 			return fmt.Errorf("commit batch %s: sync %s: %w", b.ID, f.Path, err)
 		}
 		dirs[filepath.Dir(f.Path)] = true
 	}
 	for _, d := range slices.Sorted(maps.Keys(dirs)) {
-		if err := syncPath(filepath.Join(staging, d)); err != nil {
+		if err := SyncPath(filepath.Join(staging, d)); err != nil {
 			return fmt.Errorf("commit batch %s: sync %s: %w", b.ID, d, err)
 		}
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
@@ -128,7 +128,7 @@ func publish(root string, b Batch, hook Hook) error {
 		}
 	}
 	for d := range dirs {
-		if err := syncPath(d); err != nil {
+		if err := SyncPath(d); err != nil {
 			return err
 		}
 	}
@@ -207,8 +207,8 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// syncPath flushes a file or directory to stable storage.
-func syncPath(p string) error {
+// SyncPath flushes a file or directory to stable storage.
+func SyncPath(p string) error {
 	f, err := os.Open(p)
 	if err != nil {
 		return err

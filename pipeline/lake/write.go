@@ -28,7 +28,7 @@ func WriteBatch(root string, b Batch) error {
 		return fmt.Errorf("write manifest %s: %w", p, err)
 	}
 	// the record's directory entry must be on disk before the files move
-	if err := syncPath(dir); err != nil {
+	if err := SyncPath(dir); err != nil {
 		return fmt.Errorf("write manifest %s: %w", p, err)
 	}
 	return nil
