@@ -289,12 +289,12 @@ func (l *loader) input(m Mapping, path string) (lake.Input, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	var blank blankLineFinder
-	n, err := io.Copy(io.MultiWriter(h, &blank), f)
+	blank := newBlankLineFinder()
+	n, err := io.Copy(io.MultiWriter(h, blank), f)
 	if err != nil {
 		return lake.Input{}, fmt.Errorf("read input %s: %w", path, err)
 	}
-	l.blankLines = blank.found
+	l.blankLines = blank.found()
 	return lake.Input{Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n, Mapping: m.Name, Table: m.Table}, nil
 }
 

@@ -217,24 +217,48 @@ func recordsOf(path string, d dialect, header int64, want map[int64]bool) (fileR
 }
 
 // blankLineFinder is an io.Writer that notes whether the bytes written
-// hold an empty line ("\n\n" or "\n\r\n"), which the CSV reader skips
-// without a row: the lines of the rows after it are counted past it.
+// hold an empty line ("\n\n" or "\n\r\n") followed by more content: the
+// CSV reader skips it without a row, and the rows after it are on later
+// lines than their ordinals say. (Empty lines at the very end, common in
+// exports, change no line.)
 type blankLineFinder struct {
-	tail  []byte
-	found bool
+	tail        []byte
+	off         int64 // bytes written
+	firstBlank  int64 // where the first empty line is, -1 before one
+	lastContent int64 // where the last byte that is no line break is
 }
 
+func newBlankLineFinder() *blankLineFinder { return &blankLineFinder{firstBlank: -1, lastContent: -1} }
+
 func (b *blankLineFinder) Write(p []byte) (int, error) {
-	if b.found {
-		return len(p), nil
+	if b.firstBlank < 0 {
+		joint := append(b.tail, p[:min(len(p), 2)]...)
+		if i := indexBlank(joint); i >= 0 {
+			b.firstBlank = b.off - int64(len(b.tail)) + int64(i)
+		} else if i := indexBlank(p); i >= 0 {
+			b.firstBlank = b.off + int64(i)
+		}
+		b.tail = append(b.tail[:0], p[max(0, len(p)-2):]...)
 	}
-	buf := append(b.tail, p[:min(len(p), 2)]...)
-	if bytes.Contains(buf, []byte("\n\n")) || bytes.Contains(buf, []byte("\n\r\n")) ||
-		bytes.Contains(p, []byte("\n\n")) || bytes.Contains(p, []byte("\n\r\n")) {
-		b.found = true
+	for j := len(p) - 1; j >= 0; j-- {
+		if p[j] != '\n' && p[j] != '\r' {
+			b.lastContent = b.off + int64(j)
+			break
+		}
 	}
-	b.tail = append(b.tail[:0], p[max(0, len(p)-2):]...)
+	b.off += int64(len(p))
 	return len(p), nil
+}
+
+// found says whether an empty line comes before some content.
+func (b *blankLineFinder) found() bool { return b.firstBlank >= 0 && b.firstBlank < b.lastContent }
+
+func indexBlank(p []byte) int {
+	i, j := bytes.Index(p, []byte("\n\n")), bytes.Index(p, []byte("\n\r\n"))
+	if i < 0 || (j >= 0 && j < i) {
+		return j
+	}
+	return i
 }
 
 var csvOption = regexp.MustCompile(`(?i)\b(delim|sep|delimiter|quote|escape)\s*=\s*'((?:[^']|'')*)'`)

@@ -70,13 +70,14 @@ func TestRecordScanner(t *testing.T) {
 }
 
 func TestBlankLineFinder(t *testing.T) {
-	for in, want := range map[string]bool{"a\nb\n": false, "a\n\nb": true, "a\r\n\r\nb": true, "a\r\nb\r\n": false} {
+	for in, want := range map[string]bool{"a\nb\n": false, "a\n\nb": true, "a\r\n\r\nb": true, "a\r\nb\r\n": false,
+		"a\nb\n\n": false, "a\r\nb\r\n\r\n\r\n": false, "\n\na": true, "a\n\n\nb\n\n": true} {
 		for split := range len(in) {
-			var f blankLineFinder
+			f := newBlankLineFinder()
 			f.Write([]byte(in[:split]))
 			f.Write([]byte(in[split:]))
-			if f.found != want {
-				t.Errorf("%q split at %d: found %v, want %v", in, split, f.found, want)
+			if f.found() != want {
+				t.Errorf("%q split at %d: found %v, want %v", in, split, f.found(), want)
 			}
 		}
 	}
