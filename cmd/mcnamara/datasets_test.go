@@ -447,6 +447,20 @@ func TestDatasetAnonymousBank(t *testing.T) {
 	checkEq(t, "loaded rows", in.RowsLoaded, int64(kept))
 	gotLines := r.strings(t, "SELECT CAST(CAST(_source_line AS BIGINT) AS VARCHAR) FROM rejects ORDER BY _source_line")
 	checkEq(t, "PHANTOM reject lines", strings.Join(gotLines, ","), strings.Join(phantomLines, ","))
+	// Each keeps its record byte for byte: the line of the file, without its
+	// line break.
+	content, err := os.ReadFile(filepath.Join(r.d.dir(sharedForTest(t)), file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileLines := bytes.Split(content, []byte("\n"))
+	var wantHex []string
+	for _, l := range phantomLines {
+		n, _ := strconv.Atoi(l)
+		wantHex = append(wantHex, hex.EncodeToString(bytes.TrimSuffix(fileLines[n-1], []byte("\r"))))
+	}
+	gotHex := r.strings(t, "SELECT lower(hex(raw_bytes)) FROM rejects ORDER BY _source_line")
+	checkEq(t, "PHANTOM records' bytes", strings.Join(gotHex, ","), strings.Join(wantHex, ","))
 	// The key is vru+line and call_id: unique, so nothing is lost as a duplicate.
 	keysSeen := map[string]bool{}
 	for _, row := range raw.rows {
