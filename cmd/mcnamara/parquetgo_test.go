@@ -28,15 +28,23 @@ func TestLakeReadByParquetGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tables, err := lake.TableFiles(root, batches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejects, err := lake.RejectFiles(root, batches)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var files []string
-	for _, fs := range lake.TableFiles(root, batches) {
+	for _, fs := range tables {
 		files = append(files, fs...)
 	}
-	files = append(files, lake.RejectFiles(root, batches)...)
+	files = append(files, rejects...)
 	marts, _ := filepath.Glob(filepath.Join(root, lake.MartsDir, "*.parquet"))
 	monthly, _ := filepath.Glob(filepath.Join(root, lake.MartsDir, "*", "*.parquet"))
 	files = append(append(files, marts...), monthly...)
-	if len(marts) == 0 || len(monthly) == 0 || len(lake.RejectFiles(root, batches)) == 0 {
+	if len(marts) == 0 || len(monthly) == 0 || len(rejects) == 0 {
 		t.Fatalf("the test lake lacks marts (%d), monthly marts (%d) or rejects", len(marts), len(monthly))
 	}
 	db, err := duck.Open(context.Background(), duck.Options{Threads: 2})
