@@ -261,6 +261,8 @@ func indexBlank(p []byte) int {
 	return i
 }
 
+var jsonLines = regexp.MustCompile(`(?i)read_json\w*\s*\([^)]*\bformat\s*=\s*'(newline_delimited|nd)'`)
+
 var csvOption = regexp.MustCompile(`(?i)\b(delim|sep|delimiter|quote|escape)\s*=\s*'((?:[^']|'')*)'`)
 
 // mappingDialect is the dialect a mapping states in its read_csv call;
@@ -269,9 +271,10 @@ func mappingDialect(m Mapping, scanned *dialect) (dialect, bool) {
 	sql := m.SQL
 	csv := strings.Contains(strings.ToLower(sql), "read_csv")
 	if !csv {
-		// read_json of JSON lines: one record a line; Parquet or JSON
-		// arrays have no records to keep.
-		if strings.Contains(strings.ToLower(sql), "read_parquet") || !strings.Contains(strings.ToLower(sql), "read_json") {
+		// read_json of JSON lines (stated: format = 'newline_delimited'):
+		// one record a line. Other JSON (arrays, records back to back, one
+		// pretty-printed over many lines) and Parquet have no line to keep.
+		if !jsonLines.MatchString(sql) {
 			return dialect{}, false
 		}
 		return dialect{delim: '\n'}, true

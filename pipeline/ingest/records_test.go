@@ -82,3 +82,27 @@ func TestBlankLineFinder(t *testing.T) {
 		}
 	}
 }
+
+// TestMappingDialect: records are kept for CSV (the dialect the mapping
+// states) and JSON Lines read as such; not for Parquet nor for JSON whose
+// records are not one a line (Firehose's back-to-back objects).
+func TestMappingDialect(t *testing.T) {
+	for _, c := range []struct {
+		sql     string
+		want    dialect
+		textual bool
+	}{
+		{"SELECT * FROM read_csv({{file}}, header = true)", csvDialect, true},
+		{"SELECT * FROM read_csv({{file}}, delim = '\t', quote = '', escape = '')", dialect{delim: '\t'}, true},
+		{"SELECT * FROM read_csv({{file}}, sep = ';', quote = '\"', escape = '\\')", dialect{';', '"', '\\'}, true},
+		{"SELECT * FROM read_json({{file}}, format = 'newline_delimited')", dialect{delim: '\n'}, true},
+		{"SELECT json FROM read_json_objects({{file}}, format = 'auto')", dialect{}, false},
+		{"SELECT * FROM read_json({{file}})", dialect{}, false},
+		{"SELECT * FROM read_parquet({{file}})", dialect{}, false},
+	} {
+		got, ok := mappingDialect(Mapping{SQL: c.sql}, nil)
+		if got != c.want || ok != c.textual {
+			t.Errorf("%s: %+v %v, want %+v %v", c.sql, got, ok, c.want, c.textual)
+		}
+	}
+}
