@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -54,7 +55,19 @@ type Config struct {
 	Scorecard []string `toml:"scorecard"`
 	// Targets override the built-in targets, per KPI.
 	Targets map[string]TargetSpec `toml:"targets"`
+	// ServiceLevelSeconds is the answer threshold of service_level_ratio
+	// (nil: DefaultServiceLevelSeconds).
+	ServiceLevelSeconds *float64 `toml:"service_level_seconds"`
+	// AmberBand is how far on the wrong side of its target a KPI is amber
+	// rather than red, as a share of the target (nil: DefaultAmberBand).
+	AmberBand *float64 `toml:"amber_band"`
 }
+
+// Defaults of the [metrics] parameters.
+const (
+	DefaultServiceLevelSeconds = 20
+	DefaultAmberBand           = 0.1
+)
 
 // Target is one target in force.
 type Target struct {
@@ -69,6 +82,9 @@ type Catalog struct {
 	metrics   []Metric
 	scorecard []string
 	targets   []Target // sorted by metric order, level precedence, member
+	// serviceLevel is the service-level threshold in seconds, amberBand the
+	// share of a target within which a missed KPI is amber.
+	serviceLevel, amberBand float64
 }
 
 // Default returns the catalog with built-in targets and scorecard.
@@ -91,7 +107,24 @@ func newCatalog(defs []Metric, cfg Config) (*Catalog, error) {
 	if err := validateDefs(defs); err != nil {
 		return nil, err
 	}
-	c := &Catalog{metrics: defs}
+	c := &Catalog{metrics: defs, serviceLevel: DefaultServiceLevelSeconds, amberBand: DefaultAmberBand}
+	if v := cfg.ServiceLevelSeconds; v != nil {
+		if math.IsNaN(*v) || math.IsInf(*v, 0) || *v <= 0 {
+			return nil, fmt.Errorf("metrics.service_level_seconds = %v: want a positive number of seconds", *v)
+		}
+		c.serviceLevel = *v
+	}
+	if v := cfg.AmberBand; v != nil {
+		if math.IsNaN(*v) || *v < 0 || *v >= 1 {
+			return nil, fmt.Errorf("metrics.amber_band = %v: want a share of the target from 0 to below 1 (0.1 = within 10%%)", *v)
+		}
+		c.amberBand = *v
+	}
+	sl := strconv.FormatFloat(c.serviceLevel, 'f', -1, 64)
+	for i := range c.metrics {
+		c.metrics[i].Expr = strings.ReplaceAll(c.metrics[i].Expr, "{service_level_seconds}", sl)
+		c.metrics[i].Description = strings.ReplaceAll(c.metrics[i].Description, "{service_level_seconds}", sl)
+	}
 	sc := cfg.Scorecard
 	if sc == nil {
 		sc = DefaultScorecard
@@ -183,6 +216,26 @@ func (s TargetSpec) validate(where string) error {
 		}
 	}
 	return nil
+}
+
+// ServiceLevelSeconds is the service-level threshold in force.
+func (c *Catalog) ServiceLevelSeconds() float64 { return c.serviceLevel }
+
+// AmberBand is the share of a target within which a missed KPI is amber.
+func (c *Catalog) AmberBand() float64 { return c.amberBand }
+
+// Status is a KPI's red/amber/green against its target: green when the
+// target holds, amber when it misses by no more than band × target, red
+// otherwise.
+func Status(good Direction, value, target, band float64) string {
+	switch {
+	case Metric{Good: good}.MetValue(value, target):
+		return "green"
+	case good == HigherIsBetter && value >= target*(1-band),
+		good == LowerIsBetter && value <= target*(1+band):
+		return "amber"
+	}
+	return "red"
 }
 
 // Metrics returns all metrics in catalog order.

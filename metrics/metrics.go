@@ -70,6 +70,14 @@ type Metric struct {
 	// claimed_resolution) and materialised in contact_facts as a column
 	// named Name; for an outcome measure it is evaluated over Table.
 	Expr string
+	// AggNum and AggDen, when set, aggregate the KPI over a group as
+	// AggNum / AggDen × AggMul, both sums of integers over the contacts (x
+	// is the per-contact value), so any split of the contacts sums to the
+	// same exact figure; the default is the mean, sum(round(x × 10⁶)) /
+	// count(x) × 10⁻⁶. AggDoc says it in words for listings. The gap mart
+	// carries the aggregate as a column named after the KPI.
+	AggNum, AggDen, AggDoc string
+	AggMul                 float64
 	// Target is the default target of a KPI (nil: no default target).
 	Target *float64
 	// ChannelTargets are built-in per-channel defaults of a KPI (a chat or
@@ -81,9 +89,24 @@ type Metric struct {
 // of the per-row values (NULL rows — not measured, censored — are skipped).
 func (m Metric) Aggregate() string {
 	if m.Kind == KPI {
+		if m.AggDoc != "" {
+			return m.AggDoc
+		}
 		return "avg(" + m.Name + ")"
 	}
 	return "avg(" + m.Expr + ")"
+}
+
+// AggParts are the two sums of integers whose ratio, times mul, aggregates
+// a KPI over a group of contacts (by default: the mean), over the column
+// named after it.
+func (m Metric) AggParts() (num, den string, mul float64) {
+	num, den, mul = "sum(CAST(round(x * 1e6) AS BIGINT))", "count(x)", 1e-6
+	if m.AggNum != "" {
+		num, den, mul = m.AggNum, m.AggDen, m.AggMul
+	}
+	x := regexp.MustCompile(`\bx\b`)
+	return x.ReplaceAllString(num, m.Name), x.ReplaceAllString(den, m.Name), mul
 }
 
 // Met returns the SQL predicate "value meets target": value <= target when
@@ -139,7 +162,7 @@ var builtin = []Metric{
 	},
 	{
 		Name: "claimed_resolution_ratio", Title: "Claimed resolution", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
-		Description: "Share of contacts the organisation says resolved the need: disposition resolved (without a disposition, the source's SLA verdict). Where it is set beside verified resolution (the gap mart, the report) both are over the judged contacts.",
+		Description: "Share of contacts the organisation says resolved the need: disposition resolved (without a disposition, the source's SLA verdict). Set beside verified resolution (the report's comparison by department), both are over the judged contacts.",
 		Expr:        "CAST(claimed_resolution AS DOUBLE)",
 		Target:      ptr(0.8),
 	},
@@ -148,6 +171,53 @@ var builtin = []Metric{
 		Description: "Share of contacts passed on to someone else (disposition transferred or a transfer target recorded).",
 		Expr:        "CASE WHEN disposition = 'transferred' OR transferred_to IS NOT NULL THEN 1.0 ELSE 0.0 END",
 		Target:      ptr(0.1),
+	},
+	{
+		Name: "hold_seconds", Title: "Hold time", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Time the customer spent on hold during the contact (part of its handle time); measured where the source reports hold.",
+		Expr:        "hold_seconds",
+		Target:      ptr(60),
+	},
+	{
+		Name: "average_speed_of_answer_seconds", Title: "Speed of answer", Kind: KPI, Unit: "seconds", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Wait before an agent answered, over answered contacts only (abandoned ones are not answered); its mean is ASA.",
+		Expr:        "CASE WHEN disposition = 'abandoned' THEN NULL ELSE wait_seconds END",
+		Target:      ptr(30),
+		ChannelTargets: map[string]float64{
+			"email":  86400,
+			"branch": 600, "store": 600,
+		},
+	},
+	{
+		Name: "service_level_ratio", Title: "Service level", Kind: KPI, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "Share of queued phone and chat contacts answered within the service-level threshold ({service_level_seconds} s, [metrics] service_level_seconds); a contact abandoned in the queue counts against it.",
+		Expr: "CASE WHEN channel NOT IN ('phone', 'chat') OR wait_seconds IS NULL THEN NULL " +
+			"WHEN disposition = 'abandoned' THEN 0.0 WHEN wait_seconds <= {service_level_seconds} THEN 1.0 ELSE 0.0 END",
+		Target: ptr(0.8),
+	},
+	{
+		Name: "abandonment_ratio", Title: "Abandonment", Kind: KPI, Unit: "ratio", Good: LowerIsBetter, Table: ContactFacts,
+		Description: "Share of queued phone and chat contacts the customer abandoned before an agent answered.",
+		Expr:        "CASE WHEN channel NOT IN ('phone', 'chat') OR wait_seconds IS NULL THEN NULL ELSE CAST(coalesce(disposition = 'abandoned', false) AS DOUBLE) END",
+		Target:      ptr(0.05),
+	},
+	{
+		// Per agent-day, not per agent hour: no export mapped here carries
+		// shift or login time, and contacts per handled hour is only AHT
+		// turned upside down.
+		Name: "contacts_handled_per_agent_day", Title: "Contacts per agent-day", Kind: KPI, Unit: "contacts", Good: HigherIsBetter, Table: ContactFacts,
+		Description: "The call-count KPI: contacts the agent handled on the business day of the contact (abandoned ones excluded). Over a group, handled contacts / agent-days worked (a day shared between groups counts in proportion). Per agent-day because exports carry no shift or login time.",
+		// agent_day_contacts: the day's count from the agent_days model
+		Expr: "CASE WHEN agent_id IS NOT NULL AND disposition IS DISTINCT FROM 'abandoned' THEN agent_day_contacts END",
+		// agent-days: each handled contact is 1/x of its day, summed in
+		// billionths so the sum is exact in any order
+		AggNum: "count(x)", AggDen: "sum(CAST(round(1e9 / x) AS BIGINT))", AggMul: 1e9,
+		AggDoc: "count(contacts_handled_per_agent_day) / sum(1 / contacts_handled_per_agent_day): handled contacts / agent-days",
+		Target: ptr(40),
+		ChannelTargets: map[string]float64{
+			"chat": 60, "email": 50,
+			"branch": 20, "store": 20,
+		},
 	},
 	{
 		Name: "claimed_success_ratio", Title: "KPI-met rate", Kind: Summary, Unit: "ratio", Good: HigherIsBetter, Table: ContactFacts,

@@ -254,7 +254,7 @@ func rates(judged, claimed, failed, gap int64) (kpi, customer, gapRate *float64)
 var gapCols = []string{"dimension", "member", "grain", "period_start", "settled", "contacts",
 	"judged_contacts", "claimed_success_contacts", "outcome_failed_contacts", "gap_contacts",
 	"claimed_resolution_contacts", "verified_resolution_contacts", "journeyed_contacts", "repeat_contacts",
-	"handled_contacts", "aht_target_contacts", "handle_time_seconds", "target_handle_time_seconds"}
+	"handle_time_seconds_contacts", "handle_time_seconds", "target_handle_time_seconds"}
 
 type weekRow struct {
 	week                   string
@@ -631,12 +631,10 @@ func (b *builder) resolution(s *Section) error {
 		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no resolution is verified.", b.window()))
 	}
 	t, err := b.q.query(b.ctx, `WITH d AS (
-			SELECT member AS department, sum(contacts) AS contacts, sum(judged_contacts) AS judged,
-				sum(claimed_resolution_contacts) AS claimed_n, sum(verified_resolution_contacts) AS verified_n,
-				sum(handle_time_seconds * handled_contacts) / nullif(sum(handled_contacts), 0) AS aht_seconds,
-				sum(target_handle_time_seconds * aht_target_contacts) / nullif(sum(aht_target_contacts), 0) AS aht_target_seconds
-			FROM gap WHERE dimension = 'department' AND grain = 'settled' AND member <> ?
-			GROUP BY member HAVING sum(judged_contacts) > 0)
+			SELECT member AS department, contacts, judged_contacts AS judged,
+				claimed_resolution_contacts AS claimed_n, verified_resolution_contacts AS verified_n,
+				handle_time_seconds AS aht_seconds, target_handle_time_seconds AS aht_target_seconds
+			FROM gap WHERE dimension = 'department' AND grain = 'settled' AND member <> ? AND judged_contacts > 0)
 		SELECT department, CAST(contacts AS BIGINT) AS contacts,
 			claimed_n / judged AS claimed, verified_n / judged AS verified,
 			CAST(aht_seconds AS DOUBLE) AS aht_seconds, CAST(aht_target_seconds AS DOUBLE) AS aht_target_seconds,

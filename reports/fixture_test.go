@@ -470,7 +470,7 @@ func gapSQL(facts, targets string, window float64) string {
 				count(*) FILTER (WHERE NOT window_open AND disposition = 'resolved') AS claimed_resolution_contacts,
 				count(*) FILTER (WHERE NOT window_open AND NOT outcome_failed) AS verified_resolution_contacts,
 				count(*) AS journeyed_contacts, count(*) FILTER (WHERE is_repeat) AS repeat_contacts,
-				count(handle_seconds) AS handled_contacts, count(handle_seconds) AS aht_target_contacts,
+				count(handle_seconds) AS handle_time_seconds_contacts,
 				avg(claimed_success::INT) AS claimed_success_ratio,
 				avg(outcome_failed::INT) AS outcome_failed_ratio,
 				sum(gap::INT) / nullif(sum(claimed_success::INT), 0) AS gap_ratio,

@@ -20,7 +20,7 @@ var modelFS embed.FS
 
 // Sources are the relations the models read that no model makes: the lake's
 // input views and the metric catalog's two tables (the build's prelude).
-var Sources = []string{"contacts", "outcomes", "surveys", "identities", "kpi_catalog", "kpi_targets"}
+var Sources = []string{"contacts", "outcomes", "surveys", "identities", "kpi_catalog", "kpi_targets", "cost_rates"}
 
 // Scope says how a model takes part in an incremental build.
 type Scope string
@@ -34,7 +34,9 @@ const (
 	ScopeAggregate Scope = "aggregate"
 	// ScopeLake: a fact of the whole lake that person-scoped models read;
 	// an incremental build runs it over the touched persons and merges it
-	// with the previous build's record (pipeline/build knows how, by name).
+	// with the previous build's before the models that read it run: a mart
+	// of counts by its "merge: sum … by …", another by a merge
+	// pipeline/build knows by name.
 	ScopeLake Scope = "lake"
 )
 
@@ -223,8 +225,10 @@ func parseHeader(name, text string) (Model, error) {
 		return m, fmt.Errorf("header: scope %q: want person, aggregate or lake", m.Scope)
 	case m.Scope == ScopePerson && m.Mart != nil && len(m.Key) == 0 && len(m.SumColumns) == 0:
 		return m, fmt.Errorf("header: a person-scoped mart needs key (the rows it replaces) or merge: sum … by …")
-	case m.Scope != ScopePerson && (len(m.Key) > 0 || len(m.SumColumns) > 0):
-		return m, fmt.Errorf("header: key and merge are for person-scoped marts")
+	case m.Scope != ScopePerson && len(m.Key) > 0:
+		return m, fmt.Errorf("header: key is for person-scoped marts")
+	case m.Scope == ScopeAggregate && len(m.SumColumns) > 0:
+		return m, fmt.Errorf("header: merge is for person- and lake-scoped marts")
 	case !strings.Contains(text, "TEMP TABLE "+name+" AS") && !strings.Contains(text, "TEMP VIEW "+name+" AS"):
 		return m, fmt.Errorf("does not create the relation %s (CREATE OR REPLACE TEMP TABLE|VIEW %s AS)", name, name)
 	}

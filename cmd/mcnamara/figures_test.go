@@ -416,6 +416,9 @@ func (a *auditor) audit() {
 	all = append(all, a.m.Journeys...)
 	all = append(all, a.m.Reference...)
 	for _, s := range all {
+		if s.Status != "ok" {
+			continue // a section without data says why; it prints no figure
+		}
 		a.sentences(s.ID, s.Finding, s.Note, s.Figures)
 		for _, f := range s.Figures {
 			if f.Measure == "shown_members" || f.Measure == "flows_shown" {

@@ -83,6 +83,25 @@ func terminalWidth() int {
 // wideCatalog is the width from which the table also shows the SQL.
 const wideCatalog = 150
 
+// nameCap is the width a metric's name wraps at (after an underscore) in a
+// narrower table.
+const nameCap = 20
+
+// wrapName breaks a snake_case name after underscores into lines of at
+// most n characters (a part longer than n keeps its own line).
+func wrapName(name string, n int) string {
+	var lines []string
+	line := ""
+	for _, part := range strings.SplitAfter(name, "_") {
+		if line != "" && len(line)+len(part) > n {
+			lines = append(lines, line)
+			line = ""
+		}
+		line += part
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
 func printCatalogTable(w io.Writer, cat *metrics.Catalog, width int) error {
 	// Narrow terminals lose the SQL first, then the unit column (the unit
 	// moves into the description).
@@ -107,7 +126,11 @@ func printCatalogTable(w io.Writer, cat *metrics.Catalog, width int) error {
 		if e.Good == metrics.HigherIsBetter {
 			good = "↑"
 		}
-		r := table.Row{e.Name, kind}
+		name := e.Name
+		if width < wideCatalog {
+			name = wrapName(name, nameCap)
+		}
+		r := table.Row{name, kind}
 		desc := e.Description
 		if showUnit {
 			r = append(r, e.Unit)

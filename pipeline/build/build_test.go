@@ -192,16 +192,16 @@ func TestBasicFacts(t *testing.T) {
 			[]string{"gap"}, "2024-01-01T00:00:00Z,1\n2024-02-01T00:00:00Z,2"},
 		{"gap totals worked out by hand",
 			`SELECT contacts, claimed_success_ratio * 22, outcome_failed_ratio * 22, gap_contacts, gap_ratio * 13,
-			        claimed_resolution_ratio * 22, verified_resolution_ratio * 22, failure_demand_ratio * 23,
+			        claimed_resolution_contacts, verified_resolution_ratio * 22, failure_demand_ratio * 23,
 			        handle_time_seconds * 23, target_handle_time_seconds * 23
 			 FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'total'`,
 			[]string{"gap"}, "25,13,12,7,7,17,10,9,5410,8100"},
 		{"gap counts beside the rates, worked out by hand",
 			`SELECT judged_contacts, claimed_success_contacts, outcome_failed_contacts, gap_contacts,
 			        claimed_resolution_contacts, verified_resolution_contacts, journeyed_contacts, repeat_contacts,
-			        handled_contacts, aht_target_contacts
+			        handle_time_seconds_contacts, csat_score_contacts
 			 FROM read_parquet(%s) WHERE dimension = 'all' AND grain = 'total'`,
-			[]string{"gap"}, "22,13,12,7,17,10,23,9,23,23"},
+			[]string{"gap"}, "22,13,12,7,17,10,23,9,23,3"},
 		// The data end 20 Feb 12:00 UTC: a contact is settled when its 7-day
 		// window has closed by then, i.e. it started by 13 Feb 12:00 UTC.
 		// Three did not: c40 (15 Feb), c50 (18 Feb) and the last (20 Feb).

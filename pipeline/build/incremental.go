@@ -32,6 +32,27 @@ func personMarts() []MartSpec {
 	return out
 }
 
+// incrementalMarts are the marts an incremental build merges: the
+// person-scoped ones and the lake-scoped marts of counts.
+func incrementalMarts() []MartSpec {
+	out := personMarts()
+	for _, m := range Marts {
+		if m.Model.Scope == mcsql.ScopeLake && len(m.Model.SumColumns) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func martSpec(m mcsql.Model) MartSpec {
+	for _, s := range Marts {
+		if s.Name == m.Name {
+			return s
+		}
+	}
+	return MartSpec{Name: m.Name, Model: m}
+}
+
 // removedBy names, for the key of a person-scoped mart, the table of the
 // keys whose previous rows an incremental build replaces (scope.sql).
 var removedBy = map[string]string{
@@ -199,7 +220,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 			return Result{}, err
 		}
 	}
-	for _, m := range append(personMarts(), MartSpec{Name: "coverage"}) {
+	for _, m := range append(incrementalMarts(), MartSpec{Name: "coverage"}) {
 		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m.Name, duck.Quote(lake.MartPattern(lakeDir, m.Name)))
 		if err := exec("attach previous "+m.Name, q); err != nil {
 			return Result{}, err
@@ -282,6 +303,14 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		switch {
 		case s.Model.Scope == mcsql.ScopeLake && s.Model.Name == "resolution_systems":
 			if resolved, err = checkResolution(ctx, conn, prev.ResolutionJourneys); err != nil {
+				return Result{}, err
+			}
+		case s.Model.Scope == mcsql.ScopeLake && s.Model.Mart != nil && len(s.Model.SumColumns) > 0:
+			// merged now: the models after it read the whole lake's
+			if err := keepScope(ctx, conn, s.Model.Name); err != nil {
+				return Result{}, err
+			}
+			if err := mergeMart(ctx, conn, nil, martSpec(s.Model), log); err != nil {
 				return Result{}, err
 			}
 		case s.Model.Scope == mcsql.ScopeLake:

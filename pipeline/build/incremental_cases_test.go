@@ -155,13 +155,15 @@ func TestIncrementalCases(t *testing.T) {
 	}
 	equalsFull(t, db, root, o)
 	// Recomputed: Q (no new data of its own), R, B, A's new person (case
-	// K1, and the keys A and T stitched to it), crm/A (event e3 of case K1)
-	// and W, whose repeat window (20 January + 7 days) was open at the
-	// previous end of data (25 January) and is closed at the new one. Not
-	// S: its window (25 January) is still open and nothing of S is new, so
-	// its journey would come out the same; nor the filler persons.
-	if res.Persons != 6 {
-		t.Errorf("recomputed %d persons, want the 6 the new data reaches", res.Persons)
+	// K1, and the keys A and T stitched to it), crm/A (event e3 of case K1),
+	// W, whose repeat window (20 January + 7 days) was open at the previous
+	// end of data (25 January 10:00) and is closed at the new one (28
+	// January 12:00), and S, whose journey window is still open but whose
+	// FCR ladder's 1- and 3-day windows (25 January + 1, + 3 days) closed:
+	// repeat_within_1d and _3d turn from NULL to known. Not the filler
+	// persons.
+	if res.Persons != 7 {
+		t.Errorf("recomputed %d persons, want the 7 the new data reaches", res.Persons)
 	}
 }
 

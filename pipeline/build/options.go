@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
@@ -54,6 +55,8 @@ type Options struct {
 	// Catalog holds the KPI definitions, targets and scorecard in force
 	// (nil: metrics.Default()).
 	Catalog *metrics.Catalog `toml:"-"`
+	// Costs are the [costs] rates (zero: the documented defaults).
+	Costs metrics.Costs `toml:"-"`
 	// Logger receives progress (nil: discarded).
 	Logger *slog.Logger `toml:"-"`
 	// Batches are the ids of the lake batches the input views hold. A build
@@ -104,8 +107,14 @@ func (o Options) validate() error {
 	if o.TimeZone == "" {
 		return fmt.Errorf("business time zone is empty: set [lake] business_timezone (e.g. \"Europe/Berlin\")")
 	}
+	if _, err := o.rates(); err != nil {
+		return err
+	}
 	return nil
 }
+
+// rates are the cost rates in force for every contract channel.
+func (o Options) rates() (metrics.Rates, error) { return o.Costs.Rates(contract.Channels) }
 
 func (o Options) catalog() *metrics.Catalog {
 	if o.Catalog == nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
@@ -79,10 +80,27 @@ func fillSQL(file, s string, fill map[string]string) (string, error) {
 // placeholders are the models' templating; see contact_base.sql. Metric
 // expressions come from the catalog, never from data.
 func placeholders(cat *metrics.Catalog) map[string]string {
-	var values, met, held []string
+	var values, met, held, cells, cols []string
 	for _, m := range cat.KPIs() {
-		values = append(values, fmt.Sprintf("(%s) AS %s", m.Expr, m.Name))
+		if m.Expr != m.Name { // a KPI that is a contract column is there already
+			values = append(values, fmt.Sprintf("(%s) AS %s", m.Expr, m.Name))
+		}
 		met = append(met, fmt.Sprintf("%s AS met_%s", m.Met(m.Name, "target_"+m.Name), m.Name))
+		// Sums of integers (values and targets in millionths), exact in
+		// any order: a parallel sum of fractions differs in its last bits,
+		// and an incremental build must give what a full one does.
+		num, den, mul := m.AggParts()
+		k, t := duck.Ident(m.Name), duck.Ident("target_"+m.Name)
+		cells = append(cells,
+			fmt.Sprintf("%s AS %s", num, duck.Ident(m.Name+"__num")),
+			fmt.Sprintf("%s AS %s", den, duck.Ident(m.Name+"__den")),
+			fmt.Sprintf("count(%s) AS %s", k, duck.Ident(m.Name+"__n")),
+			fmt.Sprintf("sum(CAST(round(%s * 1e6) AS BIGINT)) FILTER (WHERE %s IS NOT NULL) AS %s", t, k, duck.Ident(m.Name+"__tsum")),
+			fmt.Sprintf("count(%s) FILTER (WHERE %s IS NOT NULL) AS %s", t, k, duck.Ident(m.Name+"__tn")))
+		cols = append(cols,
+			fmt.Sprintf("sum(%s) / nullif(sum(%s), 0) * %s AS %s", duck.Ident(m.Name+"__num"), duck.Ident(m.Name+"__den"), num64(mul), k),
+			fmt.Sprintf("CAST(sum(%s) AS BIGINT) AS %s", duck.Ident(m.Name+"__n"), duck.Ident(m.Name+"_contacts")),
+			fmt.Sprintf("sum(%s) / nullif(sum(%s), 0) * 1e-6 AS %s", duck.Ident(m.Name+"__tsum"), duck.Ident(m.Name+"__tn"), t))
 	}
 	for _, name := range cat.Scorecard() {
 		m, _ := cat.Metric(name)
@@ -93,14 +111,23 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 		heldSQL = "(" + strings.Join(held, " AND ") + ")"
 	}
 	const sep = ",\n        "
+	valuesSQL := ""
+	for _, v := range values {
+		valuesSQL += sep + v
+	}
 	return map[string]string{
-		"kpi_values":     strings.Join(values, sep),
+		"kpi_values":     valuesSQL,
 		"kpi_met":        strings.Join(met, sep),
 		"scorecard_held": heldSQL,
+		"kpi_cells":      strings.Join(cells, ",\n    "),
+		"kpi_columns":    strings.Join(cols, ",\n    "),
 	}
 }
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// num64 writes a float as a DOUBLE literal (1e-06 is DECIMAL otherwise).
+func num64(v float64) string { return "CAST(" + strconv.FormatFloat(v, 'g', -1, 64) + " AS DOUBLE)" }
 
 func prelude(o Options, cat *metrics.Catalog) string {
 	var b strings.Builder
@@ -145,5 +172,17 @@ func prelude(o Options, cat *metrics.Catalog) string {
 		}
 	}
 	p("INSERT INTO kpi_targets VALUES\n    %s;\n", strings.Join(rows, ",\n    "))
+
+	// validate() has checked the rates
+	r, _ := o.rates()
+	p("\n-- [costs]: the agent hour and a flat cost per contact, per channel\n")
+	p("SET VARIABLE currency = %s;\n", duck.Quote(r.Currency))
+	p("SET VARIABLE customer_hour = CAST(%s AS DOUBLE);\n", num(r.CustomerHour))
+	p("CREATE OR REPLACE TEMP TABLE cost_rates (channel VARCHAR, hourly DOUBLE, per_contact DOUBLE);\n")
+	rows = rows[:0]
+	for _, ch := range contract.Channels {
+		rows = append(rows, fmt.Sprintf("(%s, %s, %s)", duck.Quote(ch), num(r.Hourly[ch]), num(r.PerContact[ch])))
+	}
+	p("INSERT INTO cost_rates VALUES\n    %s;\n", strings.Join(rows, ",\n    "))
 	return b.String()
 }

@@ -12,7 +12,7 @@ CREATE OR REPLACE TEMP VIEW inc_removed_flow_steps AS
 SELECT f.journey_id, f.seq_in_journey AS seq, j.contacts AS n,
        journey_node(f.department, f.channel) AS node,
        lag(journey_node(f.department, f.channel)) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey) AS prev_node,
-       f.silo_loop AS is_loop
+       f.silo_loop AS is_loop, f.ping_pong AS is_ping_pong
 FROM old_contact_facts f
 SEMI JOIN inc_removed_journeys r ON r.journey_id = f.journey_id
 JOIN old_journeys j ON j.journey_id = f.journey_id;
@@ -25,6 +25,7 @@ SEMI JOIN inc_removed_journeys r ON r.journey_id = o.journey_id;
 CREATE OR REPLACE TEMP TABLE inc_removed_journey_flows AS
 SELECT from_node, to_node, count(*) AS journeys,
        count(*) FILTER (WHERE is_loop) AS loop_journeys,
-       step
+       step,
+       count(*) FILTER (WHERE is_ping_pong) AS ping_pong_journeys
 FROM flow_edges('inc_removed_flow_steps', 'inc_removed_flow_ends')
 GROUP BY from_node, to_node, step;

@@ -6,12 +6,15 @@
 -- old_journeys (the previous marts).
 
 -- Recomputed contacts: every contact of a recomputed person, plus the
--- anonymous contacts that are new or got a new survey (they belong to no
--- journey; only their own row changes).
+-- anonymous contacts that are new, got a new survey or share an agent-day
+-- with a new contact (they belong to no journey; only their own row
+-- changes).
 CREATE OR REPLACE TEMP TABLE inc_scope_contacts AS
-SELECT source_system, contact_id FROM inc_contacts
+SELECT source_system, contact_id FROM inc_contacts c
 WHERE person_id IN (SELECT person_id FROM inc_persons)
    OR (person_id IS NULL AND is_new)
+   OR (person_id IS NULL AND EXISTS (SELECT 1 FROM inc_agent_days d
+                                     WHERE d.agent_id = c.agent_id AND d.business_date = c.business_date))
 UNION
 SELECT source_system, contact_id FROM inc_new_surveys WHERE person_id IS NULL;
 
@@ -67,3 +70,11 @@ SELECT source_system, contact_id, journey_id FROM inc_old_contact_facts;
 
 CREATE OR REPLACE TEMP TABLE inc_removed_journeys AS
 SELECT DISTINCT journey_id FROM inc_removed_contacts WHERE journey_id IS NOT NULL;
+
+-- The call counts of the recomputed contacts' previous rows, which the
+-- recomputed ones replace in agent_days ("merge: sum … by …").
+CREATE OR REPLACE TEMP TABLE inc_removed_agent_days AS
+SELECT agent_id, business_date, count(*) AS handled_contacts
+FROM inc_old_contact_facts
+WHERE agent_id IS NOT NULL AND disposition IS DISTINCT FROM 'abandoned'
+GROUP BY ALL;

@@ -26,7 +26,8 @@ CREATE OR REPLACE TEMP TABLE inc_contacts AS
 SELECT
     f.source_system, f.contact_id, f.case_id,
     CASE WHEN f.person_id IS NOT NULL THEN coalesce(n.person_id, f.person_id) END AS person_id,
-    false AS is_new
+    false AS is_new,
+    f.agent_id, f.business_date
 FROM old_contact_facts f
 LEFT JOIN new_identities n
        ON n.source_system = f.source_system AND n.customer_key = f.customer_key
@@ -34,10 +35,18 @@ UNION ALL
 SELECT
     k.source_system, k.contact_id, nullif(trim(k.case_id), ''),
     person_of(k.source_system, k.customer_key, i.person_id),
-    true
+    true,
+    k.agent_id, CAST(timezone(getvariable('time_zone'), k.started_at) AS DATE)
 FROM new_contacts k
 LEFT JOIN inc_identities i
        ON i.source_system = k.source_system AND i.customer_key = k.customer_key;
+
+-- The agent-days new contacts fall on: every contact of such a day is
+-- recomputed, for its contacts_handled_per_agent_day (the call count of
+-- the agent's day) changes.
+CREATE OR REPLACE TEMP TABLE inc_agent_days AS
+SELECT DISTINCT agent_id, business_date FROM inc_contacts
+WHERE is_new AND agent_id IS NOT NULL;
 
 -- Every outcome event (the whole row in raw: scope.sql takes its rows from
 -- here rather than read the lake again).
@@ -63,10 +72,11 @@ SEMI JOIN new_surveys s ON s.source_system = c.source_system AND s.contact_id = 
 --     time moves its contacts from the key's own person to that one; those
 --     contacts are recomputed as the person's);
 --   * with a journey whose repeat window was still open at the previous
---     build's end of data and is closed at the new one (lake_data_end). A
---     journey still open at the new end, of a person nothing new touches,
---     comes out the same: the end of data enters the models only through
---     window_open (journeys.sql).
+--     build's end of data and is closed at the new one (lake_data_end), or
+--     a contact whose FCR-ladder window closes so: the end of data enters
+--     the person-scoped models only through window_open (journeys.sql)
+--     and repeat_within_<W>d (contact_facts.sql);
+--   * with a contact on an agent-day a new contact falls on.
 CREATE OR REPLACE TEMP TABLE inc_persons AS
 SELECT DISTINCT person_id FROM (
     SELECT person_id FROM inc_contacts WHERE is_new
@@ -79,6 +89,16 @@ SELECT DISTINCT person_id FROM (
     UNION ALL
     SELECT person_id FROM old_journeys
     WHERE window_open AND last_contact_at + getvariable('repeat_window') <= getvariable('lake_data_end')
+    UNION ALL
+    -- contacts whose FCR-ladder window (1, 3, 7 or 30 days) was open at the
+    -- previous end of data and is closed now: repeat_within_<W>d turns
+    -- from NULL to known
+    SELECT f.person_id FROM old_contact_facts f, (SELECT data_end FROM old_coverage) e, unnest([1, 3, 7, 30]) w(days)
+    WHERE f.person_id IS NOT NULL
+      AND f.started_at + to_seconds(w.days * 86400) > e.data_end
+      AND f.started_at + to_seconds(w.days * 86400) <= getvariable('lake_data_end')
+    UNION ALL
+    SELECT c.person_id FROM inc_contacts c SEMI JOIN inc_agent_days d USING (agent_id, business_date)
 )
 WHERE person_id IS NOT NULL;
 

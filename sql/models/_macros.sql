@@ -11,6 +11,15 @@ CREATE OR REPLACE TEMP MACRO person_of(source_system, customer_key, mapped_perso
     CASE WHEN nullif(trim(customer_key), '') IS NOT NULL
          THEN coalesce(mapped_person, source_system || '/' || customer_key) END;
 
+-- The business date of an instant: its date in the business time zone.
+-- offset_us is the zone's UTC offset for the instant's hour
+-- (business_offsets.sql), NULL where a DST switch falls inside the hour:
+-- then ICU decides, which is slow per row.
+CREATE OR REPLACE TEMP MACRO business_date(started_at, offset_us) AS
+    CASE WHEN offset_us IS NOT NULL
+         THEN CAST(make_timestamp(epoch_us(started_at) + offset_us) AS DATE)
+         ELSE CAST(timezone(getvariable('time_zone'), started_at) AS DATE) END;
+
 -- A contact's place in a journey: "<department>·<channel>" ("(none)" for a
 -- missing department); a hop is a change of node, a loop a hop into a node
 -- already visited.
@@ -24,10 +33,19 @@ CREATE OR REPLACE TEMP MACRO journey_node(department, channel) AS
 CREATE OR REPLACE TEMP MACRO contact_settled(started_at) AS
     started_at + getvariable('repeat_window') <= getvariable('data_end');
 
+-- The FCR ladder's rung of a contact at W days: did the person's next
+-- contact (any journey) start within W days of this one? NULL without a
+-- person, and while the W days run past the end of the data: an open
+-- window is never counted as resolved.
+CREATE OR REPLACE TEMP MACRO repeat_within(person_id, next_contact_at, started_at, days) AS
+    CASE WHEN person_id IS NOT NULL AND started_at + to_seconds(days * 86400) <= getvariable('data_end')
+         THEN coalesce(next_contact_at <= started_at + to_seconds(days * 86400), false) END;
+
 -- The edges of the Sankey (journey_flows.sql): the move into each 2nd to
 -- flow_steps-th contact of a journey, and the move from its last drawn
 -- contact to its outcome ("outcome·resolved|failed|open"). steps names a
--- relation of (journey_id, seq, n, node, prev_node, is_loop), one row per
+-- relation of (journey_id, seq, n, node, prev_node, is_loop,
+-- is_ping_pong), one row per
 -- contact of the journeys to draw; ends one of (journey_id, contacts,
 -- last_node, outcome). The incremental build subtracts the edges of the
 -- journeys it replaces with the same macro over their previous rows.
@@ -35,7 +53,7 @@ CREATE OR REPLACE TEMP MACRO flow_edges(steps, ends) AS TABLE
     SELECT seq - 1 AS step,
            prev_node || ' #' || (seq - 1) AS from_node,
            node || ' #' || seq AS to_node,
-           is_loop
+           is_loop, is_ping_pong
     FROM query_table(steps)
     WHERE seq BETWEEN 2 AND getvariable('flow_steps')
     UNION ALL
@@ -43,7 +61,7 @@ CREATE OR REPLACE TEMP MACRO flow_edges(steps, ends) AS TABLE
     SELECT contacts AS step,
            last_node || ' #' || contacts AS from_node,
            'outcome·' || outcome AS to_node,
-           false AS is_loop
+           false AS is_loop, false AS is_ping_pong
     FROM query_table(ends)
     WHERE contacts <= getvariable('flow_steps')
     UNION ALL
@@ -51,7 +69,7 @@ CREATE OR REPLACE TEMP MACRO flow_edges(steps, ends) AS TABLE
     SELECT s.seq AS step,
            s.node || ' #' || s.seq AS from_node,
            'outcome·' || j.outcome AS to_node,
-           false AS is_loop
+           false AS is_loop, false AS is_ping_pong
     FROM query_table(steps) s
     JOIN (SELECT journey_id, outcome FROM query_table(ends) WHERE contacts > getvariable('flow_steps')) j
       ON j.journey_id = s.journey_id

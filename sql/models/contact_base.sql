@@ -1,5 +1,5 @@
 -- model: contact_base
--- reads: contacts, identities, surveys, group_targets
+-- reads: contacts, identities, surveys, group_targets, business_offsets, agent_days
 -- scope: person
 -- contact_base — one row per contact: the person behind it, its csat,
 -- its business date, and whether the scorecard calls it a success
@@ -23,25 +23,6 @@
 -- lake_data_end to the whole lake's end (unset, getvariable is NULL).
 SET VARIABLE data_end = coalesce(getvariable('as_of'), getvariable('lake_data_end'), (SELECT max(started_at) FROM contacts));
 
--- business_date is the date of started_at in time_zone. ICU is slow per
--- row, so the UTC offset is taken once per hour of the data, at its first
--- and last contact; an hour whose offset changes inside it (a DST switch)
--- has none here and its contacts ask ICU one by one.
-CREATE OR REPLACE TEMP TABLE business_offsets AS
-WITH hours AS (
-    SELECT epoch_us(started_at) // 3600000000 AS hour, min(started_at) AS lo, max(started_at) AS hi
-    FROM contacts
-    WHERE started_at IS NOT NULL
-    GROUP BY hour
-), offsets AS (
-    SELECT hour,
-        epoch_us(timezone(getvariable('time_zone'), lo)) - epoch_us(lo) AS lo_offset,
-        epoch_us(timezone(getvariable('time_zone'), hi)) - epoch_us(hi) AS hi_offset
-    FROM hours
-)
-SELECT hour, CASE WHEN lo_offset = hi_offset THEN lo_offset END AS offset_us
-FROM offsets;
-
 CREATE OR REPLACE TEMP TABLE contact_base AS
 WITH base AS (
     SELECT
@@ -51,9 +32,7 @@ WITH base AS (
         -- csat: the contact's own score, else the one its survey gave.
         coalesce(c.csat, s.csat) AS csat,
         s.nps,
-        CASE WHEN z.offset_us IS NOT NULL
-             THEN CAST(make_timestamp(epoch_us(c.started_at) + z.offset_us) AS DATE)
-             ELSE CAST(timezone(getvariable('time_zone'), c.started_at) AS DATE) END AS business_date,
+        business_date(c.started_at, z.offset_us) AS business_date,
         -- identity stitching (_macros.sql)
         person_of(c.source_system, c.customer_key, i.person_id) AS person_id,
         -- The organisation's claim that the need was met: disposition
@@ -73,6 +52,12 @@ WITH base AS (
           AND t.t_department IS NOT DISTINCT FROM c.department
           AND t.t_channel = c.channel
     WHERE getvariable('as_of') IS NULL OR c.started_at <= getvariable('as_of')
+), counted AS (
+    -- the call count of the contact's agent-day (agent_days.sql), for the
+    -- KPI contacts_handled_per_agent_day
+    SELECT b.*, a.handled_contacts AS agent_day_contacts
+    FROM base b
+    LEFT JOIN agent_days a ON a.agent_id = b.agent_id AND a.business_date = b.business_date
 )
 SELECT
     COLUMNS(c -> NOT starts_with(c, 'target_')),
@@ -80,4 +65,4 @@ SELECT
     -- or no target) does not hold back its claimed success.
     {{scorecard_held}} AS kpi_held,
     claimed_resolution AND {{scorecard_held}} AS claimed_success
-FROM base;
+FROM counted;

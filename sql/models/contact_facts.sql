@@ -16,6 +16,16 @@
 --   outcome_failed      followed_by_repeat, or the journey ended badly
 --   verified_resolution the last contact of a journey verified resolved
 --   gap                 claimed_success AND outcome_failed (the McNamara gap)
+--   ping_pong, agent_ping_pong  back to the department (agent) of two
+--                       contacts before, from another: A → B → A
+--   follows_gap         an earlier contact of the journey was a claimed
+--                       success, so a gap: this one is its rework (cost)
+--   journey_resolved    the journey is verified resolved (cost per
+--                       resolved customer); journey_contacts its contacts
+--   repeat_within_<W>d  the FCR ladder, W = 1, 3, 7, 30: another contact
+--                       of the same person (any journey) started within W
+--                       days of this one; NULL while the W days run past
+--                       the end of the data (never counted as resolved)
 -- Anonymous contacts (no customer key) have no person and no journey: all
 -- journey and customer-view columns are NULL; their KPI view is kept.
 
@@ -37,6 +47,15 @@ WITH joined AS (
         CASE WHEN s.seq < s.n THEN false
              WHEN j.window_open THEN NULL
              ELSE j.verified_resolved END AS verified_resolution,
+        s.ping_pong,
+        s.agent_ping_pong,
+        s.follows_claimed AS follows_gap,
+        j.verified_resolved AS journey_resolved,
+        s.n AS journey_contacts,
+        repeat_within(b.person_id, s.next_contact_at, b.started_at, 1) AS repeat_within_1d,
+        repeat_within(b.person_id, s.next_contact_at, b.started_at, 3) AS repeat_within_3d,
+        repeat_within(b.person_id, s.next_contact_at, b.started_at, 7) AS repeat_within_7d,
+        repeat_within(b.person_id, s.next_contact_at, b.started_at, 30) AS repeat_within_30d,
         b._batch_id, b._source_file, b._source_line
     FROM contact_base b
     LEFT JOIN contact_seq s ON s.rid = b.rowid
@@ -50,8 +69,9 @@ WITH joined AS (
           AND t.t_department IS NOT DISTINCT FROM j.department
           AND t.t_channel = j.channel
 ), valued AS (
-    SELECT *,
-        {{kpi_values}}
+    -- kpi_values: ", <expr> AS <kpi>" for every KPI that is not a contract
+    -- column already (hold_seconds is)
+    SELECT *{{kpi_values}}
     FROM targeted
 ), measured AS (
     SELECT *,
@@ -59,7 +79,7 @@ WITH joined AS (
     FROM valued
 )
 SELECT
-    * EXCLUDE (_batch_id, _source_file, _source_line),
+    * EXCLUDE (_batch_id, _source_file, _source_line, agent_day_contacts),
     CASE WHEN outcome_failed IS NOT NULL THEN claimed_success AND outcome_failed END AS gap,
     _batch_id, _source_file, _source_line
 FROM measured;

@@ -18,7 +18,10 @@
 -- journey_id is "<source_system>:<contact_id>" of the journey's first contact.
 -- node = journey_node(department, channel) (_macros.sql); a hop is a
 -- change of node from the previous contact; a loop is a hop into a node
--- the journey had already visited.
+-- the journey had already visited; a ping-pong (agent_ping_pong) is a
+-- return to the department (agent) of two contacts before from another
+-- one, A → B → A: a loop too, counted apart. follows_claimed: an earlier
+-- contact of the journey was a claimed success.
 -- Instants are compared as a + window, never as a - b: subtracting two
 -- TIMESTAMPTZ goes through the ICU calendar and costs ~100x more.
 -- Speed: the three window passes sort only the keys (rowid, person, case,
@@ -67,7 +70,8 @@ WITH ordered AS (
         p.next_contact_at,
         b.source_system || ':' || b.contact_id AS journey_id,
         p.journey_rid, p.seq, p.n, p.last_at,
-        CAST(NULL AS VARCHAR) AS prev_node, false AS hop, false AS loop
+        CAST(NULL AS VARCHAR) AS prev_node, false AS hop, false AS loop,
+        false AS ping_pong, false AS agent_ping_pong, false AS follows_claimed
     FROM placed p
     JOIN contact_base b ON b.rowid = p.rid
     WHERE p.n = 1
@@ -79,7 +83,17 @@ WITH ordered AS (
         p.next_contact_at,
         first_value(b.source_system || ':' || b.contact_id) OVER w AS journey_id,
         p.journey_rid, p.seq, p.n, p.last_at,
-        lag(journey_node(b.department, b.channel)) OVER w AS prev_node
+        lag(journey_node(b.department, b.channel)) OVER w AS prev_node,
+        coalesce(b.department, '(none)') AS dept,
+        lag(coalesce(b.department, '(none)'), 1) OVER w AS prev_dept,
+        lag(coalesce(b.department, '(none)'), 2) OVER w AS prev2_dept,
+        b.agent_id,
+        lag(b.agent_id, 1) OVER w AS prev_agent,
+        lag(b.agent_id, 2) OVER w AS prev2_agent,
+        -- a claimed success came earlier in the journey: this contact is
+        -- the rework of a false success (every contact but the last of a
+        -- journey failed its customer)
+        coalesce(bool_or(b.claimed_success) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS follows_claimed
     FROM placed p
     JOIN contact_base b ON b.rowid = p.rid
     WHERE p.n > 1
@@ -87,8 +101,13 @@ WITH ordered AS (
 )
 SELECT * FROM single
 UNION ALL
-SELECT *,
+SELECT * EXCLUDE (dept, prev_dept, prev2_dept, agent_id, prev_agent, prev2_agent, follows_claimed),
     seq > 1 AND node <> prev_node AS hop,
     seq > 1 AND node <> prev_node
-        AND min(seq) OVER (PARTITION BY journey_rid, node) < seq AS loop
+        AND min(seq) OVER (PARTITION BY journey_rid, node) < seq AS loop,
+    -- ping-pong: back to the department (or the agent) of two contacts
+    -- before, from another one: A → B → A, the "passed to another person"
+    coalesce(dept = prev2_dept AND dept <> prev_dept, false) AS ping_pong,
+    coalesce(agent_id = prev2_agent AND agent_id <> prev_agent, false) AS agent_ping_pong,
+    follows_claimed
 FROM multi;

@@ -32,17 +32,23 @@
 --   verified_resolution_contacts judged contacts verified resolved
 --   journeyed_contacts           identified contacts (open ones too)
 --   repeat_contacts              journeyed contacts that are 2nd+ of their journey
---   handled_contacts             contacts with a handle time (abandoned excluded)
---   aht_target_contacts          handled contacts with an AHT target
 -- The rates are named as in the metric catalog (`mcnamara metrics`):
 --   claimed_success_ratio     claimed_success_contacts / judged_contacts
 --   outcome_failed_ratio      outcome_failed_contacts / judged_contacts
 --   gap_ratio                 gap_contacts / claimed_success_contacts
---   claimed_resolution_ratio  claimed_resolution_contacts / judged_contacts
 --   verified_resolution_ratio verified_resolution_contacts / judged_contacts
 --   failure_demand_ratio      repeat_contacts / journeyed_contacts
---   handle_time_seconds       mean handle time (AHT) over handled_contacts
---   target_handle_time_seconds mean AHT target over aht_target_contacts
+-- and, for every KPI of the catalog (filled in from it by the build):
+--   <kpi>                     its aggregate over the contacts measured on
+--                             it (the mean: AHT for handle_time_seconds;
+--                             handled contacts / agent-days for
+--                             contacts_handled_per_agent_day); the KPI
+--                             claimed_resolution_ratio is over every
+--                             contact: set beside verified resolution,
+--                             use claimed_resolution_contacts /
+--                             judged_contacts (like with like)
+--   <kpi>_contacts            the contacts measured on it
+--   target_<kpi>              the mean target in force over them
 -- A rate whose denominator is zero is NULL.
 
 -- One pass over contact_facts: counts per member of each dimension,
@@ -75,10 +81,7 @@ SELECT
     coalesce(count_if(verified_resolution), 0) AS verified_resolved,
     count(is_repeat) AS journeyed,
     coalesce(count_if(is_repeat), 0) AS repeats,
-    sum(handle_time_seconds) AS aht_sum,
-    count(handle_time_seconds) AS aht_n,
-    sum(target_handle_time_seconds) FILTER (WHERE handle_time_seconds IS NOT NULL) AS aht_target_sum,
-    count(target_handle_time_seconds) FILTER (WHERE handle_time_seconds IS NOT NULL) AS aht_target_n
+    {{kpi_cells}}
 FROM (
     SELECT *,
         CAST(date_trunc('week', business_date) AS DATE) AS week,
@@ -112,15 +115,11 @@ SELECT
     CAST(sum(verified_resolved) AS BIGINT) AS verified_resolution_contacts,
     CAST(sum(journeyed) AS BIGINT) AS journeyed_contacts,
     CAST(sum(repeats) AS BIGINT) AS repeat_contacts,
-    CAST(sum(aht_n) AS BIGINT) AS handled_contacts,
-    CAST(sum(aht_target_n) AS BIGINT) AS aht_target_contacts,
     sum(claimed) / nullif(sum(judged), 0) AS claimed_success_ratio,
     sum(failed) / nullif(sum(judged), 0) AS outcome_failed_ratio,
     sum(gap) / nullif(sum(claimed), 0) AS gap_ratio,
-    sum(claimed_resolved) / nullif(sum(judged), 0) AS claimed_resolution_ratio,
     sum(verified_resolved) / nullif(sum(judged), 0) AS verified_resolution_ratio,
     sum(repeats) / nullif(sum(journeyed), 0) AS failure_demand_ratio,
-    sum(aht_sum) / nullif(sum(aht_n), 0) AS handle_time_seconds,
-    sum(aht_target_sum) / nullif(sum(aht_target_n), 0) AS target_handle_time_seconds
+    {{kpi_columns}}
 FROM periods
 GROUP BY dimension, member, grain, period_start;

@@ -2,7 +2,7 @@
 -- reads: contact_seq, journeys
 -- scope: person
 -- mart: order by step, from_node, to_node
--- merge: sum journeys, loop_journeys by from_node, to_node, step
+-- merge: sum journeys, loop_journeys, ping_pong_journeys by from_node, to_node, step
 -- journey_flows — the journey_flows mart, for a Sankey of how
 -- journeys move between departments and channels and how they end.
 --
@@ -16,15 +16,18 @@
 -- "outcome·failed", "outcome·open". Journeys longer than flow_steps
 -- contacts are drawn through their flow_steps-th contact, then straight to
 -- their outcome.
---   from_node, to_node, journeys, loop_journeys, step (of from_node)
+--   from_node, to_node, journeys, loop_journeys, step (of from_node),
+--   ping_pong_journeys (the move is a ping-pong: back to the department
+--   of two contacts before)
 
 -- The steps of the journeys to draw, in the shape flow_edges reads.
 CREATE OR REPLACE TEMP VIEW journey_flow_steps AS
-SELECT journey_id, seq, n, node, prev_node, loop AS is_loop FROM contact_seq;
+SELECT journey_id, seq, n, node, prev_node, loop AS is_loop, ping_pong AS is_ping_pong FROM contact_seq;
 
 CREATE OR REPLACE TEMP TABLE journey_flows AS
 SELECT from_node, to_node, count(*) AS journeys,
        count(*) FILTER (WHERE is_loop) AS loop_journeys,
-       step
+       step,
+       count(*) FILTER (WHERE is_ping_pong) AS ping_pong_journeys
 FROM flow_edges('journey_flow_steps', 'journeys')
 GROUP BY from_node, to_node, step;

@@ -48,6 +48,8 @@ WITH single AS (
         -- hops inside the source system (reassignments) count too
         CAST(coalesce(reassignments, 0) AS BIGINT) AS hops,
         0 AS loops,
+        0 AS ping_pongs,
+        0 AS agent_ping_pongs,
         node AS first_node,
         node AS last_node,
         topic,
@@ -78,6 +80,8 @@ WITH single AS (
         -- BIGINT: a sum of integers is a HUGEINT, which Parquet stores as DOUBLE
         CAST(count(*) FILTER (WHERE hop) + coalesce(sum(reassignments), 0) AS BIGINT) AS hops,
         count(*) FILTER (WHERE loop) AS loops,
+        count(*) FILTER (WHERE ping_pong) AS ping_pongs,
+        count(*) FILTER (WHERE agent_ping_pong) AS agent_ping_pongs,
         any_value(node) FILTER (WHERE seq = 1) AS first_node,
         any_value(node) FILTER (WHERE seq = n) AS last_node,
         any_value(topic) FILTER (WHERE seq = 1) AS topic,  -- of the first contact
@@ -149,7 +153,7 @@ SELECT
     wait_seconds, handle_seconds,
     visits * getvariable('travel_seconds_per_visit') AS travel_seconds,
     (wait_seconds + handle_seconds + visits * getvariable('travel_seconds_per_visit')) / 3600.0 AS customer_hours,
-    hops, loops,
+    hops, loops, ping_pongs, agent_ping_pongs,
     -- Durations subtract plain TIMESTAMPs (the same interval, bit for bit):
     -- TIMESTAMPTZ - TIMESTAMPTZ goes through the ICU calendar, ~100x slower.
     epoch(make_timestamp(epoch_us(last_contact_ended_at)) - make_timestamp(epoch_us(first_contact_at))) / 86400.0 AS journey_days,
