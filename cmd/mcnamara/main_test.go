@@ -189,6 +189,34 @@ func isBlank(img image.Image, footer int) bool {
 	return true
 }
 
+// TestIsBlank: a page is blank when white all over above its footer rows.
+func TestIsBlank(t *testing.T) {
+	page := func(x, y int) image.Image {
+		img := image.NewGray(image.Rect(0, 0, 40, 60))
+		for i := range img.Pix {
+			img.Pix[i] = 0xff
+		}
+		if x >= 0 {
+			img.Pix[y*img.Stride+x] = 0x80
+		}
+		return img
+	}
+	for _, tt := range []struct {
+		name  string
+		img   image.Image
+		blank bool
+	}{
+		{"white", page(-1, 0), true},
+		{"a mark in the footer only", page(20, 55), true},
+		{"a mark at the top", page(3, 0), false},
+		{"a mark just above the footer", page(39, 49), false},
+	} {
+		if got := isBlank(tt.img, 10); got != tt.blank {
+			t.Errorf("%s: isBlank = %v, want %v", tt.name, got, tt.blank)
+		}
+	}
+}
+
 // cmdPDFText: pdftext FILE FIRST LAST prints the text of pages FIRST to
 // LAST (pdftotext) with runs of white space made one space, so that a
 // sentence wrapped across lines matches a stdout pattern.

@@ -161,7 +161,7 @@ func (j *pdfJob) write(ctx context.Context, g *globals, htmlPath, pdfPath string
 	if err != nil {
 		return err
 	}
-	g.logger.Info("pdf written", "path", pdfPath, "paper", string(j.paper), "seconds", time.Since(start).Round(time.Millisecond).Seconds())
+	g.logger.Info("pdf written", "path", pdfPath, "paper", string(j.paper), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
