@@ -42,8 +42,8 @@ func (c cleanup) Run() int {
 // TestScript runs the end-to-end scenarios in testdata/script/*.txtar
 // against the real command. $SHARED points at ../shared (real data sets).
 // [mount] holds where this process may mount file systems; [chromium] and
-// [poppler] hold when the tool is installed, and
-// always in CI, where a missing one must fail the script, not skip it.
+// [poppler] hold when the tool is installed, and always in CI, where a
+// missing one must fail the script, not skip it.
 func TestScript(t *testing.T) {
 	shared, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
 	testscript.Run(t, testscript.Params{

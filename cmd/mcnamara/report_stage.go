@@ -159,7 +159,8 @@ func (j *pdfJob) write(ctx context.Context, g *globals, htmlPath, pdfPath string
 	start := time.Now()
 	err := reports.WritePDF(ctx, htmlPath, pdfPath, reports.PDFOptions{Chromium: j.chromium, Paper: j.paper, Logger: g.logger})
 	if err != nil {
-		return err
+		// a full or read-only disk is said as for the HTML report
+		return lake.StorageError(err, filepath.Dir(pdfPath), "the report directory")
 	}
 	g.logger.Info("pdf written", "path", pdfPath, "paper", string(j.paper), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
