@@ -32,16 +32,20 @@ $(ECHARTS_JS):
 		&& cd - >/dev/null && mv $$tmp/package/dist/echarts.min.js $@ && rm -rf $$tmp \
 		&& echo "fetched echarts@$(ECHARTS_VERSION) -> $@"
 
-# Headless Chromium for the report's browser tests. CI installs it; a
-# developer without root gets a message and those tests skip (outside CI only).
+# Headless Chromium (the report's browser tests, and `report --pdf`) and
+# poppler-utils (pdftoppm, pdftotext, pdfinfo: the PDF tests read the PDF
+# back). Installed as root; CI fails without them; a developer without
+# root gets a message and those tests skip (outside CI only).
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 browser:
-	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then echo "installing chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| { echo "could not install chromium: apt-get install -y chromium"; exit 1; }; \
-	elif [ "$$CI" = true ]; then echo "chromium is required in CI: apt-get install -y chromium"; exit 1; \
-	else echo "note: chromium not found (sudo apt-get install -y chromium); browser tests will skip"; fi
+	@pkgs=""; [ -x "$(CHROMIUM)" ] || pkgs="chromium"; \
+	for t in pdftoppm pdftotext pdfinfo; do command -v $$t >/dev/null || { pkgs="$$pkgs poppler-utils"; break; }; done; \
+	pkgs=$${pkgs# }; if [ -z "$$pkgs" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then echo "installing $$pkgs for the browser and PDF tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null) \
+		|| { echo "could not install $$pkgs: apt-get install -y $$pkgs"; exit 1; }; \
+	elif [ "$$CI" = true ]; then echo "$$pkgs is required in CI: apt-get install -y $$pkgs"; exit 1; \
+	else echo "note: $$pkgs not found (sudo apt-get install -y $$pkgs); the browser and PDF tests will skip"; fi
 
 build: deps assets
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/mcnamara

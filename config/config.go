@@ -19,6 +19,7 @@ import (
 	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
+	"github.com/mcnamara/mcnamara/reports"
 	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
@@ -55,6 +56,11 @@ type Report struct {
 	// MCNAMARA_PSEUDONYM_KEY environment variable).
 	ShowCustomerKeys bool   `toml:"show_customer_keys"`
 	PseudonymKey     string `toml:"pseudonym_key"`
+	// PDF makes `mcnamara run` (and `demo`) also print each report to a PDF
+	// beside it (report-YYYY-MM-DD.pdf, report.pdf) with headless Chromium.
+	PDF bool `toml:"pdf"`
+	// Paper is the PDF's sheet size: "a4" (the default) or "letter".
+	Paper string `toml:"paper"`
 }
 
 // Run settings for the scheduled job.
@@ -152,6 +158,9 @@ func (f File) validate() error {
 	}
 	if _, err := f.BuildOptions(); err != nil {
 		return err
+	}
+	if _, err := reports.ParsePaper(f.Report.Paper); err != nil {
+		return fmt.Errorf("%s: [report] %w", f.at("report", 0, "paper"), err)
 	}
 	seen := map[string]bool{}
 	for i, s := range f.Sources {

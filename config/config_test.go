@@ -44,6 +44,7 @@ func TestLoadErrors(t *testing.T) {
 		{"dup name", "[[sources]]\nname='a'\npreset='x'\nfiles=['a']\n[[sources]] # again\n  name = 'a'\npreset='x'\nfiles=['a']\n", `mcnamara.toml:6:3: source "a": name used twice`},
 		{"time zone", "[run]\nkeep_reports = 3\n[lake]\ndir = 'l'\n  business_timezone = 'Mars/Olympus'\n", `mcnamara.toml:5:3: [lake] business_timezone "Mars/Olympus"`},
 		{"metrics", "[lake]\ndir = 'l'\n[metrics.targets.no_such_metric]\ndefault = 3\n", "mcnamara.toml:3:1: [metrics]"},
+		{"paper", "[report]\npdf = true\n  paper = 'A5'\n", `mcnamara.toml:3:3: [report] paper "A5": want a4 or letter`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,19 +14,17 @@ import (
 	"time"
 )
 
-// chromium returns the headless browser, or skips the test outside CI.
-// CI must have it: the Makefile installs it (apt-get install -y chromium).
+// chromium returns the headless browser (FindChromium: CHROMIUM, else
+// PATH), or skips the test outside CI. CI must have it: the Makefile
+// installs it (apt-get install -y chromium).
 func chromium(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv("CHROMIUM")
-	if bin == "" {
-		bin = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(bin); err != nil {
+	bin, err := FindChromium()
+	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("headless Chromium is required in CI and was not found at %s (apt-get install -y chromium, or set CHROMIUM)", bin)
+			t.Fatalf("headless Chromium is required in CI: %v", err)
 		}
-		t.Skipf("no Chromium at %s (set CHROMIUM); skipping the browser test outside CI", bin)
+		t.Skipf("skipping the browser test outside CI: %v", err)
 	}
 	return bin
 }
@@ -37,10 +35,8 @@ func browse(t *testing.T, bin, page string, extra ...string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=10000"}, extra...)
-	args = append(args, "file://"+page)
+	args := append(chromiumArgs(t.TempDir()), "--virtual-time-budget=10000")
+	args = append(append(args, extra...), "file://"+page)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -168,7 +164,9 @@ func TestBrowser(t *testing.T) {
 	bin := chromium(t)
 	browse(t, bin, page, "--window-size=1400,10000", "--screenshot="+filepath.Join(dir, "report.png"))
 	browse(t, bin, page, "--window-size=400,3000", "--screenshot="+filepath.Join(dir, "report-narrow.png"))
-	browse(t, bin, page, "--no-pdf-header-footer", "--print-to-pdf="+filepath.Join(dir, "report.pdf"))
+	if err := WritePDF(context.Background(), page, filepath.Join(dir, "report.pdf"), PDFOptions{Chromium: bin}); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range []string{"report.png", "report-narrow.png", "report.pdf"} {
 		if fi, err := os.Stat(filepath.Join(dir, n)); err != nil || fi.Size() < 10_000 {
 			t.Errorf("%s was not written: %v", n, err)

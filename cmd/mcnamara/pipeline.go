@@ -22,7 +22,8 @@ type pipelineRun struct {
 	wait  bool
 	force bool
 	// reports are the files the report is written to (the first is
-	// rendered, the others are atomic copies).
+	// rendered, the others are atomic copies). With [report] pdf, each
+	// also gets its PDF beside it (pdfPath), printed once and copied.
 	reports []string
 }
 
@@ -31,7 +32,7 @@ type pipelineResult struct {
 	ingest  ingest.Result
 	built   bool
 	build   build.Result
-	reports []string
+	reports []string // the HTML and PDF files written
 }
 
 func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, sources []ingest.Source) (pipelineResult, error) {
@@ -76,6 +77,26 @@ func (p pipelineRun) do(ctx context.Context, g *globals, cfg config.File, source
 			}
 			g.logger.Info("report written", "path", r)
 			out.reports = append(out.reports, r)
+		}
+		if !cfg.Report.PDF {
+			return nil
+		}
+		// After the HTML: a browser missing tonight fails the run (exit 1)
+		// but still leaves tonight's data loaded and its HTML report.
+		job, err := newPDFJob(cfg)
+		if err != nil {
+			return err
+		}
+		first := pdfPath(p.reports[0])
+		if err := job.write(ctx, g, p.reports[0], first); err != nil {
+			return err
+		}
+		out.reports = append(out.reports, first)
+		for _, r := range p.reports[1:] {
+			if err := copyAtomically(first, pdfPath(r)); err != nil {
+				return err
+			}
+			out.reports = append(out.reports, pdfPath(r))
 		}
 		return nil
 	})

@@ -21,7 +21,7 @@ import (
 
 func init() {
 	commands = append(commands, func(g *globals) *cobra.Command {
-		var out string
+		var out, pdf, paper string
 		var wait bool
 		cmd := &cobra.Command{
 			Use:   "report",
@@ -29,14 +29,33 @@ func init() {
 			Long: `Write one self-contained HTML report from the lake's marts: it opens offline
 (the chart library is inlined), customer keys are pseudonymised unless the
 config says otherwise, and every chart has a one-sentence finding and a CSV
-download of its data. Run ` + "`mcnamara build`" + ` first (or use ` + "`mcnamara run`" + `).`,
+download of its data. Run ` + "`mcnamara build`" + ` first (or use ` + "`mcnamara run`" + `).
+
+With --pdf, the report is also printed to PDF by headless Chromium (found on
+PATH as chromium, chromium-browser or google-chrome, or named by the CHROMIUM
+environment variable): A4 unless --paper or [report] paper says letter, the
+headline on page one, every section on a page of its own.`,
 			Example: `  mcnamara report --out report.html
+  mcnamara report --out report.html --pdf report.pdf --paper letter
   mcnamara report --config mcnamara.toml --out /srv/www/mcnamara.html --wait`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := loadConfig(g)
 				if err != nil {
 					return err
+				}
+				if cmd.Flags().Changed("paper") {
+					if pdf == "" {
+						return usagef("--paper is the PDF's sheet size: give --pdf FILE.pdf with it")
+					}
+					cfg.Report.Paper = paper
+				}
+				var job *pdfJob
+				if pdf != "" {
+					// Before the work, so that a missing browser costs nothing.
+					if job, err = newPDFJob(cfg); err != nil {
+						return err
+					}
 				}
 				if !martsExist(cfg.Lake.Dir) {
 					return usagef("no marts in %s: run `mcnamara build` (or `mcnamara run`) first", cfg.Lake.Dir)
@@ -46,11 +65,20 @@ download of its data. Run ` + "`mcnamara build`" + ` first (or use ` + "`mcnamar
 						return err
 					}
 					fmt.Fprintln(cmd.OutOrStdout(), "report:", out)
+					if job == nil {
+						return nil
+					}
+					if err := job.write(cmd.Context(), g, out, pdf); err != nil {
+						return err
+					}
+					fmt.Fprintln(cmd.OutOrStdout(), "pdf:", pdf)
 					return nil
 				})
 			},
 		}
 		cmd.Flags().StringVar(&out, "out", "report.html", "the HTML file to write (atomically)")
+		cmd.Flags().StringVar(&pdf, "pdf", "", "also print the report to this PDF file (atomically), with headless Chromium")
+		cmd.Flags().StringVar(&paper, "paper", "", "the PDF's sheet size: a4 or letter (default [report] paper, else a4)")
 		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of exiting with code 4")
 		return cmd
 	})
@@ -104,6 +132,43 @@ func writeReportLocked(ctx context.Context, g *globals, db *sql.DB, cfg config.F
 	}
 	g.logger.Info("report written", "path", path)
 	return nil
+}
+
+// pdfJob prints written reports to PDF.
+type pdfJob struct {
+	chromium string
+	paper    reports.Paper
+}
+
+// newPDFJob finds the browser and checks the paper size; a missing
+// browser is an error that names the install command.
+func newPDFJob(cfg config.File) (*pdfJob, error) {
+	paper, err := reports.ParsePaper(cfg.Report.Paper)
+	if err != nil {
+		return nil, usagef("--paper: %w", err)
+	}
+	bin, err := reports.FindChromium()
+	if err != nil {
+		return nil, fmt.Errorf("pdf: %w", err)
+	}
+	return &pdfJob{chromium: bin, paper: paper}, nil
+}
+
+// write prints the report at htmlPath to pdfPath, atomically.
+func (j *pdfJob) write(ctx context.Context, g *globals, htmlPath, pdfPath string) error {
+	start := time.Now()
+	err := reports.WritePDF(ctx, htmlPath, pdfPath, reports.PDFOptions{Chromium: j.chromium, Paper: j.paper, Logger: g.logger})
+	if err != nil {
+		// a full or read-only disk is said as for the HTML report
+		return lake.StorageError(err, filepath.Dir(pdfPath), "the report directory")
+	}
+	g.logger.Info("pdf written", "path", pdfPath, "paper", string(j.paper), "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// pdfPath is the PDF beside an HTML report: report.html → report.pdf.
+func pdfPath(html string) string {
+	return strings.TrimSuffix(html, filepath.Ext(html)) + ".pdf"
 }
 
 // reportMeta converts the manifest and the catalog into the report's own

@@ -21,7 +21,9 @@ func init() {
 			Long: `The nightly job, under the lake lock: ingest the new files of every
 [[sources]] entry, rebuild the marts, and write the report to
 [run] report_dir as report-YYYY-MM-DD.html and report.html (the latest),
-keeping the newest [run] keep_reports dated reports. A run that finds no new
+keeping the newest [run] keep_reports dated reports. With [report] pdf = true
+each is also printed to PDF beside it (report-YYYY-MM-DD.pdf, report.pdf) by
+headless Chromium, on [report] paper (a4 or letter). A run that finds no new
 input says so and exits 0 without rebuilding, unless the marts lag the lake
 (say, a run was killed between its ingest and its build): then it brings
 them up to date and writes the report. ` + "`mcnamara check`" + ` says whether the
@@ -64,7 +66,11 @@ Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked,
 					if res.ingest.Committed {
 						loaded = fmt.Sprintf("batch %s, %d rows loaded, %d rejected", res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected)
 					}
-					fmt.Fprintf(cmd.OutOrStdout(), "run: %s; report %s; %s\n", loaded, latest, martsSummary(res.build))
+					written := latest
+					if cfg.Report.PDF {
+						written += " and " + pdfPath(latest)
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "run: %s; report %s; %s\n", loaded, written, martsSummary(res.build))
 				} else {
 					fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
 				}
@@ -77,24 +83,26 @@ Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked,
 	})
 }
 
-// pruneReports keeps the newest keep dated reports (report-YYYY-MM-DD.html).
+// pruneReports keeps the newest keep dated reports (report-YYYY-MM-DD.html),
+// and as many dated PDFs (report-YYYY-MM-DD.pdf).
 func pruneReports(dir string, keep int) error {
 	if keep <= 0 {
 		return nil
 	}
-	// only the run's own dated names: other files in the directory stay
-	ms, err := filepath.Glob(filepath.Join(dir, "report-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].html"))
-	if err != nil {
-		return err
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(ms)))
-	for _, m := range ms {
-		if keep > 0 {
-			keep--
-			continue
+	for _, ext := range []string{".html", ".pdf"} {
+		// only the run's own dated names: other files in the directory stay
+		ms, err := filepath.Glob(filepath.Join(dir, "report-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"+ext))
+		if err != nil {
+			return err
 		}
-		if err := os.Remove(m); err != nil {
-			return fmt.Errorf("prune old report: %w", err)
+		sort.Sort(sort.Reverse(sort.StringSlice(ms)))
+		for i, m := range ms {
+			if i < keep {
+				continue
+			}
+			if err := os.Remove(m); err != nil {
+				return fmt.Errorf("prune old report: %w", err)
+			}
 		}
 	}
 	return nil

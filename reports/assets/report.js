@@ -404,3 +404,74 @@
   });
   window.__report.csv = function (id) { return csv(table(sections[id])); };
 })();
+
+// ---- print ----
+// Charts are redrawn at the printed width before printing (a screen-wide
+// chart shrunk onto paper would have unreadable labels) and back after.
+// printReady() resolves, with the number of charts, once nothing has
+// redrawn for two frames and every chart shown is drawn at its
+// container's size; it rejects naming a chart that is not. The PDF path
+// (pdf.go) waits for it before printing.
+(function () {
+  'use strict';
+  var rep = window.__report;
+  if (!rep || !rep.charts) return;
+  // CSS px of the printed column: A4 or Letter less 12 mm margins
+  // (186–192 mm); report.css scales the SVG to the exact width.
+  var PRINT_WIDTH = 704;
+  var renders = 0;
+  rep.charts.forEach(function (c) { c.chart.on('rendered', function () { renders++; }); });
+  function redraw(width) {
+    rep.charts.forEach(function (c) { c.chart.resize(width ? { width: width } : {}); });
+  }
+  // Under print layout (the PDF path emulates print media at the paper's
+  // width), a table wider than the page is told to break its words
+  // anywhere (report.css, table.squeeze) rather than shrink the page.
+  function fitTables() {
+    if (!window.matchMedia('print').matches) return;
+    var width = document.documentElement.clientWidth;
+    document.querySelectorAll('table').forEach(function (t) {
+      if (t.getBoundingClientRect().right > width + 1) t.classList.add('squeeze');
+    });
+  }
+  window.addEventListener('beforeprint', function () {
+    fitTables();
+    // Already laid out for print: keep the container's width.
+    redraw(window.matchMedia('print').matches ? 0 : PRINT_WIDTH);
+  });
+  window.addEventListener('afterprint', function () { redraw(); });
+  function unfinished() {
+    var bad = null;
+    rep.charts.some(function (c) {
+      if (!c.el.getClientRects().length) return false; // not shown: nothing to print
+      var svg = c.el.querySelector('svg');
+      var w = c.chart.getWidth(), h = c.chart.getHeight();
+      if (!svg || !svg.querySelector('path, text')) bad = 'nothing drawn';
+      else if (!(w > 0 && h > 0)) bad = 'drawn at ' + w + '×' + h + ' px';
+      else if (Math.abs(w - c.el.clientWidth) > 1 || Math.abs(h - c.el.clientHeight) > 1) {
+        bad = 'drawn at ' + w + '×' + h + ' px in a ' + c.el.clientWidth + '×' + c.el.clientHeight + ' px box';
+      }
+      if (bad) bad = 'chart ' + c.id + ': ' + bad;
+      return bad;
+    });
+    return bad;
+  }
+  rep.printReady = function () {
+    var fonts = document.fonts ? document.fonts.ready : Promise.resolve();
+    return fonts.then(function () {
+      fitTables();
+      return new Promise(function (resolve, reject) {
+        var seen = -1;
+        (function check() {
+          requestAnimationFrame(function () {
+            requestAnimationFrame(function () {
+              if (renders !== seen) { seen = renders; return check(); }
+              var bad = unfinished();
+              if (bad) reject(new Error(bad)); else resolve(rep.charts.length);
+            });
+          });
+        })();
+      });
+    });
+  };
+})();
