@@ -17,6 +17,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/reports"
@@ -31,6 +32,7 @@ type File struct {
 	Run     Run            `toml:"run"`
 	Build   build.Options  `toml:"build"`
 	Metrics metrics.Config `toml:"metrics"`
+	Costs   metrics.Costs  `toml:"costs"`
 	Report  Report         `toml:"report"`
 
 	path string // where it was read from, for messages and relative paths
@@ -146,6 +148,10 @@ func (f File) BuildOptions() (build.Options, error) {
 		return o, fmt.Errorf("%s: [metrics]: %w", f.at("metrics", 0, ""), err)
 	}
 	o.Catalog = cat
+	if _, err := f.Costs.Rates(contract.Channels); err != nil {
+		return o, fmt.Errorf("%s: [costs]: %w", f.at("costs", 0, ""), err)
+	}
+	o.Costs = f.Costs
 	o.TimeZone = f.Lake.BusinessTimezone
 	o.MemoryLimit = f.Lake.MemoryLimit
 	o.Threads = f.Lake.Threads

@@ -63,6 +63,13 @@ type Meta struct {
 	// Concepts are the glossary's terms besides the metrics (the catalog's
 	// metrics.Concepts, passed in plain).
 	Concepts []Concept
+	// AmberBand is the share of a target within which a missed KPI is
+	// amber, not red (metrics.Status); 0 means metrics.DefaultAmberBand.
+	AmberBand float64
+	// Currency of the cost marts' money, and the agent hour in force by
+	// channel ([costs]).
+	Currency  string
+	AgentHour map[string]float64
 }
 
 // Concept is one glossary term.
@@ -100,7 +107,9 @@ type Metric struct {
 	Title       string
 	Description string
 	Unit        string // "seconds" renders targets as durations, "ratio" as %
-	Targets     []Target
+	// Kind is kpi, outcome or summary; Good is "lower" or "higher".
+	Kind, Good string
+	Targets    []Target
 }
 
 // Target is one target in force, e.g. Scope "department Billing", Op "≤",

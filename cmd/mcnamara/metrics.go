@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 )
 
 func init() {
@@ -54,7 +55,11 @@ left out (--format json or csv carry every field, for scripts).`,
 					if width < 80 {
 						return usagef("--width %d: want at least 80 columns", width)
 					}
-					return printCatalogTable(w, opts.Catalog, width)
+					rates, err := opts.Costs.Rates(contract.Channels)
+					if err != nil {
+						return usageError{err}
+					}
+					return printCatalogTable(w, opts.Catalog, rates, width)
 				case "json":
 					enc := json.NewEncoder(w)
 					enc.SetIndent("", "  ")
@@ -102,7 +107,7 @@ func wrapName(name string, n int) string {
 	return strings.Join(append(lines, line), "\n")
 }
 
-func printCatalogTable(w io.Writer, cat *metrics.Catalog, width int) error {
+func printCatalogTable(w io.Writer, cat *metrics.Catalog, costs metrics.Rates, width int) error {
 	// Narrow terminals lose the SQL first, then the unit column (the unit
 	// moves into the description).
 	wide := width >= wideCatalog
@@ -170,11 +175,46 @@ func printCatalogTable(w io.Writer, cat *metrics.Catalog, width int) error {
 	t.AppendRows(rows)
 	t.SetColumnConfigs(cfgs)
 	t.Render()
+	if err := printCosts(w, cat, costs, width); err != nil {
+		return err
+	}
 	note := "✓ = part of the scorecard (claimed success); targets: the default, then overrides by level"
 	if !wide {
 		note += "; the SQL each metric aggregates: --format json or csv, or --width 150"
 	}
 	for _, l := range strings.Split(text.WrapSoft(note, width), "\n") {
+		if _, err := fmt.Fprintln(w, strings.TrimRight(l, " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printCosts says what the cost marts price contacts with, and the
+// catalog's parameters.
+func printCosts(w io.Writer, cat *metrics.Catalog, r metrics.Rates, width int) error {
+	var by []string
+	def := r.Hourly["phone"]
+	for _, ch := range contract.Channels {
+		if r.Hourly[ch] != def {
+			by = append(by, fmt.Sprintf("%s %s", ch, strconv.FormatFloat(r.Hourly[ch], 'f', -1, 64)))
+		}
+	}
+	line := fmt.Sprintf("costs: an agent hour is %s %s", strconv.FormatFloat(def, 'f', -1, 64), r.Currency)
+	if len(by) > 0 {
+		line += " (" + strings.Join(by, ", ") + ")"
+	}
+	if v := r.PerContact["store"]; v > 0 {
+		line += fmt.Sprintf(", plus %s a branch or store visit", strconv.FormatFloat(v, 'f', -1, 64))
+	}
+	if r.CustomerHour > 0 {
+		line += fmt.Sprintf("; a customer's hour is worth %s", strconv.FormatFloat(r.CustomerHour, 'f', -1, 64))
+	} else {
+		line += "; the customer's time in hours only"
+	}
+	line += fmt.Sprintf(". Service level: answered within %s s. Scorecard amber band: within %s%% of the target.",
+		strconv.FormatFloat(cat.ServiceLevelSeconds(), 'f', -1, 64), strconv.FormatFloat(cat.AmberBand()*100, 'f', -1, 64))
+	for _, l := range strings.Split(text.WrapSoft(line, width), "\n") {
 		if _, err := fmt.Fprintln(w, strings.TrimRight(l, " ")); err != nil {
 			return err
 		}

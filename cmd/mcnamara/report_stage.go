@@ -15,6 +15,7 @@ import (
 
 	"github.com/mcnamara/mcnamara/config"
 	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/reports"
 )
@@ -199,7 +200,8 @@ func reportMeta(cfg config.File) (reports.Meta, error) {
 		meta.Batches = append(meta.Batches, rb)
 	}
 	for _, e := range opts.Catalog.Entries() {
-		m := reports.Metric{Name: e.Name, Title: e.Title, Description: e.Description, Unit: unitOf(e.Unit)}
+		m := reports.Metric{Name: e.Name, Title: e.Title, Description: e.Description, Unit: unitOf(e.Unit),
+			Kind: string(e.Kind), Good: string(e.Good)}
 		if e.Kind == metrics.KPI {
 			if e.InScorecard {
 				m.Title += " (scorecard)"
@@ -218,6 +220,12 @@ func reportMeta(cfg config.File) (reports.Meta, error) {
 		}
 		meta.Metrics = append(meta.Metrics, m)
 	}
+	meta.AmberBand = opts.Catalog.AmberBand()
+	rates, err := opts.Costs.Rates(contract.Channels)
+	if err != nil {
+		return reports.Meta{}, usageError{err}
+	}
+	meta.Currency, meta.AgentHour = rates.Currency, rates.Hourly
 	for _, c := range metrics.Concepts(opts.RepeatWindowDays) {
 		meta.Concepts = append(meta.Concepts, reports.Concept{Term: c.Term, Definition: c.Definition})
 	}
