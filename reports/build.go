@@ -62,8 +62,11 @@ func (b *builder) build() (*Model, error) {
 		f   func() []Section
 	}{
 		{&m.Main, b.one("trend", "KPI view vs customer view, week by week", b.trend)},
+		{&m.Main, b.one("scorecard", "The scorecard: every KPI against its target, department by department", b.scorecard)},
 		{&m.Main, b.one("quadrant", "Agents and teams: KPI attainment against customer success", b.quadrant)},
 		{&m.Main, b.one("resolution", "Claimed vs verified resolution by department", b.resolution)},
+		{&m.Main, b.one("fcr", "The FCR ladder: claimed first-contact resolution against what customers did next", b.fcrLadder)},
+		{&m.Main, b.one("cost", "What the gap costs: rework and failure demand by department and team", b.costs)},
 		{&m.Main, b.one("heatmap", "Gap rate by department and week", b.heatmap)},
 		{&m.Main, b.one("goodhart", "Goodhart panel: does meeting the KPI help the customer?", b.goodhart)},
 		{&m.Journeys, b.one("flows", "Journeys across departments and channels: hops and loops", b.flows)},
@@ -86,6 +89,9 @@ func (b *builder) build() (*Model, error) {
 		if i == 0 {
 			// The headline reads the weekly series the trend loaded.
 			m.Tiles = b.headline()
+			if t := b.costTile(); t != nil && m.Tiles.Status == statusOK && m.Tiles.Week != "" {
+				m.Tiles.Tiles = append(m.Tiles.Tiles, *t)
+			}
 		}
 	}
 	return m, nil

@@ -119,6 +119,7 @@ func fnum(v float64) float64 {
 // numberRE matches a printed figure, longest forms first.
 var numberRE = regexp.MustCompile(strings.Join([]string{
 	`\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}(?: \d{2}:\d{2})?`, // a date, a time
+	`−?[$€£]\d{1,3}(?:,\d{3})*(?:\.\d\d)?|\d{1,3}(?:,\d{3})*(?:\.\d\d)? [A-Z]{3}\b`,      // money
 	`[+−]\d+\.\d pts|no change`,                             // a change of a rate
 	`\d+ h \d+ min|\d+ min \d+ s|\d+ h\b|\d+ min\b|\d+ s\b`, // a duration
 	`under a day|the same day|\d+(?:\.\d)? days?\b`,         // days

@@ -48,9 +48,9 @@ func cleanWorld() world {
 		reasons:     []string{"started_at: not a timestamp", "channel: not one of phone, chat, email"},
 		metrics: []Metric{
 			{Name: "handle_time_seconds", Title: "Handle time", Description: "Time an agent spends on the contact, talk plus wrap-up.", Unit: "seconds",
-				Targets: []Target{{Scope: "all departments", Op: "≤", Value: 600}}},
+				Kind: "kpi", Good: "lower", Targets: []Target{{Scope: "all departments", Op: "≤", Value: 600}}},
 			{Name: "wait_seconds", Title: "Answer wait", Description: "Time the customer waits before an agent answers.", Unit: "seconds",
-				Targets: []Target{{Scope: "all channels", Op: "≤", Value: 120}}},
+				Kind: "kpi", Good: "lower", Targets: []Target{{Scope: "all channels", Op: "≤", Value: 120}}},
 		},
 		version: "test",
 		title:   "McNamara gap report",
@@ -376,6 +376,37 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	}
 	mustExec(t, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets", w.repeatWindow()))
 	mustExec(t, db, `CREATE TABLE stage.kpi_outcome_correlation AS `+corrSQL("stage.contact_facts", w.kpiCols()))
+	// the FCR ladder: a contact followed in its journey counts as repeated
+	// at every rung, the last open contacts are open (a fixture's rule)
+	mustExec(t, db, `CREATE TABLE stage.fcr_ladder AS
+		SELECT d.dimension, d.member, 'total' AS grain, CAST(NULL AS DATE) AS period_start, w.window_days,
+			count(*) FILTER (WHERE NOT window_open) AS judged_contacts,
+			count(*) FILTER (WHERE NOT window_open AND followed_by_repeat) AS repeated_contacts,
+			1 - count(*) FILTER (WHERE NOT window_open AND followed_by_repeat) / count(*) FILTER (WHERE NOT window_open) AS measured_fcr,
+			count(*) FILTER (WHERE NOT window_open AND disposition = 'resolved') / count(*) FILTER (WHERE NOT window_open) AS claimed_fcr,
+			count(*) FILTER (WHERE window_open) AS open_contacts
+		FROM (SELECT *, 'all' AS dimension, 'all' AS member FROM stage.contact_facts
+		      UNION ALL SELECT *, 'department', department FROM stage.contact_facts) d,
+		     (SELECT unnest([1, 3, 7, 30]) AS window_days) w
+		GROUP BY ALL`)
+	mustExec(t, db, `CREATE TABLE stage.cost AS
+		SELECT d.dimension, d.member, 'total' AS grain, CAST(NULL AS DATE) AS period_start, count(*) AS contacts,
+			sum(handle_seconds) / 3600 AS agent_hours, sum(handle_seconds) / 3600 * 35 AS agent_cost,
+			sum(handle_seconds) FILTER (WHERE is_repeat) / 3600 AS failure_demand_hours,
+			sum(handle_seconds) FILTER (WHERE is_repeat) / 3600 * 35 AS failure_demand_cost,
+			coalesce(sum(handle_seconds) FILTER (WHERE is_repeat AND followed_by_repeat), 0) / 3600 AS gap_hours,
+			coalesce(sum(handle_seconds) FILTER (WHERE is_repeat AND followed_by_repeat), 0) / 3600 * 35 AS gap_cost,
+			sum(handle_seconds) / 3600 * 35 / count(*) AS cost_per_contact,
+			sum(handle_seconds) / 3600 * 35 / count(*) * 2 AS cost_per_resolved_journey
+		FROM (SELECT *, 'all' AS dimension, 'all' AS member FROM stage.contact_facts
+		      UNION ALL SELECT *, 'department', department FROM stage.contact_facts
+		      UNION ALL SELECT *, 'team', team FROM stage.contact_facts) d
+		GROUP BY ALL
+		UNION ALL BY NAME
+		SELECT 'all' AS dimension, 'all' AS member, 'week' AS grain, CAST(date_trunc('week', started_at) AS DATE) AS period_start,
+			count(*) AS contacts, coalesce(sum(handle_seconds) FILTER (WHERE is_repeat AND followed_by_repeat), 0) / 3600 AS gap_hours,
+			coalesce(sum(handle_seconds) FILTER (WHERE is_repeat AND followed_by_repeat), 0) / 3600 * 35 AS gap_cost
+		FROM stage.contact_facts GROUP BY ALL`)
 	mustExec(t, db, `CREATE TABLE stage.metric_targets AS
 		SELECT 1 AS ordinal, 'handle_time_seconds' AS metric, 'kpi' AS kind, 'seconds' AS unit, 'lower' AS good, true AS in_scorecard,
 			'department' AS level, 2 AS level_rank, department AS member, target FROM stage.targets
@@ -423,7 +454,7 @@ func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
 	if err := os.MkdirAll(marts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects"} {
+	for _, m := range []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects", "fcr_ladder", "cost"} {
 		if slices.Contains(without, m) {
 			continue
 		}
@@ -452,10 +483,7 @@ func gapSQL(facts, targets string, window float64) string {
 	var parts []string
 	for _, d := range []string{"agent", "team", "department", "channel", "topic", "all"} {
 		for _, g := range []string{"week", "month", "total", "settled"} {
-			target := "CAST(NULL AS DOUBLE)"
-			if d == "department" {
-				target = "any_value(t.target)"
-			}
+			target := "avg(t.target)"
 			where := "true"
 			if g == "settled" {
 				where = settled
@@ -476,7 +504,8 @@ func gapSQL(facts, targets string, window float64) string {
 				sum(gap::INT) / nullif(sum(claimed_success::INT), 0) AS gap_ratio,
 				avg((disposition = 'resolved')::INT) AS claimed_resolution_ratio,
 				avg(CASE WHEN NOT window_open THEN (NOT outcome_failed)::INT END) AS verified_resolution_ratio,
-				avg(is_repeat::INT) AS failure_demand_ratio, avg(handle_seconds) AS handle_time_seconds, %s AS target_handle_time_seconds
+				avg(is_repeat::INT) AS failure_demand_ratio, avg(handle_seconds) AS handle_time_seconds, %s AS target_handle_time_seconds,
+				avg(wait_seconds) AS wait_seconds, count(wait_seconds) AS wait_seconds_contacts, 120.0 AS target_wait_seconds
 				FROM %s f LEFT JOIN %s t ON t.department = f.department WHERE %s GROUP BY ALL`,
 				d, dims[d], g, grains[g], settled, target, facts, targets, where))
 		}

@@ -19,7 +19,7 @@ func (b *builder) flows(s *Section) error {
 		return err
 	}
 	t, err := b.q.query(b.ctx, `SELECT from_node, to_node, CAST(journeys AS BIGINT) AS journeys,
-			`+b.optCol("journey_flows", "loop_journeys", "BIGINT")+`
+			`+b.optCol("journey_flows", "loop_journeys", "BIGINT")+`, `+b.optCol("journey_flows", "ping_pong_journeys", "BIGINT")+`
 		FROM journey_flows WHERE journeys > 0 AND from_node IS NOT NULL AND to_node IS NOT NULL
 		ORDER BY journeys DESC, from_node, to_node LIMIT 50`)
 	if err != nil {
@@ -30,12 +30,13 @@ func (b *builder) flows(s *Section) error {
 	}
 	s.Data = &Table{Columns: []Column{col("from_node", "From", fmtText), col("to_node", "To", fmtText),
 		mcol("journeys", "Journeys", fmtInt, "flow_journeys"),
-		mcol("loop_journeys", "Of which returning to a place already visited", fmtInt, "flow_loop_journeys")},
+		mcol("loop_journeys", "Of which returning to a place already visited", fmtInt, "flow_loop_journeys"),
+		mcol("ping_pong_journeys", "Of which back to the department of two contacts before (ping-pong)", fmtInt, "flow_ping_pong_journeys")},
 		RowScope: &RowScope{Dim: "flow"}}
 	var edges []edge
 	var loop rec
 	for _, r := range t.recs() {
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.int("journeys"), r.get("loop_journeys")})
+		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.int("journeys"), r.get("loop_journeys"), r.get("ping_pong_journeys")})
 		edges = append(edges, edge{r.str("from_node"), r.str("to_node"), r.int("journeys")})
 		if r.int("loop_journeys") > 0 && (loop.t == nil || r.int("loop_journeys") > loop.int("loop_journeys")) {
 			loop = r
@@ -78,6 +79,7 @@ func (b *builder) flows(s *Section) error {
 			f.plural("journeys", total, allTime, "journey", "journeys"), f.pct("hopped_share", float64(hopped)/float64(total), allTime),
 			f.pct("looped_share", float64(looped)/float64(total), allTime))
 		s.Finding += move() + "."
+		s.Finding += b.pingPongs(&f)
 	} else {
 		m := move()
 		s.Finding = strings.ToUpper(m[:1]) + m[1:] + "."
@@ -87,6 +89,32 @@ func (b *builder) flows(s *Section) error {
 		s.Note = "A flow that runs against the main direction (so that the diagram would go round in a circle) ends in a “↩ to …” node. " + s.Note
 	}
 	return nil
+}
+
+// pingPongs is the flows finding's sentence on customers passed back and
+// forth between two departments (A → B → A), from contact_facts.ping_pong.
+func (b *builder) pingPongs(f *figs) string {
+	if !b.has("journeys", "ping_pongs") || !b.has("contact_facts", "ping_pong", "journey_contacts", "seq_in_journey", "department") {
+		return ""
+	}
+	t, err := b.q.query(b.ctx, `WITH p AS (
+			SELECT least(department, prev) AS a, greatest(department, prev) AS b, count(*) AS n FROM (
+				SELECT coalesce(department, '(none)') AS department, ping_pong,
+					lag(coalesce(department, '(none)')) OVER (PARTITION BY journey_id ORDER BY seq_in_journey) AS prev
+				FROM contact_facts WHERE journey_contacts >= 3)
+			WHERE ping_pong GROUP BY ALL)
+		SELECT (SELECT count(*) FILTER (WHERE ping_pongs > 0) FROM journeys) AS journeys, a, b, n
+		FROM p ORDER BY n DESC, a, b LIMIT 1`)
+	if err != nil || len(t.rows) == 0 {
+		return ""
+	}
+	r := t.recs()[0]
+	if r.int("journeys") == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %s passed the customer back to a department they had just left (A → B → A), most often between %s and %s (%s).",
+		f.plural("ping_pong_journeys", r.int("journeys"), allTime, "journey", "journeys"), quoted(r.str("a")), quoted(r.str("b")),
+		f.plural("ping_pong_pair", r.int("n"), Scope{Dim: "pair", Member: r.str("a") + "\x00" + r.str("b")}, "ping-pong", "ping-pongs"))
 }
 
 func distinctNodes(es []edge) map[string]bool {

@@ -61,6 +61,12 @@ type Tile struct {
 	Whole   *float64 `json:"whole"` // over the whole period
 	// Note replaces the week-on-week change when there is none to give.
 	Note string `json:"note,omitempty"`
+	// Text, when set, is the tile's value as printed (a tile of money, not
+	// a rate), Detail the line under it, and Figures the numbers of the
+	// two, in order.
+	Text    string   `json:"text,omitempty"`
+	Detail  string   `json:"detail,omitempty"`
+	Figures []Figure `json:"figures,omitempty"`
 	// Good is the direction that is good news: "up" or "down".
 	Good string `json:"good"`
 }
@@ -86,7 +92,8 @@ type Section struct {
 	Data    *Table   `json:"data,omitempty"`  // the chart's data, offered as CSV
 	Table   *Table   `json:"table,omitempty"` // shown as an HTML table, offered as CSV
 	Stats   []Stat   `json:"stats,omitempty"`
-	Sub     string   `json:"sub,omitempty"` // a short subtitle
+	Grid    *Grid    `json:"grid,omitempty"` // a matrix of coloured figures (the scorecard)
+	Sub     string   `json:"sub,omitempty"`  // a short subtitle
 	// Height of the chart in pixels; 0 lets the page choose.
 	Height int `json:"height,omitempty"`
 }
@@ -142,6 +149,38 @@ type Column struct {
 	// as Figure.Measure); "" for labels.
 	Measure string `json:"measure,omitempty"`
 	Arg     string `json:"arg,omitempty"`
+}
+
+// Grid is a matrix of figures shown as an HTML table: a row per member,
+// a column per KPI, each cell coloured by its status against the target
+// in force. Its data, long, is the section's Data.
+type Grid struct {
+	Corner  string       `json:"corner"`
+	Columns []GridColumn `json:"columns"`
+	Rows    []GridRow    `json:"rows"`
+}
+
+// GridColumn heads one column of a Grid.
+type GridColumn struct {
+	Label string `json:"label"`
+	Help  string `json:"help,omitempty"`
+}
+
+// GridRow is one member's cells, in column order.
+type GridRow struct {
+	Label string     `json:"label"`
+	Cells []GridCell `json:"cells"`
+}
+
+// GridCell is one figure with its status (green, amber, red; "" when it
+// has none) and what the status is judged against.
+type GridCell struct {
+	Text   string  `json:"text,omitempty"` // "" where nothing was measured
+	Status string  `json:"status,omitempty"`
+	Title  string  `json:"title,omitempty"` // the target, shown on hover
+	Figure *Figure `json:"figure,omitempty"`
+	// Target is the number of Title.
+	Target *Figure `json:"target,omitempty"`
 }
 
 // Stat is one figure of a customer scorecard.

@@ -140,6 +140,9 @@ func writePage(w io.Writer, m *Model, selfTest bool) error {
 
 var pageTmpl = template.Must(template.New("page.html.tmpl").Funcs(template.FuncMap{
 	"cell": cell,
+	"mark": func(status string) string {
+		return map[string]string{"green": "✓", "amber": "~", "red": "✗"}[status]
+	},
 	"tileValue": func(p *float64) string {
 		if p == nil {
 			return "–"

@@ -34,8 +34,8 @@ func TestModelGolden(t *testing.T) {
 			t.Errorf("section %s: status %s: %s", s.ID, s.Status, s.Note)
 		}
 	}
-	if m.Tiles.Status != statusOK || len(m.Tiles.Tiles) != 3 || m.Tiles.Tiles[0].Prev == nil {
-		t.Errorf("headline = %+v, want three tiles with a previous week", m.Tiles)
+	if m.Tiles.Status != statusOK || len(m.Tiles.Tiles) != 4 || m.Tiles.Tiles[0].Prev == nil || m.Tiles.Tiles[3].Text == "" {
+		t.Errorf("headline = %+v, want three rate tiles with a previous week and the cost tile", m.Tiles)
 	}
 	got, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -95,12 +95,13 @@ func TestDegrades(t *testing.T) {
 		// sections that must say "no data"; all others must be ok.
 		noData []string
 	}{
-		{"no marts at all", []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects"},
-			[]string{"trend", "quadrant", "resolution", "heatmap", "goodhart", "flows", "days", "worst", "coverage", "rejects"}},
+		{"no marts at all", []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects", "fcr_ladder", "cost"},
+			[]string{"trend", "scorecard", "quadrant", "resolution", "fcr", "cost", "heatmap", "goodhart", "flows", "days", "worst", "coverage", "rejects"}},
 		{"no metric_targets mart", []string{"metric_targets"}, nil},
 		// the settled weeks come from the gap mart
-		{"no gap mart", []string{"gap"}, []string{"trend", "quadrant", "resolution", "heatmap", "goodhart"}},
-		{"gap without counts", []string{"gap.judged_contacts", "gap.settled"}, []string{"trend", "quadrant", "resolution", "heatmap", "goodhart"}},
+		{"no gap mart", []string{"gap"}, []string{"trend", "scorecard", "quadrant", "resolution", "heatmap", "goodhart"}},
+		{"gap without counts", []string{"gap.judged_contacts", "gap.settled"}, []string{"trend", "scorecard", "quadrant", "resolution", "heatmap", "goodhart"}},
+		{"no FCR or cost marts", []string{"fcr_ladder", "cost"}, []string{"fcr", "cost"}},
 		{"no journeys", []string{"journeys", "journey_flows"}, []string{"flows", "days", "worst"}},
 		{"no correlation mart", []string{"kpi_outcome_correlation"}, nil},
 		{"facts without KPI flags", []string{"contact_facts.met_handle_time_seconds", "contact_facts.met_wait_seconds"}, []string{"goodhart"}},
@@ -358,7 +359,7 @@ func TestOpenHeadline(t *testing.T) {
 	if !strings.HasPrefix(h.Finding, "So far the scorecard counted ") || !strings.Contains(h.Note, "No week has closed its 3650-day repeat window yet") {
 		t.Errorf("headline %q, note %q", h.Finding, h.Note)
 	}
-	if h.Week != "" || len(h.Tiles) != 3 {
+	if h.Week != "" || len(h.Tiles) != 3 { // the rates; no cost tile while nothing is judged
 		t.Fatalf("week %q, %d tiles", h.Week, len(h.Tiles))
 	}
 	for _, tile := range h.Tiles {

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/metrics"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
@@ -173,6 +175,16 @@ func (a *auditor) prepare() {
 		held = strings.Join(parts, " AND ")
 	}
 	tz := duck.Quote(a.cfg.Lake.BusinessTimezone)
+	// [costs]: the agent hour of each channel, and a flat cost per visit
+	rates, err := a.cfg.Costs.Rates(contract.Channels)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	costSQL := "CASE f.channel"
+	for _, ch := range contract.Channels {
+		costSQL += fmt.Sprintf(" WHEN %s THEN coalesce(f.handle_seconds, 0) / 3600.0 * %v + %v", duck.Quote(ch), rates.Hourly[ch], rates.PerContact[ch])
+	}
+	costSQL += " END"
 	a.exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE af AS
 		WITH e AS (SELECT max(started_at) AS data_end FROM contact_facts)
 		SELECT f.*,
@@ -184,11 +196,25 @@ func (a *auditor) prepare() {
 			coalesce(f.disposition = 'resolved', f.sla_met, false) AND %[2]s AS a_claimed,
 			f.followed_by_repeat OR NOT j.verified_resolved OR j.reopened OR j.complaint OR j.dispute OR j.churn AS a_failed,
 			j.verified_resolved AS a_verified,
+			-- cost: handle time × the channel's agent hour (+ a visit's flat cost)
+			%[4]s AS a_cost,
+			coalesce(f.handle_seconds, 0) / 3600.0 AS a_hours,
+			-- the rework of a false success: an earlier contact of the journey
+			-- was a claimed success
+			coalesce(bool_or(coalesce(f.disposition = 'resolved', f.sla_met, false) AND %[2]s) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey
+				ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AND f.journey_id IS NOT NULL AS a_follows_gap,
+			-- a journey's contacts, each 1/n of it
+			1.0 / count(*) OVER (PARTITION BY f.journey_id) AS a_share,
+			-- ping-pong: back to the department of two contacts before, from another
+			coalesce(coalesce(f.department, '(none)') = lag(coalesce(f.department, '(none)'), 2) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey)
+				AND coalesce(f.department, '(none)') <> lag(coalesce(f.department, '(none)')) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey), false)
+				AND f.journey_id IS NOT NULL AS a_ping_pong,
+			lag(coalesce(f.department, '(none)')) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey) AS a_prev_department,
 			CAST(date_trunc('week', f.business_date) AS DATE) AS a_week,
 			f.started_at + to_seconds(%[3]s) <= e.data_end AS a_settled
 		FROM contact_facts f
 		LEFT JOIN journeys j ON j.journey_id = f.journey_id
-		CROSS JOIN e`, tz, held, strconv.FormatFloat(a.window*86400, 'f', -1, 64)))
+		CROSS JOIN e`, tz, held, strconv.FormatFloat(a.window*86400, 'f', -1, 64), costSQL))
 	// journeys with the channel they started in and their hops and loops
 	// counted again from their contacts: a hop is a change of department or
 	// channel from the previous contact (plus the source's own
@@ -257,11 +283,31 @@ var contactMeasures = map[string]string{
 	"first_contact_at":   "epoch(CAST(timezone({tz}, min(started_at)) AS TIMESTAMP))",
 	"last_contact_at":    "epoch(CAST(timezone({tz}, max(started_at)) AS TIMESTAMP))",
 	"judged_members":     "count(DISTINCT {dim}) FILTER (WHERE a_judged AND {dimcol} IS NOT NULL)",
-	"members":            "count(DISTINCT {dim}) FILTER (WHERE {dimcol} IS NOT NULL)",
-	"open_contacts":      "count(*) FILTER (WHERE window_open)",
-	"anonymous_contacts": "count(*) FILTER (WHERE person_id IS NULL)",
-	"persons":            "count(DISTINCT person_id)",
-	"rated_contacts":     "count(csat)",
+	// a KPI over the contacts measured on it: the mean, or for the call
+	// count handled contacts / agent-days (a day counted in proportion)
+	"kpi_value":    "CASE WHEN '{arg}' = 'contacts_handled_per_agent_day' THEN count({kpi}) / sum(1.0 / {kpi}) ELSE avg({kpi}) END",
+	"kpi_target":   "avg({target}) FILTER (WHERE {kpi} IS NOT NULL)",
+	"kpi_contacts": "count({kpi})",
+	// the FCR ladder at W days: identified contacts whose W days have run
+	"fcr_judged":   "count(repeat_within_{arg}d) FILTER (WHERE person_id IS NOT NULL)",
+	"measured_fcr": "1 - count(*) FILTER (WHERE repeat_within_{arg}d) / count(repeat_within_{arg}d)",
+	"claimed_fcr":  "count(*) FILTER (WHERE repeat_within_{arg}d IS NOT NULL AND a_claimed_resolution) / count(repeat_within_{arg}d)",
+	// cost
+	"agent_hours":                  "sum(a_hours)",
+	"agent_cost":                   "sum(a_cost)",
+	"cost_per_contact":             "sum(a_cost) / count(*)",
+	"failure_demand_cost":          "coalesce(sum(a_cost) FILTER (WHERE seq_in_journey > 1), 0)",
+	"failure_demand_share_of_cost": "coalesce(sum(a_cost) FILTER (WHERE seq_in_journey > 1), 0) / sum(a_cost)",
+	"gap_cost":                     "coalesce(sum(a_cost) FILTER (WHERE a_follows_gap), 0)",
+	"gap_hours":                    "coalesce(sum(a_hours) FILTER (WHERE a_follows_gap), 0)",
+	"cost_per_resolved_journey":    "sum(a_cost) FILTER (WHERE a_verified) / sum(a_share) FILTER (WHERE a_verified)",
+	"ping_pong_journeys":           "count(DISTINCT journey_id) FILTER (WHERE a_ping_pong)",
+	"weeks_in":                     "count(DISTINCT a_week)",
+	"members":                      "count(DISTINCT {dim}) FILTER (WHERE {dimcol} IS NOT NULL)",
+	"open_contacts":                "count(*) FILTER (WHERE window_open)",
+	"anonymous_contacts":           "count(*) FILTER (WHERE person_id IS NULL)",
+	"persons":                      "count(DISTINCT person_id)",
+	"rated_contacts":               "count(csat)",
 }
 
 // journeyMeasures are the aggregates over aj (journeys).
@@ -294,6 +340,8 @@ func period(p string) string {
 		return "a_settled"
 	case strings.HasPrefix(p, "week:"):
 		return "a_week = DATE " + duck.Quote(strings.TrimPrefix(p, "week:"))
+	case strings.HasPrefix(p, "since:"):
+		return "business_date >= DATE " + duck.Quote(strings.TrimPrefix(p, "since:"))
 	}
 	return "true"
 }
@@ -333,7 +381,7 @@ func (a *auditor) compute(measure, arg string, sc reports.Scope) map[string]floa
 			met = "a_claimed"
 		}
 		agg = strings.NewReplacer("{met}", met, "{tz}", duck.Quote(a.cfg.Lake.BusinessTimezone),
-			"{dim}", col, "{dimcol}", rawCol[dim]).Replace(agg)
+			"{dim}", col, "{dimcol}", rawCol[dim], "{arg}", arg, "{kpi}", duck.Ident(arg), "{target}", duck.Ident("target_"+arg)).Replace(agg)
 		group := col
 		if strings.Contains(measure, "members") {
 			group = "'all'" // a count of members is over the whole scope
@@ -396,6 +444,10 @@ func (a *auditor) audit() {
 	h := a.m.Tiles
 	a.sentences("headline", h.Finding, h.Note, h.Figures)
 	for _, tile := range h.Tiles {
+		if tile.Text != "" {
+			a.sentences("tile "+tile.Key, tile.Text, tile.Detail, tile.Figures)
+			continue
+		}
 		for _, v := range []struct {
 			what string
 			p    *float64
@@ -444,6 +496,9 @@ func (a *auditor) audit() {
 			if tb != nil {
 				a.table(s.ID, tb)
 			}
+		}
+		if s.Grid != nil {
+			a.grid(s.ID, s.Grid)
 		}
 	}
 	var ms []string
@@ -523,6 +578,39 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		prev, ok2 := a.value(base, f.Arg, *f.Compare)
 		a.want(where, f.Text, cur-prev, ok1 && ok2)
 		return
+	case "window_days":
+		if !slices.Contains([]string{"1 day", "3 days", "7 days", "30 days"}, f.Text) {
+			t.Errorf("%s: %q is no rung of the FCR ladder", where, f.Text)
+		}
+		return
+	case "amber_band":
+		opts, err := a.cfg.BuildOptions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.want(where, f.Text, opts.Catalog.AmberBand(), true)
+		return
+	case "kpis_green", "kpis_measured":
+		green, measured := a.kpiCounts(sc)
+		a.want(where, f.Text, map[string]float64{"kpis_green": green, "kpis_measured": measured}[f.Measure], true)
+		return
+	case "gap_cost_annualised":
+		v, ok := a.value("gap_cost", "", sc)
+		weeks, _ := strconv.ParseFloat(f.Arg, 64)
+		a.want(where, f.Text, v*52/weeks, ok)
+		return
+	case "gap_cost_share":
+		v, ok1 := a.value("gap_cost", "", sc)
+		all, ok2 := a.value("gap_cost", "", reports.Scope{Dim: "all", Period: sc.Period})
+		a.want(where, f.Text, v/all, ok1 && ok2)
+		return
+	case "ping_pong_pair":
+		parts := strings.Split(sc.Member, "\x00")
+		var n float64
+		a.scan(&n, `SELECT count(*) FROM af WHERE a_ping_pong AND least(coalesce(department, '(none)'), a_prev_department) = ?
+			AND greatest(coalesce(department, '(none)'), a_prev_department) = ?`, parts[0], parts[1])
+		a.want(where, f.Text, n, true)
+		return
 	case "quadrant_members":
 		a.want(where, f.Text, a.quadrantMembers(sc.Dim), true)
 		return
@@ -547,7 +635,7 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		return
 	case "flow_journeys", "flow_loop_journeys":
 		from, to, _ := strings.Cut(sc.Member, "→")
-		j, l := a.flow(from, to)
+		j, l, _ := a.flow(from, to)
 		a.want(where, f.Text, map[string]float64{"flow_journeys": j, "flow_loop_journeys": l}[f.Measure], true)
 		return
 	case "catalog_metrics":
@@ -605,18 +693,23 @@ func (a *auditor) want(where, text string, v float64, ok bool) {
 		return
 	}
 	const eps = 1e-9
+	if lo == hi && v != math.Trunc(v) {
+		lo, hi = lo-0.5, hi+0.5 // a whole number printed for a fraction: rounded
+	}
 	if v < lo-eps || v > hi+eps {
 		a.t.Errorf("%s: printed %q, the definition gives %v", where, text, v)
 	}
 }
 
 var (
-	pctRE   = regexp.MustCompile(`^(\d+(?:\.\d)?)%$`)
-	ptsRE   = regexp.MustCompile(`^([+−])(\d+\.\d) pts$`)
-	durRE   = regexp.MustCompile(`^(?:(\d+) h)? ?(?:(\d+) min)? ?(?:(\d+) s)?$`)
-	daysRE  = regexp.MustCompile(`^(\d+(?:\.\d)?) days?$`)
-	countRE = regexp.MustCompile(`^\d{1,3}(?:,\d{3})*$|^\d+$`)
-	rhoRE   = regexp.MustCompile(`^(−?)(\d\.\d\d)$`)
+	pctRE     = regexp.MustCompile(`^(\d+(?:\.\d)?)%$`)
+	ptsRE     = regexp.MustCompile(`^([+−])(\d+\.\d) pts$`)
+	durRE     = regexp.MustCompile(`^(?:(\d+) h)? ?(?:(\d+) min)? ?(?:(\d+) s)?$`)
+	daysRE    = regexp.MustCompile(`^(\d+(?:\.\d)?) days?$`)
+	countRE   = regexp.MustCompile(`^\d{1,3}(?:,\d{3})*$|^\d+$`)
+	rhoRE     = regexp.MustCompile(`^(−?)(\d\.\d\d)$`)
+	moneyRE   = regexp.MustCompile(`^(−?)(?:[$€£])?(\d{1,3}(?:,\d{3})*(?:\.\d\d)?)(?: [A-Z]{3})?$`)
+	decimalRE = regexp.MustCompile(`^[−-]?\d+\.\d+$`)
 )
 
 // parsePrinted turns a printed figure into the interval of values that
@@ -668,6 +761,21 @@ func parsePrinted(s string) (lo, hi float64, err error) {
 	case countRE.MatchString(s):
 		n := num(s)
 		return n, n, nil
+	case moneyRE.MatchString(s):
+		m := moneyRE.FindStringSubmatch(s)
+		x := m[2]
+		v := num(x)
+		if m[1] == "−" {
+			v = -v
+		}
+		return v - half(x), v + half(x), nil
+	case decimalRE.MatchString(s):
+		x := strings.TrimPrefix(strings.ReplaceAll(s, "−", "-"), "-")
+		v := num(x)
+		if strings.HasPrefix(s, "−") || strings.HasPrefix(s, "-") {
+			v = -v
+		}
+		return v - half(x), v + half(x), nil
 	case s != "" && durRE.MatchString(s):
 		m := durRE.FindStringSubmatch(s)
 		sec := num(m[1])*3600 + num(m[2])*60 + num(m[3])
@@ -686,6 +794,44 @@ func pctText(v float64) string {
 		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 	}
 	return strconv.FormatFloat(math.Round(p), 'f', 0, 64) + "%"
+}
+
+// metric is a catalog entry by name.
+func (a *auditor) metric(name string) (metrics.Metric, bool) {
+	opts, err := a.cfg.BuildOptions()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return opts.Catalog.Metric(name)
+}
+
+func (a *auditor) band() float64 {
+	opts, err := a.cfg.BuildOptions()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return opts.Catalog.AmberBand()
+}
+
+// kpiCounts are how many of the catalog's KPIs a member is measured on (a
+// value and a target) and how many of those are green, over its scope.
+func (a *auditor) kpiCounts(sc reports.Scope) (green, measured float64) {
+	opts, err := a.cfg.BuildOptions()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for _, m := range opts.Catalog.KPIs() {
+		v, ok1 := a.value("kpi_value", m.Name, sc)
+		tg, ok2 := a.value("kpi_target", m.Name, sc)
+		if !ok1 || !ok2 {
+			continue
+		}
+		measured++
+		if metrics.Status(m.Good, v, tg, opts.Catalog.AmberBand()) == "green" {
+			green++
+		}
+	}
+	return green, measured
 }
 
 // quadrantMembers counts the members of a dimension, over the settled
@@ -778,7 +924,7 @@ func rankCorr(x, y []float64) (float64, bool) {
 // flow counts the journeys that move from one step's node to the next
 // one's, counted from the contacts: "D·C #k" is the k-th contact's
 // department and channel, "outcome·X" the journey's end.
-func (a *auditor) flow(from, to string) (journeys, loops float64) {
+func (a *auditor) flow(from, to string) (journeys, loops, pingPongs float64) {
 	key := "flows"
 	if _, ok := a.cache[key]; !ok {
 		steps := a.cfg.Build.FlowSteps
@@ -788,16 +934,20 @@ func (a *auditor) flow(from, to string) (journeys, loops float64) {
 			s AS (SELECT *, lag(node) OVER (PARTITION BY journey_id ORDER BY seq) AS prev,
 				min(seq) OVER (PARTITION BY journey_id, node) < seq AS seen FROM c),
 			e AS (
-				SELECT prev || ' #' || (seq - 1) AS from_node, node || ' #' || seq AS to_node, prev <> node AND seen AS back
+				SELECT prev || ' #' || (seq - 1) AS from_node, node || ' #' || seq AS to_node, prev <> node AND seen AS back,
+					s.journey_id, s.seq
 				FROM s WHERE seq BETWEEN 2 AND %[1]d
 				UNION ALL
-				SELECT node || ' #' || seq, 'outcome·' || outcome, false FROM s WHERE seq = least(n, %[1]d))
-			SELECT from_node || '→' || to_node, count(*) FROM e GROUP BY 1
+				SELECT node || ' #' || seq, 'outcome·' || outcome, false, NULL, NULL FROM s WHERE seq = least(n, %[1]d)),
+			p AS (SELECT e.*, f.a_ping_pong FROM e LEFT JOIN af f ON f.journey_id = e.journey_id AND f.seq_in_journey = e.seq)
+			SELECT from_node || '→' || to_node, count(*) FROM p GROUP BY 1
 			UNION ALL
-			SELECT 'loop:' || from_node || '→' || to_node, count(*) FILTER (WHERE back) FROM e GROUP BY 1`, steps))
+			SELECT 'loop:' || from_node || '→' || to_node, count(*) FILTER (WHERE back) FROM p GROUP BY 1
+			UNION ALL
+			SELECT 'pp:' || from_node || '→' || to_node, count(*) FILTER (WHERE a_ping_pong) FROM p GROUP BY 1`, steps))
 	}
 	v := a.cache[key]
-	return v[from+"→"+to], v["loop:"+from+"→"+to]
+	return v[from+"→"+to], v["loop:"+from+"→"+to], v["pp:"+from+"→"+to]
 }
 
 // journeyFigure recomputes a figure of one journey (dimension journey,
@@ -918,6 +1068,47 @@ func (a *auditor) outcomes(measure string) float64 {
 	return all - attached
 }
 
+// grid recomputes every cell of a scorecard grid: its figure, the target
+// it is judged against and its status by the definition (metrics.Status).
+func (a *auditor) grid(section string, g *reports.Grid) {
+	t := a.t
+	for _, r := range g.Rows {
+		if len(r.Cells) != len(g.Columns) {
+			t.Errorf("%s row %s: %d cells under %d columns", section, r.Label, len(r.Cells), len(g.Columns))
+		}
+		for ci, c := range r.Cells {
+			where := fmt.Sprintf("%s grid %s / %s", section, r.Label, g.Columns[ci].Label)
+			if c.Figure == nil {
+				if c.Text != "" {
+					t.Errorf("%s: prints %q without a figure", where, c.Text)
+				}
+				continue
+			}
+			if c.Text != c.Figure.Text {
+				t.Errorf("%s: prints %q, its figure is %q", where, c.Text, c.Figure.Text)
+			}
+			a.figure(where, *c.Figure)
+			if c.Target == nil {
+				if c.Status != "" {
+					t.Errorf("%s: status %s without a target", where, c.Status)
+				}
+				continue
+			}
+			a.figure(where+" target", *c.Target)
+			if !strings.Contains(c.Title, c.Target.Text) {
+				t.Errorf("%s: title %q does not print the target %q", where, c.Title, c.Target.Text)
+			}
+			v, ok1 := a.value("kpi_value", c.Figure.Arg, c.Figure.Scope)
+			tg, ok2 := a.value("kpi_target", c.Figure.Arg, c.Figure.Scope)
+			m, _ := a.metric(c.Figure.Arg)
+			a.checked["kpi_status (grid)"]++
+			if want := metrics.Status(m.Good, v, tg, a.band()); !ok1 || !ok2 || c.Status != want {
+				t.Errorf("%s: status %s, the definition gives %s (value %v, target %v)", where, c.Status, want, v, tg)
+			}
+		}
+	}
+}
+
 // table recomputes every figure cell of a table from its row scope.
 func (a *auditor) table(section string, tb *reports.Table) {
 	t := a.t
@@ -1016,6 +1207,16 @@ func (a *auditor) cellFigure(where string, c reports.Column, arg string, sc repo
 		}
 		return
 	}
+	if c.Measure == "kpi_status" {
+		v, ok1 := a.value("kpi_value", arg, sc)
+		tg, ok2 := a.value("kpi_target", arg, sc)
+		m, _ := a.metric(arg)
+		want := metrics.Status(m.Good, v, tg, a.band())
+		if !ok1 || !ok2 || raw != want {
+			t.Errorf("%s: status %v, the definition gives %s (value %v, target %v)", where, raw, want, v, tg)
+		}
+		return
+	}
 	if !isNum && c.Format != "time" {
 		t.Errorf("%s: %v is not a number", where, raw)
 		return
@@ -1033,8 +1234,8 @@ func (a *auditor) cellFigure(where string, c reports.Column, arg string, sc repo
 			Member: r[ix["table"]].(string) + "\x00" + col + "\x00" + r[ix["reason"]].(string)}), true)
 		return
 	case "flow":
-		j, l := a.flow(r[ix["from_node"]].(string), r[ix["to_node"]].(string))
-		a.want(where, text, map[string]float64{"flow_journeys": j, "flow_loop_journeys": l}[c.Measure], true)
+		j, l, pp := a.flow(r[ix["from_node"]].(string), r[ix["to_node"]].(string))
+		a.want(where, text, map[string]float64{"flow_journeys": j, "flow_loop_journeys": l, "flow_ping_pong_journeys": pp}[c.Measure], true)
 		return
 	case "journey_contact":
 		a.contactCell(where, c, sc.Member, arg, num)

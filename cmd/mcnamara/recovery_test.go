@@ -30,6 +30,14 @@ type truthGroup struct {
 	GapRate        float64 `json:"gap_rate"`
 	VerifiedRate   float64 `json:"verified_resolution_rate"`
 	AHT            float64 `json:"aht_seconds"`
+	// cost, FCR ladder and ping-pongs (observed view)
+	HandleSeconds       float64 `json:"handle_seconds"`
+	RepeatHandleSeconds float64 `json:"repeat_handle_seconds"`
+	ReworkHandleSeconds float64 `json:"rework_handle_seconds"`
+	PingPongs           float64 `json:"ping_pongs"`
+	ClaimedFCR7         float64 `json:"claimed_fcr_7d"`
+	MeasuredFCR7        float64 `json:"measured_fcr_7d"`
+	FCRJudged7          int64   `json:"fcr_judged_7d"`
 }
 
 // TestRecoversGroundTruth runs generate → ingest → build and checks that the
@@ -51,11 +59,18 @@ func TestRecoversGroundTruth(t *testing.T) {
 		Planted struct {
 			RushedAgents []string `json:"rushed_agents"`
 			PingPong     []string `json:"ping_pong"`
+			FCROverclaim string   `json:"fcr_overclaim_department"`
 		} `json:"planted"`
+		True struct {
+			Overall  truthGroup   `json:"overall"`
+			Channels []truthGroup `json:"channels"`
+		} `json:"true"`
 		Observed struct {
-			Overall truthGroup   `json:"overall"`
-			Agents  []truthGroup `json:"agents"`
-			Teams   []truthGroup `json:"teams"`
+			Overall     truthGroup   `json:"overall"`
+			Agents      []truthGroup `json:"agents"`
+			Teams       []truthGroup `json:"teams"`
+			Departments []truthGroup `json:"departments"`
+			Channels    []truthGroup `json:"channels"`
 		} `json:"observed"`
 	}
 	b, err := os.ReadFile(sum.Truth)
@@ -214,17 +229,88 @@ func TestRecoversGroundTruth(t *testing.T) {
 		t.Error("no department with both rushed and other agents to compare")
 	}
 
-	// The ping-pong pair is the most frequent transfer pair, both ways.
+	// The ping-pong pair, from the mart (contact_facts.ping_pong: back to
+	// the department of two contacts before), not from raw transfer
+	// columns: the pair the returns move between most.
 	var from, to string
-	if err := db.QueryRow(`SELECT least(department, transferred_to), greatest(department, transferred_to)
-		FROM contacts WHERE transferred_to IS NOT NULL AND transferred_to <> department
-		GROUP BY ALL ORDER BY count(*) DESC LIMIT 1`).Scan(&from, &to); err != nil {
+	var pairs float64
+	if err := db.QueryRow(`SELECT least(department, prev), greatest(department, prev), count(*) FROM (
+			SELECT department, ping_pong, lag(department) OVER (PARTITION BY journey_id ORDER BY seq_in_journey) AS prev
+			FROM contact_facts WHERE journey_id IS NOT NULL)
+		WHERE ping_pong GROUP BY ALL ORDER BY count(*) DESC LIMIT 1`).Scan(&from, &to, &pairs); err != nil {
 		t.Fatal(err)
 	}
 	want := slices.Clone(truth.Planted.PingPong)
 	sort.Strings(want)
 	if from != want[0] || to != want[1] {
-		t.Errorf("most frequent transfer pair %s ↔ %s, planted ping-pong pair %v", from, to, want)
+		t.Errorf("the marts' most frequent ping-pong pair %s ↔ %s, planted %v", from, to, want)
+	}
+	var pingPongs float64
+	if err := db.QueryRow(`SELECT sum(ping_pongs) FROM journeys`).Scan(&pingPongs); err != nil {
+		t.Fatal(err)
+	}
+	near := func(what string, got, want, tol float64) {
+		t.Helper()
+		if math.Abs(got-want) > tol*math.Max(math.Abs(want), 1) {
+			t.Errorf("%s = %.4f, ground truth %.4f (tolerance ±%.1f%%)", what, got, want, tol*100)
+		} else {
+			t.Logf("%s = %.4f, ground truth %.4f", what, got, want)
+		}
+	}
+	near("ping-pongs", pingPongs, o.PingPongs, 0.01)
+
+	// The cost mart's totals equal the generator's own sums: handle hours,
+	// priced at the default 35 an agent hour, of every contact, of the
+	// 2nd+ contacts of journeys and of the contacts after a claimed success.
+	var hours, cost, fdHours, gapHours float64
+	if err := db.QueryRow(`SELECT agent_hours, agent_cost, failure_demand_hours, gap_hours FROM cost
+		WHERE dimension = 'all' AND grain = 'total'`).Scan(&hours, &cost, &fdHours, &gapHours); err != nil {
+		t.Fatal(err)
+	}
+	// every contact, anonymous ones too (the "true" view counts them all)
+	var genSeconds float64
+	for _, ch := range truth.True.Channels {
+		genSeconds += ch.HandleSeconds
+	}
+	near("agent hours", hours, truth.True.Overall.HandleSeconds/3600, 1e-9)
+	near("agent hours, by channel", hours, genSeconds/3600, 1e-9)
+	near("agent cost", cost, genSeconds/3600*35, 1e-9)
+	// of journeys, rebuilt by the generator the pipeline's way
+	near("failure-demand hours", fdHours, o.RepeatHandleSeconds/3600, 0.01)
+	near("gap rework hours", gapHours, o.ReworkHandleSeconds/3600, 0.01)
+
+	// The FCR ladder's 7-day rung by department, and the planted
+	// department whose claimed FCR overstates its measured FCR the most.
+	type rung struct{ claimed, measured float64 }
+	ladder := map[string]rung{}
+	rows, err = db.Query(`SELECT member, claimed_fcr, measured_fcr FROM fcr_ladder
+		WHERE dimension = 'department' AND grain = 'total' AND window_days = 7`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var m string
+		var r rung
+		if err := rows.Scan(&m, &r.claimed, &r.measured); err != nil {
+			t.Fatal(err)
+		}
+		ladder[m] = r
+	}
+	rows.Close()
+	widest, margin := "", -1.0
+	for _, d := range truth.Observed.Departments {
+		r, ok := ladder[d.Member]
+		if !ok || d.FCRJudged7 < 200 {
+			continue
+		}
+		near(d.Member+": claimed FCR", r.claimed, d.ClaimedFCR7, 0.02)
+		near(d.Member+": measured FCR at 7 days", r.measured, d.MeasuredFCR7, 0.02)
+		if r.claimed-r.measured > margin {
+			widest, margin = d.Member, r.claimed-r.measured
+		}
+	}
+	if widest != truth.Planted.FCROverclaim {
+		t.Errorf("the widest claimed − measured FCR (7 days) is %s's (%.3f), planted %s", widest, margin, truth.Planted.FCROverclaim)
 	}
 }
 

@@ -36,6 +36,10 @@
 //   - Ping-pong: 22% of billing and technical needs are outage-credit
 //     problems that only Billing can fix; Billing and Technical Support
 //     transfer them to each other (and call back) until Billing gives in.
+//   - Overclaiming department: Delivery's agents wrap an unfixed contact
+//     as "resolved" with probability at least 0.6 ("your parcel is on its
+//     way"), so its claimed FCR exceeds its measured 7-day FCR the most
+//     (Planted.FCROverclaim; the margin is in observed, by department).
 //   - Survey bias: a survey is sent after 40% of contacts wrapped
 //     "resolved" and 6% of the others; 30% answer. Customers rate what they
 //     believe at the time, so CSAT looks good.
@@ -155,7 +159,8 @@
 //	              per department
 //	planted       rushed_teams, rushed_agents (agent ids), the rushed and
 //	              normal behaviour parameters, ping_pong (the department
-//	              pair), ping_pong_need_share, survey send/response
+//	              pair), ping_pong_need_share, fcr_overclaim_department and
+//	              fcr_overclaim_claim_prob, survey send/response
 //	              probabilities, churn_model, identity_coverage,
 //	              nightmare_every_nth_person, nightmare_script
 //	files         per export: name (or the daily glob), files, rows (data
@@ -239,6 +244,17 @@
 //     verified_resolved = last contact AND not ended badly.
 //  8. gap_contacts = claimed_success AND outcome_failed;
 //     open_claimed_success = claimed_success AND open.
+//
+// Both views also carry handle_seconds (the sum, every contact: the cost
+// mart's agent hours; the observed view's leaves out anonymous contacts);
+// the observed view alone carries repeat_handle_seconds (2nd+ contacts of
+// journeys: failure demand), rework_handle_seconds (contacts after a
+// claimed success in their journey: the gap's rework), ping_pongs (a
+// contact back in the department of two contacts before, from another),
+// and the FCR ladder's 7-day rung: fcr_judged_7d (contacts started 7 days
+// or more before the export's end), claimed_fcr_7d (of them, disposition
+// resolved) and measured_fcr_7d (1 − those followed by another contact of
+// the person, any journey, within 7 days).
 //
 // Rates are rounded to 4 decimals: claimed_resolution_rate =
 // claimed_resolved/contacts, claimed_success_rate = claimed_success/

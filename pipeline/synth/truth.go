@@ -27,6 +27,17 @@ type counters struct {
 	CSATSum            int64
 	Transferred        int64
 	Abandoned          int64
+	// Observed view only: the 7-day rung of the FCR ladder (judged: the
+	// export's end is 7 days or more after the contact; repeated: the
+	// person's next contact, any journey, started within 7 days; claimed:
+	// of the judged, disposition resolved), ping-pongs (back to the
+	// department of two contacts before, from another), and the handle
+	// time of 2nd+ contacts of journeys and of contacts following a
+	// claimed success in their journey (the cost mart's failure demand and
+	// gap rework).
+	FCRJudged7, FCRRepeated7, FCRClaimed7 int64
+	PingPongs                             int64
+	RepeatHandleSum, ReworkHandleSum      int64
 }
 
 func (c *counters) add(o *counters) {
@@ -48,6 +59,12 @@ func (c *counters) add(o *counters) {
 	c.CSATSum += o.CSATSum
 	c.Transferred += o.Transferred
 	c.Abandoned += o.Abandoned
+	c.FCRJudged7 += o.FCRJudged7
+	c.FCRRepeated7 += o.FCRRepeated7
+	c.FCRClaimed7 += o.FCRClaimed7
+	c.PingPongs += o.PingPongs
+	c.RepeatHandleSum += o.RepeatHandleSum
+	c.ReworkHandleSum += o.ReworkHandleSum
 }
 
 // Views of the figures.
@@ -193,7 +210,8 @@ type obsRow struct {
 	t       int64 // started_at as exported
 	sys     system
 	journey int
-	caseKey int // need index when the contact shows a case, else -1
+	caseKey int   // need index when the contact shows a case, else -1
+	next    int64 // the observed person's next contact (any journey), 0 = none
 }
 
 type obsJourney struct {
@@ -401,6 +419,11 @@ func (s *sim) observe(t *tally) {
 		}
 		return byTime(a, b)
 	})
+	for i := range rows {
+		if i+1 < len(rows) && rows[i+1].group == rows[i].group {
+			rows[i].next = rows[i+1].t
+		}
+	}
 	// Journeys: a shown case groups its contacts (whatever the person);
 	// case-less contacts chain per person while the next starts within the
 	// repeat window of the previous case-less one.
@@ -474,6 +497,8 @@ func (s *sim) observe(t *tally) {
 		}
 		return byTime(a, b)
 	})
+	const fcrWindow = 7 * 86400
+	claimedBefore := false
 	for i := range rows {
 		r := &rows[i]
 		c := &s.contacts[r.ci]
@@ -484,8 +509,31 @@ func (s *sim) observe(t *tally) {
 		var k counters
 		k.Contacts = 1
 		s.scorecard(&k, c, surveyed)
+		if first {
+			claimedBefore = false
+		}
 		if !first {
 			k.Repeat = 1
+			k.RepeatHandleSum = int64(c.handle)
+		}
+		if claimedBefore {
+			k.ReworkHandleSum = int64(c.handle)
+		}
+		claimedBefore = claimedBefore || c.claimed
+		if i >= 2 && rows[i-2].journey == r.journey && rows[i-1].journey == r.journey {
+			d2, d1 := s.contacts[rows[i-2].ci].dept, s.contacts[rows[i-1].ci].dept
+			if d2 == c.dept && d1 != c.dept {
+				k.PingPongs = 1
+			}
+		}
+		if r.t+fcrWindow <= cal.end {
+			k.FCRJudged7 = 1
+			if r.next != 0 && r.next <= r.t+fcrWindow {
+				k.FCRRepeated7 = 1
+			}
+			if c.disp == dispResolved {
+				k.FCRClaimed7 = 1
+			}
 		}
 		failed := false
 		switch {

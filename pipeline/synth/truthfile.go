@@ -65,14 +65,19 @@ type Planted struct {
 	RushedClaimResolvedProb float64   `json:"rushed_claim_resolved_prob"`
 	NormalClaimResolvedProb float64   `json:"normal_claim_resolved_prob"`
 	PingPong                [2]string `json:"ping_pong"`
-	PingPongNeedShare       float64   `json:"ping_pong_need_share"`
-	SurveySendProbResolved  float64   `json:"survey_send_prob_resolved"`
-	SurveySendProbOther     float64   `json:"survey_send_prob_other"`
-	SurveyResponseProb      float64   `json:"survey_response_prob"`
-	ChurnModel              string    `json:"churn_model"`
-	IdentityCoverage        float64   `json:"identity_coverage"`
-	NightmareEveryNthPerson int64     `json:"nightmare_every_nth_person"`
-	NightmareScript         []string  `json:"nightmare_script"`
+	// FCROverclaim is the department whose agents close most unfixed
+	// contacts as resolved (at least FCROverclaimProb): its claimed FCR
+	// exceeds its measured 7-day FCR the most (the margin: observed).
+	FCROverclaim            string   `json:"fcr_overclaim_department"`
+	FCROverclaimProb        float64  `json:"fcr_overclaim_claim_prob"`
+	PingPongNeedShare       float64  `json:"ping_pong_need_share"`
+	SurveySendProbResolved  float64  `json:"survey_send_prob_resolved"`
+	SurveySendProbOther     float64  `json:"survey_send_prob_other"`
+	SurveyResponseProb      float64  `json:"survey_response_prob"`
+	ChurnModel              string   `json:"churn_model"`
+	IdentityCoverage        float64  `json:"identity_coverage"`
+	NightmareEveryNthPerson int64    `json:"nightmare_every_nth_person"`
+	NightmareScript         []string `json:"nightmare_script"`
 }
 
 // Totals count what the files hold.
@@ -143,6 +148,15 @@ type Row struct {
 	FailureDemandShare     float64 `json:"failure_demand_share"`
 	ResolvedThenRepeatRate float64 `json:"resolved_then_repeat_rate"`
 	VerifiedResolutionRate float64 `json:"verified_resolution_rate"`
+
+	// Observed view only (zero in "true").
+	HandleSeconds       int64   `json:"handle_seconds"`        // sum: the cost mart's agent hours
+	RepeatHandleSeconds int64   `json:"repeat_handle_seconds"` // of 2nd+ contacts: failure demand
+	ReworkHandleSeconds int64   `json:"rework_handle_seconds"` // after a claimed success: the gap's rework
+	PingPongs           int64   `json:"ping_pongs"`
+	FCRJudged7          int64   `json:"fcr_judged_7d"`
+	ClaimedFCR7         float64 `json:"claimed_fcr_7d"`
+	MeasuredFCR7        float64 `json:"measured_fcr_7d"`
 }
 
 type Transfer struct {
@@ -211,6 +225,12 @@ func (c *counters) row(r Row) Row {
 	r.FailureDemandShare = ratio(c.Repeat, c.Contacts)
 	r.ResolvedThenRepeatRate = ratio(c.ResolvedThenRepeat, c.ClaimedResolved)
 	r.VerifiedResolutionRate = ratio(c.Verified, c.Contacts)
+	r.HandleSeconds, r.RepeatHandleSeconds, r.ReworkHandleSeconds = c.HandleSum, c.RepeatHandleSum, c.ReworkHandleSum
+	r.PingPongs, r.FCRJudged7 = c.PingPongs, c.FCRJudged7
+	if c.FCRJudged7 > 0 {
+		r.ClaimedFCR7 = ratio(c.FCRClaimed7, c.FCRJudged7)
+		r.MeasuredFCR7 = round4(1 - float64(c.FCRRepeated7)/float64(c.FCRJudged7))
+	}
 	return r
 }
 
@@ -268,6 +288,7 @@ func (g *gen) truth(t *tally, files []FileInfo) *Truth {
 		}
 	}
 	slices.Sort(p.RushedAgents)
+	p.FCROverclaim, p.FCROverclaimProb = deptName[overclaimDept], overclaimProb
 	p.RushedHandleFactor, p.RushedClaimResolvedProb, p.NormalClaimResolvedProb = 0.55, 0.55, 0.10
 	p.PingPong = [2]string{deptName[dBilling], deptName[dTech]}
 	p.PingPongNeedShare = pingpongShare

@@ -19,7 +19,8 @@
       return '&#' + c.charCodeAt(0) + ';';
     });
   }
-  function label(v) { return v == null || v === '' ? '(blank)' : String(v); }
+  // A name from the data as one line of text (an axis label cannot break).
+  function label(v) { return v == null || v === '' ? '(blank)' : String(v).replace(/[\n\r\u2028\u2029]+/g, ' '); }
   function pct(x) {
     if (x == null || isNaN(x)) return '–';
     var p = x * 100;
@@ -106,8 +107,69 @@
   var catLabel = { width: 150, overflow: 'truncate', formatter: function (v) { return label(v); } };
   var legend = { top: 0, type: 'scroll', textStyle: { width: 220, overflow: 'truncate' } };
 
+  function money(v, cur) {
+    if (v == null || isNaN(v)) return '–';
+    var neg = v < 0, a = Math.abs(v), txt;
+    if (a < 100) txt = int(Math.trunc(a)) + '.' + ('0' + Math.round((a - Math.trunc(a)) * 100) % 100).slice(-2);
+    else txt = int(Math.round(a));
+    var sym = { USD: '$', EUR: '€', GBP: '£' }[cur];
+    txt = sym ? sym + txt : txt + ' ' + cur;
+    return neg ? '−' + txt : txt;
+  }
   // ---- one builder per chart kind ----
   var build = {};
+
+  build.fcr = function (s) {
+    var p = s.chart.params || {}, rows = objects(s.data), members = p.members || [], windows = p.windows || [];
+    var by = {};
+    rows.forEach(function (r) {
+      var m = r.level === 'all' ? 'Organisation' : label(r.member);
+      (by[m] = by[m] || {})[r.window_days] = r;
+    });
+    var shades = ['#f6c48a', '#ef9d4a', C.verm, '#7a2e00'];
+    var claimed = members.map(function (m) { var x = by[label(m)] || {}; var r = x[7] || x[windows[windows.length - 1]] || {}; return r.claimed; });
+    var series = [{ name: 'Claimed FCR (scorecard)', type: 'bar', data: claimed, itemStyle: { color: C.blue },
+      label: { show: true, position: 'right', fontSize: 10, formatter: function (p) { return pct(p.value); } } }];
+    windows.forEach(function (w, i) {
+      series.push({ name: 'Measured at ' + w + (w === 1 ? ' day' : ' days'), type: 'bar', itemStyle: { color: shades[i % shades.length] },
+        data: members.map(function (m) { var r = (by[label(m)] || {})[w]; return r ? r.measured : null; }),
+        label: { show: true, position: 'right', fontSize: 10, formatter: function (p) { return pct(p.value); } } });
+    });
+    return {
+      // every rung's colour must print: a plain legend wraps, a scrolling one hides items
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 160, right: 48, top: 56, bottom: 24 },
+      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
+        var m = members[ps[0].dataIndex];
+        return tip(label(m), ps.map(function (x) { return [x.seriesName, pct(x.value)]; }));
+      } }),
+      xAxis: pctAxis,
+      yAxis: { type: 'category', data: members.map(label), inverse: true, axisLabel: catLabel },
+      series: series
+    };
+  };
+
+  build.cost = function (s) {
+    var p = s.chart.params || {}, cur = p.currency || 'USD';
+    var rows = objects(s.data).filter(function (r) { return r.level === 'department'; });
+    var bar = function (name, key, color) {
+      return { name: name, type: 'bar', data: rows.map(function (r) { return r[key]; }), itemStyle: { color: color },
+        label: { show: true, position: 'right', fontSize: 10, formatter: function (x) { return money(x.value, cur); } } };
+    };
+    return {
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 160, right: 80, top: 36, bottom: 28 },
+      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
+        var r = rows[ps[0].dataIndex];
+        return tip(label(r.member), [['Cost of the gap', money(r.gap_cost, cur)], ['Gap rework hours', int(r.gap_hours)],
+          ['Failure-demand cost', money(r.failure_demand_cost, cur)], ['Agent cost', money(r.agent_cost, cur)],
+          ['Cost per contact', money(r.cost_per_contact, cur)], ['Cost per resolved customer', money(r.cost_per_resolved_journey, cur)]]);
+      } }),
+      xAxis: { type: 'value', axisLabel: { formatter: function (v) { return money(v, cur); } } },
+      yAxis: { type: 'category', data: rows.map(function (r) { return r.member; }), inverse: true, axisLabel: catLabel },
+      series: [bar('Cost of the gap (rework)', 'gap_cost', C.verm), bar('Failure-demand cost', 'failure_demand_cost', C.grey)]
+    };
+  };
 
   build.trend = function (s) {
     var rows = objects(s.data);
