@@ -17,8 +17,8 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/mcnamara/mcnamara/metrics"
-	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/build"
+	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/reports"
 	mcsql "github.com/mcnamara/mcnamara/sql"

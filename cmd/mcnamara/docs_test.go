@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -13,11 +12,10 @@ import (
 	"testing"
 	"text/template"
 
+	"github.com/mcnamara/mcnamara/internal/golden"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
-
-var update = flag.Bool("update", false, "rewrite the generated docs (docs/datasets.md, the README's real-data lines)")
 
 // The real data sets' figures in docs/datasets.md and the README are
 // generated from the pipeline's own run by this test (templates in
@@ -282,23 +280,7 @@ func TestDocs(t *testing.T) {
 		}
 		return b.String()
 	}
-	check := func(path, got string) {
-		t.Helper()
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(want) != got {
-			t.Errorf("%s is not what the data sets' run gives: rerun `go test -tags duckdb_arrow -run TestDocs -update ./cmd/mcnamara` and review the diff", path)
-		}
-	}
-	check(filepath.Join("..", "..", "docs", "datasets.md"), render("datasets.md.tmpl"))
+	golden.Check(t, filepath.Join("..", "..", "docs", "datasets.md"), render("datasets.md.tmpl"))
 
 	// The README's block between the markers.
 	readme := filepath.Join("..", "..", "README.md")
@@ -311,7 +293,7 @@ func TestDocs(t *testing.T) {
 	if i < 0 || j < i {
 		t.Fatalf("README.md lacks the generated block's markers %q … %q", begin, end)
 	}
-	check(readme, string(b[:i+len(begin)])+render("readme.md.tmpl")+string(b[j:]))
+	golden.Check(t, readme, string(b[:i+len(begin)])+render("readme.md.tmpl")+string(b[j:]))
 }
 
 func count64(n int64) string {

@@ -10,8 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/mcnamara/mcnamara/internal/golden"
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
@@ -102,19 +101,7 @@ func TestVendorPresets(t *testing.T) {
 				t.Errorf("lake check: %v", rep.Problems)
 			}
 			got := describeRows(t, db, root, filepath.Dir(in[0]), res)
-			golden := filepath.Join(dir, "want.txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("outcome differs from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, filepath.Join(dir, "want.txt"), got)
 		})
 	}
 	for _, n := range vendorPresets {
