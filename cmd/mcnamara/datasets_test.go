@@ -34,9 +34,13 @@ import (
 // (encoding/csv), never copied from the pipeline's output.
 
 // sharedForTest returns the directory holding datasets/. It fails in CI
-// (CI=true), where the data must be present, and skips elsewhere.
+// (CI=true), where the data must be present, and skips elsewhere, and
+// with -short (the real data sets take a while to load).
 func sharedForTest(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("loads the real data sets (-short)")
+	}
 	dir := os.Getenv("MCNAMARA_SHARED")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared")
