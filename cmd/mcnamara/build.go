@@ -84,11 +84,18 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 // the build and the metric catalog: [build] decoded over the defaults,
 // [metrics] (targets, scorecard) and the [lake] time zone and limits.
 func buildOptions(cfg config.File) (build.Options, error) {
-	o, err := cfg.BuildOptions()
+	cat, err := cfg.Catalog()
 	if err != nil {
-		return o, usageError{err}
+		return build.Options{}, usageError{err}
 	}
-	return o, nil
+	return build.Options{
+		BuildSettings: cfg.Build,
+		Catalog:       cat,
+		Costs:         cfg.Costs,
+		TimeZone:      cfg.Lake.BusinessTimezone,
+		MemoryLimit:   cfg.Lake.MemoryLimit,
+		Threads:       cfg.Lake.Threads,
+	}, nil
 }
 
 func printScript(w io.Writer, o build.Options) error {

@@ -166,7 +166,7 @@ func (d dataset) sources(shared string) ([]ingest.Source, error) {
 	dir := d.dir(shared)
 	var out []ingest.Source
 	for _, s := range d.Sources {
-		m, err := config.Preset(s.Preset)
+		m, err := ingest.Preset(s.Preset)
 		if err != nil {
 			return nil, err
 		}

@@ -820,7 +820,7 @@ func TestDatasetRegistry(t *testing.T) {
 	for _, d := range datasets {
 		cfg := config.Defaults()
 		d.configure(&cfg)
-		if _, err := cfg.BuildOptions(); err != nil {
+		if _, err := buildOptions(cfg); err != nil {
 			t.Errorf("%s: %v", d.Name, err)
 		}
 		if _, err := time.LoadLocation(d.TimeZone); err != nil {
@@ -828,7 +828,7 @@ func TestDatasetRegistry(t *testing.T) {
 		}
 		last := ""
 		for _, s := range d.Sources {
-			m, err := config.Preset(s.Preset)
+			m, err := ingest.Preset(s.Preset)
 			if err != nil {
 				t.Fatalf("%s: %v", d.Name, err)
 			}
@@ -880,7 +880,7 @@ func TestPresetRejects(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			m, err := config.Preset(tt.preset)
+			m, err := ingest.Preset(tt.preset)
 			if err != nil {
 				t.Fatal(err)
 			}

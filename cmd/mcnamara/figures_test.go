@@ -551,14 +551,14 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		a.want(where, f.Text, map[string]float64{"flow_journeys": j, "flow_loop_journeys": l}[f.Measure], true)
 		return
 	case "catalog_metrics":
-		cat, err := a.cfg.BuildOptions()
+		cat, err := buildOptions(a.cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		a.want(where, f.Text, float64(len(cat.Catalog.Metrics())), true)
 		return
 	case "targets":
-		cat, err := a.cfg.BuildOptions()
+		cat, err := buildOptions(a.cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1113,7 +1113,7 @@ func (a *auditor) contactCell(where string, c reports.Column, journey, seq strin
 // printed text against the value.
 func (a *auditor) targetRow(where string, r []any, ix map[string]int, v float64) {
 	a.checked["target_value"]++
-	opts, err := a.cfg.BuildOptions()
+	opts, err := buildOptions(a.cfg)
 	if err != nil {
 		a.t.Fatal(err)
 	}

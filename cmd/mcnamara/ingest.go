@@ -95,7 +95,7 @@ func retryRejects(cmd *cobra.Command, g *globals, cfg config.File, source string
 		if source != "" && s.Name != source {
 			continue
 		}
-		m, err := cfg.Mapping(s)
+		m, err := sourceMapping(cfg, s)
 		if err != nil {
 			return usageError{err}
 		}
@@ -207,7 +207,7 @@ func ingestOutcome(res ingest.Result) error {
 }
 
 func listPresets(w io.Writer) error {
-	ms, err := config.Presets()
+	ms, err := ingest.Presets()
 	if err != nil {
 		return err
 	}

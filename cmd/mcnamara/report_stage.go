@@ -179,7 +179,7 @@ func reportMeta(cfg config.File) (reports.Meta, error) {
 	if err != nil {
 		return reports.Meta{}, err
 	}
-	opts, err := cfg.BuildOptions()
+	opts, err := buildOptions(cfg)
 	if err != nil {
 		return reports.Meta{}, usageError{err}
 	}

@@ -49,7 +49,7 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 		}
 		var out []ingest.Source
 		for _, s := range cfg.Sources {
-			m, err := cfg.Mapping(s)
+			m, err := sourceMapping(cfg, s)
 			if err != nil {
 				return nil, usageError{err}
 			}
@@ -73,7 +73,7 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 		}
 		return []ingest.Source{{Mapping: m, Files: files}}, nil
 	}
-	presets, err := config.Presets()
+	presets, err := ingest.Presets()
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +107,19 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 	return out, nil
 }
 
+// sourceMapping parses a configured source's mapping: its preset, or the
+// SQL the configuration hands over (its .sql file, or its renames compiled).
+func sourceMapping(cfg config.File, s config.Source) (ingest.Mapping, error) {
+	if s.Preset != "" {
+		return ingest.Preset(s.Preset)
+	}
+	name, text, err := cfg.MappingSQL(s)
+	if err != nil {
+		return ingest.Mapping{}, err
+	}
+	return ingest.ParseMapping(name, text)
+}
+
 // mappingByName accepts a preset name or a path to a .sql mapping file.
 func mappingByName(name string) (ingest.Mapping, error) {
 	if strings.HasSuffix(name, ".sql") || strings.ContainsRune(name, os.PathSeparator) {
@@ -120,7 +133,7 @@ func mappingByName(name string) (ingest.Mapping, error) {
 		}
 		return m, nil
 	}
-	m, err := config.Preset(name)
+	m, err := ingest.Preset(name)
 	if err != nil {
 		return m, usageError{err}
 	}

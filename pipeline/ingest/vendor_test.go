@@ -14,7 +14,6 @@ import (
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
-	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -37,17 +36,9 @@ var vendorPresets = []string{
 // NAME.parquet.sql is DuckDB SQL that writes NAME.parquet ({{out}}): the
 // Parquet fixtures are kept as readable values.
 func TestVendorPresets(t *testing.T) {
-	var presets []ingest.Mapping
-	for _, n := range mcsql.PresetNames() {
-		text, err := mcsql.Preset(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := ingest.ParseMapping("preset "+n, text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		presets = append(presets, m)
+	presets, err := ingest.Presets()
+	if err != nil {
+		t.Fatal(err)
 	}
 	dirs, err := filepath.Glob(filepath.Join(vendorDir, "*"))
 	if err != nil || len(dirs) == 0 {
