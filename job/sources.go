@@ -1,10 +1,8 @@
-package main
+package job
 
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,23 +13,10 @@ import (
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
-// loadConfig reads --config (required only when given explicitly) and
-// applies --lake on top.
-func loadConfig(g *globals) (config.File, error) {
-	cfg, err := config.Load(g.config, g.configSeen)
-	if err != nil {
-		return cfg, usageError{err}
-	}
-	if g.lake != "" {
-		cfg.Lake.Dir = g.lake
-	} else {
-		cfg.Lake.Dir = cfg.Resolve(cfg.Lake.Dir)
-	}
-	return cfg, nil
-}
-
-// openDB opens the in-process DuckDB with the configured limits.
-func openDB(ctx context.Context, cfg config.File) (*sql.DB, error) {
+// OpenDB opens the in-process DuckDB with the configured limits, spilling
+// into the lake's staging area (a writer's: it holds the lock).
+func (j Job) OpenDB(ctx context.Context) (*sql.DB, error) {
+	cfg := j.Config
 	return duck.Open(ctx, duck.Options{
 		MemoryLimit: cfg.Lake.MemoryLimit,
 		Threads:     cfg.Lake.Threads,
@@ -39,25 +24,27 @@ func openDB(ctx context.Context, cfg config.File) (*sql.DB, error) {
 	})
 }
 
-// sourcesFor decides what to load: the files named on the command line
-// (through --mapping, or the preset whose match globs fit each file), or
-// else every configured source's file globs.
-func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Source, error) {
+// Sources decides what to load: the files named on the command line
+// (through mapping, a preset name or a .sql file, or else the preset whose
+// match globs fit each file), or with no files every configured source's
+// file globs.
+func (j Job) Sources(files []string, mapping string) ([]ingest.Source, error) {
+	cfg := j.Config
 	if len(files) == 0 {
 		if len(cfg.Sources) == 0 {
-			return nil, usagef("nothing to ingest: name files on the command line or configure [[sources]] in %s (see `mcnamara init`)", cfg.Path())
+			return nil, Usagef("nothing to ingest: name files on the command line or configure [[sources]] in %s (see `mcnamara init`)", cfg.Path())
 		}
 		var out []ingest.Source
 		for _, s := range cfg.Sources {
-			m, err := sourceMapping(cfg, s)
+			m, err := j.sourceMapping(s)
 			if err != nil {
-				return nil, usageError{err}
+				return nil, Usage(err)
 			}
 			var matched []string
 			for _, g := range s.Files {
 				ms, err := filepath.Glob(cfg.Resolve(g))
 				if err != nil {
-					return nil, usagef("source %q: files glob %q: %v", s.Name, g, err)
+					return nil, Usagef("source %q: files glob %q: %v", s.Name, g, err)
 				}
 				matched = append(matched, ms...)
 			}
@@ -67,7 +54,7 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 		return out, nil
 	}
 	if mapping != "" {
-		m, err := mappingByName(mapping)
+		m, err := MappingByName(mapping)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +84,7 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 			out[i].Files = append(out[i].Files, f)
 		}
 		if !matched {
-			return nil, usagef("%s: no shipped mapping matches this file name; pass --mapping PRESET|FILE.sql (presets: %s)", f, presetList(presets))
+			return nil, Usagef("%s: no shipped mapping matches this file name; pass --mapping PRESET|FILE.sql (presets: %s)", f, presetList(presets))
 		}
 	}
 	// Identities and surveys depend on nothing, but contacts should be in
@@ -109,33 +96,34 @@ func sourcesFor(cfg config.File, files []string, mapping string) ([]ingest.Sourc
 
 // sourceMapping parses a configured source's mapping: its preset, or the
 // SQL the configuration hands over (its .sql file, or its renames compiled).
-func sourceMapping(cfg config.File, s config.Source) (ingest.Mapping, error) {
+func (j Job) sourceMapping(s config.Source) (ingest.Mapping, error) {
 	if s.Preset != "" {
 		return ingest.Preset(s.Preset)
 	}
-	name, text, err := cfg.MappingSQL(s)
+	name, text, err := j.Config.MappingSQL(s)
 	if err != nil {
 		return ingest.Mapping{}, err
 	}
 	return ingest.ParseMapping(name, text)
 }
 
-// mappingByName accepts a preset name or a path to a .sql mapping file.
-func mappingByName(name string) (ingest.Mapping, error) {
+// MappingByName accepts a preset name or a path to a .sql mapping file
+// (--mapping).
+func MappingByName(name string) (ingest.Mapping, error) {
 	if strings.HasSuffix(name, ".sql") || strings.ContainsRune(name, os.PathSeparator) {
 		text, err := os.ReadFile(name)
 		if err != nil {
-			return ingest.Mapping{}, usagef("--mapping: %v", err)
+			return ingest.Mapping{}, Usagef("--mapping: %v", err)
 		}
 		m, err := ingest.ParseMapping(name, string(text))
 		if err != nil {
-			return m, usageError{err}
+			return m, Usage(err)
 		}
 		return m, nil
 	}
 	m, err := ingest.Preset(name)
 	if err != nil {
-		return m, usageError{err}
+		return m, Usage(err)
 	}
 	return m, nil
 }
@@ -146,12 +134,4 @@ func presetList(ms []ingest.Mapping) string {
 		n[i] = strings.TrimPrefix(m.Name, "preset ")
 	}
 	return strings.Join(n, ", ")
-}
-
-// joinFileErrors reports refused files as one error for the exit code.
-func joinFileErrors(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%d file(s) refused, the others were loaded:\n  %w", len(errs), errors.Join(errs...))
 }

@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"bytes"
@@ -176,7 +176,7 @@ func (r *datasetRun) figures(t *testing.T, defs ...map[string]string) docFigures
 // with another repeat window (into a scratch directory).
 func (r *datasetRun) withWindow(t *testing.T, days float64) float64 {
 	t.Helper()
-	o, err := buildOptions(r.cfg)
+	o, err := Job{Config: r.cfg}.BuildOptions()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestDocs(t *testing.T) {
 		t.Skip("builds every real data set (-short)")
 	}
 	figs := map[string]docFigures{}
-	for _, d := range datasets {
+	for _, d := range Datasets {
 		r := runDataset(t, d.Name)
 		figs[d.Name] = r.figures(t, commonFigures, datasetFigures[d.Name])
 		fg := figs[d.Name]
@@ -212,7 +212,7 @@ func TestDocs(t *testing.T) {
 			fg["gap_rate_3d"] = r.withWindow(t, 3)
 			fg["gap_rate_7d"] = r.withWindow(t, 7)
 		case "servicenow-incident-log":
-			raw := readRaw(t, filepath.Join(r.d.dir(sharedForTest(t)), serviceNowFile), ',')
+			raw := readRaw(t, filepath.Join(r.d.Path(sharedForTest(t)), serviceNowFile), ',')
 			in := r.input(t, "servicenow_incidents", serviceNowFile)
 			fg["read"], fg["loaded"], fg["rejected"] = int64(len(raw.rows)), in.RowsLoaded, in.RowsRejected
 		case "cfpb-complaints-disputes":
@@ -280,10 +280,10 @@ func TestDocs(t *testing.T) {
 		}
 		return b.String()
 	}
-	golden.Check(t, filepath.Join("..", "..", "docs", "datasets.md"), render("datasets.md.tmpl"))
+	golden.Check(t, filepath.Join("..", "docs", "datasets.md"), render("datasets.md.tmpl"))
 
 	// The README's block between the markers.
-	readme := filepath.Join("..", "..", "README.md")
+	readme := filepath.Join("..", "README.md")
 	b, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -47,7 +46,7 @@ func TestFigureAudit(t *testing.T) {
 		cfg, db := demoLake(t)
 		newAuditor(t, cfg, db).audit()
 	})
-	for _, d := range datasets {
+	for _, d := range Datasets {
 		t.Run(d.Name, func(t *testing.T) {
 			r := runDataset(t, d.Name)
 			newAuditor(t, r.cfg, r.db).audit()
@@ -70,7 +69,7 @@ func demoLake(t *testing.T) (config.File, *sql.DB) {
 	cfg := config.Defaults()
 	cfg.Lake.Dir = filepath.Join(dir, "lake")
 	cfg.Lake.BusinessTimezone = synth.BusinessZone
-	if cfg.Metrics, err = synthTargets(sum.Truth); err != nil {
+	if cfg.Metrics, err = SynthTargets(sum.Truth); err != nil {
 		t.Fatal(err)
 	}
 	files, err := filepath.Glob(filepath.Join(data, "*"))
@@ -78,7 +77,7 @@ func demoLake(t *testing.T) (config.File, *sql.DB) {
 		t.Fatal(err)
 	}
 	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == synth.TruthFile })
-	sources, err := sourcesFor(cfg, files, "")
+	sources, err := Job{Config: cfg}.Sources(files, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,16 +89,16 @@ func demoLake(t *testing.T) (config.File, *sql.DB) {
 func loadLake(t *testing.T, cfg config.File, sources []ingest.Source) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
-	g := &globals{logger: slog.New(slog.DiscardHandler)}
-	err := withLake(ctx, cfg, false, func(db *sql.DB) error {
-		res, err := ingestLocked(ctx, g, db, cfg, sources)
+	j := Job{Config: cfg}
+	err := j.WithLake(ctx, false, func(db *sql.DB) error {
+		res, err := j.IngestLocked(ctx, db, sources)
 		if err != nil {
 			return err
 		}
 		if len(res.FileErrors) > 0 {
 			return fmt.Errorf("files refused: %v", res.FileErrors)
 		}
-		_, err = buildLocked(ctx, g, db, cfg)
+		_, err = j.BuildLocked(ctx, db, false)
 		return err
 	})
 	if err != nil {
@@ -134,7 +133,7 @@ type auditor struct {
 
 func newAuditor(t *testing.T, cfg config.File, db *sql.DB) *auditor {
 	t.Helper()
-	meta, err := reportMeta(cfg)
+	meta, err := Job{Config: cfg}.ReportMeta()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,14 +550,14 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		a.want(where, f.Text, map[string]float64{"flow_journeys": j, "flow_loop_journeys": l}[f.Measure], true)
 		return
 	case "catalog_metrics":
-		cat, err := buildOptions(a.cfg)
+		cat, err := Job{Config: a.cfg}.BuildOptions()
 		if err != nil {
 			t.Fatal(err)
 		}
 		a.want(where, f.Text, float64(len(cat.Catalog.Metrics())), true)
 		return
 	case "targets":
-		cat, err := buildOptions(a.cfg)
+		cat, err := Job{Config: a.cfg}.BuildOptions()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1113,7 +1112,7 @@ func (a *auditor) contactCell(where string, c reports.Column, journey, seq strin
 // printed text against the value.
 func (a *auditor) targetRow(where string, r []any, ix map[string]int, v float64) {
 	a.checked["target_value"]++
-	opts, err := buildOptions(a.cfg)
+	opts, err := Job{Config: a.cfg}.BuildOptions()
 	if err != nil {
 		a.t.Fatal(err)
 	}

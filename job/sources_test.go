@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"os"
@@ -54,8 +54,9 @@ channel = "email"
 		{filepath.Join(dir, "crm.sql"), "outcomes", "crm", "UTC"},
 		{p + " [source email]", "contacts", "email", "Europe/London"},
 	}
+	j := Job{Config: cfg}
 	for i, s := range cfg.Sources {
-		m, err := sourceMapping(cfg, s)
+		m, err := j.sourceMapping(s)
 		if err != nil {
 			t.Fatalf("source %s: %v", s.Name, err)
 		}
@@ -64,7 +65,7 @@ channel = "email"
 			t.Errorf("source %s: mapping %q table %s system %s zone %s; want %+v", s.Name, m.Name, m.Table, m.SourceSystem, m.TimeZone, w)
 		}
 	}
-	if m, _ := sourceMapping(cfg, cfg.Sources[2]); m.Formats["started_at"] != "%d/%m/%Y %H:%M" {
+	if m, _ := j.sourceMapping(cfg.Sources[2]); m.Formats["started_at"] != "%d/%m/%Y %H:%M" {
 		t.Errorf("renames: formats = %v", m.Formats)
 	}
 }
