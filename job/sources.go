@@ -64,28 +64,10 @@ func (j Job) Sources(files []string, mapping string) ([]ingest.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	bySQL := map[string]int{}
-	var out []ingest.Source
-	// A file goes through every preset that matches it: one export can feed
-	// two tables (a complaint file yields contacts and dispute outcomes).
-	for _, f := range files {
-		matched := false
-		for _, p := range presets {
-			if !p.Matches(f) {
-				continue
-			}
-			matched = true
-			i, ok := bySQL[p.Name]
-			if !ok {
-				i = len(out)
-				bySQL[p.Name] = i
-				out = append(out, ingest.Source{Mapping: p})
-			}
-			out[i].Files = append(out[i].Files, f)
-		}
-		if !matched {
-			return nil, Usagef("%s: no shipped mapping matches this file name; pass --mapping PRESET|FILE.sql (presets: %s)", f, presetList(presets))
-		}
+	// A file goes through every preset that matches it.
+	out, unmatched := ingest.MatchSources(files, presets)
+	if len(unmatched) > 0 {
+		return nil, Usagef("%s: no shipped mapping matches this file name; pass --mapping PRESET|FILE.sql (presets: %s)", unmatched[0], presetList(presets))
 	}
 	// Identities and surveys depend on nothing, but contacts should be in
 	// place before outcomes for readable logs; keep the contract order.

@@ -35,13 +35,8 @@ name = "email"
 table = "contacts"
 timezone = "Europe/London"
 files = ["x.csv"]
-[sources.columns]
-contact_id = "TicketID"
-started_at = "Created"
-[sources.formats]
-started_at = "%d/%m/%Y %H:%M"
-[sources.constants]
-channel = "email"
+columns = { contact_id = "TicketID", started_at = "Created" }
+formats = { started_at = "%d/%m/%Y %H:%M" }
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}

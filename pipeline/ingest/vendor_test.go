@@ -48,27 +48,12 @@ func TestVendorPresets(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			in := materialise(t, dir)
-			bySQL := map[string]int{}
-			var sources []ingest.Source
-			for _, f := range in {
-				matched := false
-				for _, p := range presets {
-					if !p.Matches(f) {
-						continue
-					}
-					matched = true
-					used[strings.TrimPrefix(p.Name, "preset ")] = true
-					i, ok := bySQL[p.Name]
-					if !ok {
-						i = len(sources)
-						bySQL[p.Name] = i
-						sources = append(sources, ingest.Source{Mapping: p})
-					}
-					sources[i].Files = append(sources[i].Files, f)
-				}
-				if !matched {
-					t.Errorf("no shipped preset's match globs accept %s", filepath.Base(f))
-				}
+			sources, unmatched := ingest.MatchSources(in, presets)
+			for _, f := range unmatched {
+				t.Errorf("no shipped preset's match globs accept %s", filepath.Base(f))
+			}
+			for _, s := range sources {
+				used[strings.TrimPrefix(s.Mapping.Name, "preset ")] = true
 			}
 			root := t.TempDir()
 			db := openDB(t)
