@@ -8,7 +8,7 @@ BIN := bin/mcnamara
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test bench fuzz lint deps assets browser clean
+.PHONY: all build run test test-short bench fuzz lint deps assets browser clean
 
 ECHARTS_VERSION := 5.6.0
 ECHARTS_JS := reports/assets/echarts.min.js
@@ -55,6 +55,12 @@ run: build
 
 test: deps assets browser
 	CGO_ENABLED=1 CHROMIUM=$(CHROMIUM) $(GO) test $(GOFLAGS_BUILD) -timeout 30m ./...
+
+# The quick local loop: go test -short skips the real data sets, the figure
+# audit, the generated docs, the browser and PDF tests and the crash
+# scripts. CI and `make test` run everything.
+test-short: deps assets
+	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -short -timeout 30m ./...
 
 bench: deps assets
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./... | tee bench/latest.txt

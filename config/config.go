@@ -1,6 +1,11 @@
 // Package config reads mcnamara.toml: the lake, the sources and their
 // mappings, the build and metric targets, the report. Unknown keys are
 // refused (a typo must not silently fall back to a default).
+//
+// It sits below the job package, which joins it to the pipeline and the
+// report: what it decodes is plain settings and the definitions'
+// parameters (metrics), and a source's mapping leaves it as SQL text for
+// ingest to parse.
 package config
 
 import (
@@ -10,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,22 +24,18 @@ import (
 
 	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/contract"
-	"github.com/mcnamara/mcnamara/pipeline/build"
-	"github.com/mcnamara/mcnamara/pipeline/ingest"
-	"github.com/mcnamara/mcnamara/reports"
-	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // File is the whole configuration.
 type File struct {
-	Lake    Lake           `toml:"lake"`
-	Sources []Source       `toml:"sources"`
-	Run     Run            `toml:"run"`
-	Build   build.Options  `toml:"build"`
-	Metrics metrics.Config `toml:"metrics"`
-	Costs   metrics.Costs  `toml:"costs"`
-	Report  Report         `toml:"report"`
+	Lake    Lake                  `toml:"lake"`
+	Sources []Source              `toml:"sources"`
+	Run     Run                   `toml:"run"`
+	Build   metrics.BuildSettings `toml:"build"`
+	Metrics metrics.Config        `toml:"metrics"`
+	Costs   metrics.Costs         `toml:"costs"`
+	Report  Report                `toml:"report"`
 
 	path string // where it was read from, for messages and relative paths
 	text string // its text, to point messages at a line
@@ -61,9 +63,14 @@ type Report struct {
 	// PDF makes `mcnamara run` (and `demo`) also print each report to a PDF
 	// beside it (report-YYYY-MM-DD.pdf, report.pdf) with headless Chromium.
 	PDF bool `toml:"pdf"`
-	// Paper is the PDF's sheet size: "a4" (the default) or "letter".
+	// Paper is the PDF's sheet size: one of Papers; empty means "a4".
 	Paper string `toml:"paper"`
 }
+
+// Papers are the sheet sizes [report] paper and --paper accept, as the
+// report's PDF printer names them (reports.Papers; a test holds the two
+// equal: the configuration does not import the report).
+var Papers = []string{"a4", "letter"}
 
 // Run settings for the scheduled job.
 type Run struct {
@@ -98,7 +105,7 @@ func Defaults() File {
 	return File{
 		Lake:  Lake{Dir: "lake", BusinessTimezone: "UTC", MemoryLimit: "2GB"},
 		Run:   Run{ReportDir: "reports", KeepReports: 14},
-		Build: build.DefaultOptions(),
+		Build: metrics.DefaultBuildSettings(),
 	}
 }
 
@@ -139,34 +146,40 @@ func (f File) Resolve(p string) string {
 	return filepath.Join(filepath.Dir(f.path), p)
 }
 
-// BuildOptions returns the build options in force: the [build] section, the
-// [metrics] catalog, and the lake's time zone and limits.
-func (f File) BuildOptions() (build.Options, error) {
-	o := f.Build
+// Catalog is the metric catalog in force: the built-in definitions with
+// the [metrics] targets and scorecard.
+func (f File) Catalog() (*metrics.Catalog, error) {
 	cat, err := metrics.New(f.Metrics)
 	if err != nil {
-		return o, fmt.Errorf("%s: [metrics]: %w", f.at("metrics", 0, ""), err)
+		return nil, fmt.Errorf("%s: [metrics]: %w", f.at("metrics", 0, ""), err)
 	}
-	o.Catalog = cat
-	if _, err := f.Costs.Rates(contract.Channels); err != nil {
-		return o, fmt.Errorf("%s: [costs]: %w", f.at("costs", 0, ""), err)
+	return cat, nil
+}
+
+// Rates are the [costs] rates in force for every contract channel.
+func (f File) Rates() (metrics.Rates, error) {
+	r, err := f.Costs.Rates(contract.Channels)
+	if err != nil {
+		return r, fmt.Errorf("%s: [costs]: %w", f.at("costs", 0, ""), err)
 	}
-	o.Costs = f.Costs
-	o.TimeZone = f.Lake.BusinessTimezone
-	o.MemoryLimit = f.Lake.MemoryLimit
-	o.Threads = f.Lake.Threads
-	return o, nil
+	return r, nil
 }
 
 func (f File) validate() error {
 	if _, err := time.LoadLocation(f.Lake.BusinessTimezone); err != nil {
 		return fmt.Errorf("%s: [lake] business_timezone %q is not an IANA time zone (e.g. Europe/Berlin)", f.at("lake", 0, "business_timezone"), f.Lake.BusinessTimezone)
 	}
-	if _, err := f.BuildOptions(); err != nil {
+	if err := f.Build.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", f.at("build", 0, ""), err)
+	}
+	if _, err := f.Catalog(); err != nil {
 		return err
 	}
-	if _, err := reports.ParsePaper(f.Report.Paper); err != nil {
-		return fmt.Errorf("%s: [report] %w", f.at("report", 0, "paper"), err)
+	if _, err := f.Rates(); err != nil {
+		return err
+	}
+	if p := strings.ToLower(strings.TrimSpace(f.Report.Paper)); p != "" && !slices.Contains(Papers, p) {
+		return fmt.Errorf("%s: [report] paper %q: want %s", f.at("report", 0, "paper"), f.Report.Paper, strings.Join(Papers, " or "))
 	}
 	seen := map[string]bool{}
 	for i, s := range f.Sources {
@@ -194,46 +207,27 @@ func (f File) validate() error {
 	return nil
 }
 
-// Mapping returns the source's parsed mapping.
-func (f File) Mapping(s Source) (ingest.Mapping, error) {
+// MappingSQL returns the mapping a source writes itself, for ingest to
+// parse: its name in messages (the .sql file's path, or the config file
+// and the source) and its SQL text (the file's, or the renames compiled).
+// A source naming a preset has none here: ingest.Preset holds those.
+func (f File) MappingSQL(s Source) (name, text string, err error) {
 	switch {
 	case s.Preset != "":
-		return Preset(s.Preset)
+		return "", "", fmt.Errorf("source %q: its mapping is the shipped preset %q", s.Name, s.Preset)
 	case s.Mapping != "":
 		p := f.Resolve(s.Mapping)
-		text, err := os.ReadFile(p)
+		b, err := os.ReadFile(p)
 		if err != nil {
-			return ingest.Mapping{}, fmt.Errorf("source %q: read mapping: %w", s.Name, err)
+			return "", "", fmt.Errorf("source %q: read mapping: %w", s.Name, err)
 		}
-		return ingest.ParseMapping(p, string(text))
+		return p, string(b), nil
 	}
-	text, err := s.compile()
+	text, err = s.compile()
 	if err != nil {
-		return ingest.Mapping{}, fmt.Errorf("%s: source %q: %w", f.at("sources", f.sourceIndex(s.Name), ""), s.Name, err)
+		return "", "", fmt.Errorf("%s: source %q: %w", f.at("sources", f.sourceIndex(s.Name), ""), s.Name, err)
 	}
-	return ingest.ParseMapping(fmt.Sprintf("%s [source %s]", f.path, s.Name), text)
-}
-
-// Preset returns a shipped mapping by name.
-func Preset(name string) (ingest.Mapping, error) {
-	text, err := mcsql.Preset(name)
-	if err != nil {
-		return ingest.Mapping{}, fmt.Errorf("preset %q: %w (list them with `mcnamara ingest --list-presets`)", name, err)
-	}
-	return ingest.ParseMapping("preset "+name, text)
-}
-
-// Presets returns every shipped mapping.
-func Presets() ([]ingest.Mapping, error) {
-	var out []ingest.Mapping
-	for _, n := range mcsql.PresetNames() {
-		m, err := Preset(n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return fmt.Sprintf("%s [source %s]", f.path, s.Name), text, nil
 }
 
 // compile turns plain renames into mapping SQL (the same path a hand-written

@@ -45,6 +45,9 @@ func TestLoadErrors(t *testing.T) {
 		{"time zone", "[run]\nkeep_reports = 3\n[lake]\ndir = 'l'\n  business_timezone = 'Mars/Olympus'\n", `mcnamara.toml:5:3: [lake] business_timezone "Mars/Olympus"`},
 		{"metrics", "[lake]\ndir = 'l'\n[metrics.targets.no_such_metric]\ndefault = 3\n", "mcnamara.toml:3:1: [metrics]"},
 		{"paper", "[report]\npdf = true\n  paper = 'A5'\n", `mcnamara.toml:3:3: [report] paper "A5": want a4 or letter`},
+		{"unknown key in [build]", "[build]\nrepeat_window = 3\n", "mcnamara.toml:2:1: unknown key repeat_window in [build]; did you mean repeat_window_days?"},
+		{"build", "[lake]\ndir = 'l'\n[build]\nrepeat_window_days = 0\n", "mcnamara.toml:3:1: build.repeat_window_days = 0: want a positive number of days"},
+		{"costs", "[costs]\ncurrency = 'dollars'\n", `mcnamara.toml:1:1: [costs]: costs.currency = "dollars"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,17 +84,22 @@ channel = "email"
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := f.Mapping(f.Sources[0])
+	name, text, err := f.MappingSQL(f.Sources[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"TicketID" AS "contact_id"`, `'email' AS "channel"`, "read_csv({{file}}"} {
-		if !strings.Contains(m.SQL, want) {
-			t.Errorf("compiled SQL lacks %q:\n%s", want, m.SQL)
+	if want := p + " [source email]"; name != want {
+		t.Errorf("mapping name = %q, want %q", name, want)
+	}
+	// The header lines ingest.ParseMapping reads, then the SELECT.
+	for _, want := range []string{"-- table: contacts\n", "-- source_system: email\n", "-- timezone: Europe/London\n",
+		"-- format started_at: %d/%m/%Y %H:%M\n", `"TicketID" AS "contact_id"`, `'email' AS "channel"`, "read_csv({{file}}"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("compiled SQL lacks %q:\n%s", want, text)
 		}
 	}
-	if m.Table != "contacts" || m.TimeZone != "Europe/London" || m.SourceSystem != "email" || m.Formats["started_at"] != "%d/%m/%Y %H:%M" {
-		t.Errorf("compiled mapping = %+v", m)
+	if _, _, err := f.MappingSQL(Source{Name: "p", Preset: "synth_acd"}); err == nil {
+		t.Error("a preset source has no mapping text of its own; want an error")
 	}
 }
 

@@ -16,9 +16,13 @@ import (
 
 // chromium returns the headless browser (FindChromium: CHROMIUM, else
 // PATH), or skips the test outside CI. CI must have it: the Makefile
-// installs it (apt-get install -y chromium).
+// installs it (apt-get install -y chromium). -short skips the browser
+// tests (make test-short; make test runs them).
 func chromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a headless browser test (-short)")
+	}
 	bin, err := FindChromium()
 	if err != nil {
 		if os.Getenv("CI") == "true" {

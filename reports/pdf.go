@@ -29,6 +29,9 @@ const (
 	Letter Paper = "letter"
 )
 
+// Papers are the sizes ParsePaper accepts (config.Papers names them too).
+var Papers = []Paper{A4, Letter}
+
 // ParsePaper reads a paper name; empty means A4.
 func ParsePaper(s string) (Paper, error) {
 	switch Paper(strings.ToLower(strings.TrimSpace(s))) {

@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/mcnamara/mcnamara/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func testOptions() Options {
 	return Options{PseudonymKey: []byte("test key"), Timezone: "UTC"}
@@ -41,8 +37,8 @@ func TestModelGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "model.golden.json", append(got, '\n'))
-	golden(t, "findings.golden.txt", []byte(findings(m)))
+	golden.Check(t, filepath.Join("testdata", "model.golden.json"), append(got, '\n'))
+	golden.Check(t, filepath.Join("testdata", "findings.golden.txt"), findings(m))
 }
 
 func allSections(m *Model) []Section {
@@ -66,24 +62,6 @@ func findings(m *Model) string {
 		}
 	}
 	return b.String()
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -tags duckdb_arrow ./reports -run %s -update)", err, t.Name())
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s differs (-want +got), rerun with -update if intended:\n%s", name, d)
-	}
 }
 
 // TestDegrades checks that a missing mart or column empties only the

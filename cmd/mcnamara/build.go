@@ -1,23 +1,21 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/job"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 )
 
-func init() {
-	commands = append(commands, func(g *globals) *cobra.Command {
-		var wait, printSQL, full bool
-		cmd := &cobra.Command{
-			Use:   "build",
-			Short: "Build the marts (contact_facts, journeys, gap, journey_flows, …) from the lake",
-			Long: `Run the models (DuckDB SQL, embedded; see docs/definitions.md) over the lake's
+func newBuildCmd(g *globals) *cobra.Command {
+	var wait, printSQL, full bool
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Build the marts (contact_facts, journeys, gap, journey_flows, …) from the lake",
+		Long: `Run the models (DuckDB SQL, embedded; see docs/definitions.md) over the lake's
 tables and write the marts to lake/marts: contact_facts, journeys and
 outcome_links as one Parquet file per month (lake/marts/<mart>/YYYY-MM.parquet),
 gap, journey_flows, kpi_outcome_correlation, metric_targets and coverage as
@@ -40,61 +38,43 @@ included) without touching the lake: paste it into any DuckDB that has the
 input views to reproduce the marts.
 
 Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
-			Example: `  mcnamara build --config mcnamara.toml
+		Example: `  mcnamara build --config mcnamara.toml
   mcnamara build --full --wait
   mcnamara build --print-sql > marts.sql`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := loadConfig(g)
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			j := g.job(cfg)
+			if printSQL {
+				opts, err := j.BuildOptions()
 				if err != nil {
 					return err
 				}
-				opts, err := buildOptions(cfg)
-				if err != nil {
-					return err
-				}
-				if printSQL {
-					return printScript(cmd.OutOrStdout(), opts)
-				}
-				if err := requireLake(cfg); err != nil {
-					return err
-				}
-				var res build.Result
-				err = withLake(cmd.Context(), cfg, wait, func(db *sql.DB) error {
-					res, err = buildMarts(cmd.Context(), g, db, cfg, full)
-					return err
-				})
-				if err != nil {
-					return err
-				}
-				for _, m := range res.Marts {
-					g.logger.Info("mart", "name", m.Name, "rows", m.Rows, "path", m.Path)
-				}
-				return nil
-			},
-		}
-		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of failing with exit code 4")
-		cmd.Flags().BoolVar(&full, "full", false, "rebuild every mart from the whole lake instead of updating incrementally")
-		cmd.Flags().BoolVar(&printSQL, "print-sql", false, "print the SQL the build runs and exit")
-		return cmd
-	})
-}
-
-// buildOptions is the single place where the loaded configuration reaches
-// the build and the metric catalog: [build] decoded over the defaults,
-// [metrics] (targets, scorecard) and the [lake] time zone and limits.
-func buildOptions(cfg config.File) (build.Options, error) {
-	o, err := cfg.BuildOptions()
-	if err != nil {
-		return o, usageError{err}
+				return printScript(cmd.OutOrStdout(), opts)
+			}
+			res, err := j.Build(cmd.Context(), wait, full)
+			if err != nil {
+				return err
+			}
+			for _, m := range res.Marts {
+				g.logger.Info("mart", "name", m.Name, "rows", m.Rows, "path", m.Path)
+			}
+			return nil
+		},
 	}
-	return o, nil
+	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of failing with exit code 4")
+	cmd.Flags().BoolVar(&full, "full", false, "rebuild every mart from the whole lake instead of updating incrementally")
+	cmd.Flags().BoolVar(&printSQL, "print-sql", false, "print the SQL the build runs and exit")
+	return cmd
 }
 
 func printScript(w io.Writer, o build.Options) error {
 	steps, err := build.Script(o)
 	if err != nil {
-		return usageError{err}
+		return job.Usage(err)
 	}
 	for _, s := range steps {
 		if _, err := fmt.Fprintf(w, "-- ==== %s ====\n%s\n", s.Name, s.SQL); err != nil {

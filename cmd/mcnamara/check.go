@@ -9,15 +9,15 @@ import (
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
+	"github.com/mcnamara/mcnamara/job"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
-func init() {
-	commands = append(commands, func(g *globals) *cobra.Command {
-		return &cobra.Command{
-			Use:   "check",
-			Short: "Reconcile the lake against its manifest (row counts, files, rejects)",
-			Long: `Reconcile the lake with its manifest: for every batch, rows read = loaded +
+func newCheckCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Reconcile the lake against its manifest (row counts, files, rejects)",
+		Long: `Reconcile the lake with its manifest: for every batch, rows read = loaded +
 rejected; every file the manifest lists exists and holds the recorded rows;
 rejected rows are all in _rejects; no stray file lies in the lake.
 Exits 1 on any mismatch, listing each one.
@@ -25,57 +25,57 @@ Exits 1 on any mismatch, listing each one.
 It also says whether the marts are up to date with the lake: built from
 every batch, or which are not modelled yet (not a mismatch: ` + "`mcnamara build`" + `
 brings them up to date).`,
-			Example: `  mcnamara check --lake /srv/mcnamara/lake
+		Example: `  mcnamara check --lake /srv/mcnamara/lake
   mcnamara check --config mcnamara.toml --log-format json || echo "lake and manifest disagree"`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := loadConfig(g)
-				if err != nil {
-					return err
-				}
-				if err := requireLake(cfg); err != nil {
-					return err
-				}
-				db, err := openDB(cmd.Context(), cfg)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
-				rep, err := lake.Check(cmd.Context(), db, cfg.Lake.Dir)
-				if err != nil {
-					return err
-				}
-				w := cmd.OutOrStdout()
-				t := table.NewWriter()
-				t.SetOutputMirror(w)
-				t.SetStyle(table.StyleLight)
-				t.AppendHeader(table.Row{"batches", "files", "rows read", "loaded", "rejected", "date partitions"})
-				t.AppendRow(table.Row{rep.Batches, rep.Files, rep.RowsRead, rep.RowsLoaded, rep.RowsRejected, partitionsText(rep.Partitions)})
-				t.Render()
-				for _, id := range rep.Unpublished {
-					fmt.Fprintf(w, "note: batch %s is committed but some of its files are still in %s (a run stopped while moving them): they are read from there, and the next ingest, build or run moves them into place\n", id, lake.StagingDir)
-				}
-				for _, p := range rep.Problems {
-					fmt.Fprintln(w, "MISMATCH", p)
-				}
-				if len(rep.Problems) > 0 {
-					return fmt.Errorf("check: %d mismatch(es) between the lake %s and its manifest", len(rep.Problems), cfg.Lake.Dir)
-				}
-				fmt.Fprintln(w, "ok: the lake reconciles with its manifest")
-				line, err := martsLine(cfg.Lake.Dir)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(w, line)
-				return nil
-			},
-		}
-	})
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			j := g.job(cfg)
+			if err := j.RequireLake(); err != nil {
+				return err
+			}
+			db, err := j.OpenDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			reconciled, err := lake.Check(cmd.Context(), db, cfg.Lake.Dir)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			t := table.NewWriter()
+			t.SetOutputMirror(w)
+			t.SetStyle(table.StyleLight)
+			t.AppendHeader(table.Row{"batches", "files", "rows read", "loaded", "rejected", "date partitions"})
+			t.AppendRow(table.Row{reconciled.Batches, reconciled.Files, reconciled.RowsRead, reconciled.RowsLoaded, reconciled.RowsRejected, partitionsText(reconciled.Partitions)})
+			t.Render()
+			for _, id := range reconciled.Unpublished {
+				fmt.Fprintf(w, "note: batch %s is committed but some of its files are still in %s (a run stopped while moving them): they are read from there, and the next ingest, build or run moves them into place\n", id, lake.StagingDir)
+			}
+			for _, p := range reconciled.Problems {
+				fmt.Fprintln(w, "MISMATCH", p)
+			}
+			if len(reconciled.Problems) > 0 {
+				return fmt.Errorf("check: %d mismatch(es) between the lake %s and its manifest", len(reconciled.Problems), cfg.Lake.Dir)
+			}
+			fmt.Fprintln(w, "ok: the lake reconciles with its manifest")
+			line, err := martsLine(j)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(w, line)
+			return nil
+		},
+	}
 }
 
 // martsLine says what the marts were built from, against the lake.
-func martsLine(root string) (string, error) {
-	st, batches, err := martsStatus(root)
+func martsLine(j job.Job) (string, error) {
+	st, batches, err := j.MartsStatus()
 	if err != nil {
 		return "", err
 	}

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/job"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
 	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/query"
@@ -67,11 +66,7 @@ func smallLake(t *testing.T) string {
 		cfg := config.Defaults()
 		cfg.Lake.Dir = lakeDir
 		cfg.Lake.BusinessTimezone = synth.BusinessZone
-		g := &globals{logger: slog.New(slog.DiscardHandler)}
-		lakeErr = withLake(context.Background(), cfg, false, func(db *sql.DB) error {
-			_, err := buildLocked(context.Background(), g, db, cfg)
-			return err
-		})
+		_, lakeErr = job.Job{Config: cfg}.Build(context.Background(), false, false)
 	})
 	if lakeErr != nil {
 		t.Fatalf("build the test lake: %v", lakeErr)
@@ -85,6 +80,7 @@ func TestExamples(t *testing.T) {
 	root := smallLake(t)
 	cfg := config.Defaults()
 	cfg.Lake.Dir = root
+	j := job.Job{Config: cfg}
 	for _, name := range mcsql.ExampleNames() {
 		t.Run(name, func(t *testing.T) {
 			text, err := mcsql.Example(name)
@@ -98,7 +94,7 @@ func TestExamples(t *testing.T) {
 			for _, format := range query.Formats {
 				req.Format = format
 				var out bytes.Buffer
-				if err := runQuery(context.Background(), cfg, req, "", &out); err != nil {
+				if err := j.Query(context.Background(), req, "", &out); err != nil {
 					t.Fatalf("%s: %v", format, err)
 				}
 				if out.Len() == 0 {
@@ -141,7 +137,7 @@ func TestQueryGuards(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := runQuery(context.Background(), cfg, query.Request{Name: "q.sql", SQL: tt.sql, Params: tt.params, Format: "csv"}, "", &out)
+			err := (job.Job{Config: cfg}).Query(context.Background(), query.Request{Name: "q.sql", SQL: tt.sql, Params: tt.params, Format: "csv"}, "", &out)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatal(err)

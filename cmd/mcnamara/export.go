@@ -1,35 +1,20 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mcnamara/mcnamara/config"
-	"github.com/mcnamara/mcnamara/pipeline/lake"
-	"github.com/mcnamara/mcnamara/sql/duck"
+	"github.com/mcnamara/mcnamara/job"
 )
 
-// exportStorage is the storage format of the exported database: the oldest
-// DuckDB 1.x reads, so BI tools bundling an older DuckDB still open it.
-const exportStorage = "v1.0.0"
-
-func init() {
-	commands = append(commands, func(g *globals) *cobra.Command {
-		var out string
-		cmd := &cobra.Command{
-			Use:   "export --duckdb FILE.duckdb",
-			Short: "Write a DuckDB database of views over the lake, for BI tools",
-			Long: `Write a small DuckDB database file holding no data, only views over the
+func newExportCmd(g *globals) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export --duckdb FILE.duckdb",
+		Short: "Write a DuckDB database of views over the lake, for BI tools",
+		Long: `Write a small DuckDB database file holding no data, only views over the
 lake's Parquet files, by the names analysts use: the input tables
 (contacts, outcomes, surveys, identities, rejects) and every mart
 (contact_facts, journeys, gap, journey_flows, …), plus a table
@@ -46,126 +31,30 @@ file is exported again (run it after each ` + "`mcnamara run`" + `), and a lake 
 moves needs a new export. Marts are read by pattern, so a rebuild is seen
 at once. The file is replaced atomically; a BI tool holding it open keeps
 reading the previous one until it reconnects.`,
-			Example: `  mcnamara export --duckdb lake.duckdb
+		Example: `  mcnamara export --duckdb lake.duckdb
   mcnamara run --config mcnamara.toml; mcnamara export --config mcnamara.toml --duckdb /srv/bi/mcnamara.duckdb
   duckdb lake.duckdb -c "SELECT dimension, member, gap_ratio FROM gap WHERE grain = 'total'"`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				if out == "" {
-					return usagef("--duckdb FILE is required: the database file to write (e.g. lake.duckdb)")
-				}
-				cfg, err := loadConfig(g)
-				if err != nil {
-					return err
-				}
-				if err := requireLake(cfg); err != nil {
-					return err
-				}
-				views, err := exportDuckDB(cmd.Context(), cfg, out)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d views (%s)\n", out, len(views), strings.Join(views, ", "))
-				return nil
-			},
-		}
-		cmd.Flags().StringVar(&out, "duckdb", "", "DuckDB database file to write (replaced atomically)")
-		return cmd
-	})
-}
-
-// exportDuckDB writes the views database to path and returns the views'
-// names. It reads the lake without its writer lock: the manifest records
-// and marts it reads are replaced atomically by their writers.
-func exportDuckDB(ctx context.Context, cfg config.File, path string) ([]string, error) {
-	root, err := filepath.Abs(cfg.Lake.Dir)
-	if err != nil {
-		return nil, err
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return job.Usagef("--duckdb FILE is required: the database file to write (e.g. lake.duckdb)")
+			}
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			j := g.job(cfg)
+			if err := j.RequireLake(); err != nil {
+				return err
+			}
+			views, err := j.ExportDuckDB(cmd.Context(), out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d views (%s)\n", out, len(views), strings.Join(views, ", "))
+			return nil
+		},
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-		return nil, usagef("--duckdb %s is a directory: name the database file to write", path)
-	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp-"+hex.EncodeToString(b[:]))
-	defer os.Remove(tmp)
-	defer os.Remove(tmp + ".wal")
-	views, err := writeViews(ctx, cfg, root, tmp)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, abs); err != nil {
-		return nil, fmt.Errorf("export: replace %s: %w", path, err)
-	}
-	return views, nil
-}
-
-// writeViews creates the database at path in the portable storage format
-// and fills it with the lake's views.
-func writeViews(ctx context.Context, cfg config.File, root, path string) ([]string, error) {
-	// Not openDB: its spill directory is in the lake, which this reader
-	// must leave alone (no lock is held).
-	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	// USE holds per connection: one connection does all the work.
-	db.SetMaxOpenConns(1)
-	for _, q := range []string{
-		fmt.Sprintf("ATTACH %s AS export (STORAGE_VERSION %s)", duck.Quote(path), duck.Quote(exportStorage)),
-		"USE export",
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("export: create %s: %w", path, err)
-		}
-	}
-	if err := lake.AttachInputs(ctx, db, root); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	if _, err := lake.AttachMarts(ctx, db, root); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	batches, err := lake.ReadManifest(root)
-	if err != nil {
-		return nil, err
-	}
-	last := ""
-	if len(batches) > 0 {
-		last = batches[len(batches)-1].ID
-	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE mcnamara_export AS SELECT
-		CAST(? AS TIMESTAMPTZ) AS exported_at, ? AS lake, CAST(? AS INTEGER) AS batches, ? AS last_batch, ? AS mcnamara_version`,
-		time.Now().UTC().Format(time.RFC3339), root, len(batches), last, version); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	var views []string
-	rows, err := db.QueryContext(ctx, "SELECT view_name FROM duckdb_views() WHERE database_name = 'export' AND NOT internal ORDER BY view_name")
-	if err != nil {
-		return nil, fmt.Errorf("export: list views: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		views = append(views, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, q := range []string{"USE memory", "DETACH export"} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("export: close %s: %w", path, err)
-		}
-	}
-	if _, err := os.Stat(path + ".wal"); !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("export: %s was not checkpointed (a .wal remains)", path)
-	}
-	return views, nil
+	cmd.Flags().StringVar(&out, "duckdb", "", "DuckDB database file to write (replaced atomically)")
+	return cmd
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/mcnamara/mcnamara/job"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 )
 
@@ -99,33 +100,19 @@ func signalContext(parent context.Context, sigs ...os.Signal) (context.Context, 
 	}
 }
 
+// exitCode maps the job's typed errors to the documented exit codes.
 func exitCode(err error) int {
-	var u usageError
-	var r rejectedError
+	var u job.UsageError
+	var r job.RejectedError
 	switch {
 	case errors.As(err, &u):
 		return exitUsage
 	case errors.As(err, &r):
 		return exitRejected
-	case errors.Is(err, errLocked):
+	case errors.Is(err, job.ErrLocked):
 		return exitLocked
 	}
 	return exitError
-}
-
-// usageError marks errors the user fixes by changing flags or config.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
-
-// rejectedError reports a run that completed but refused some rows.
-type rejectedError struct{ rows int64 }
-
-func (e rejectedError) Error() string {
-	return fmt.Sprintf("finished with %d rejected rows (see the lake's _rejects area, or `mcnamara query -e \"FROM rejects\"`)", e.rows)
 }
 
 // crashEnv names a point at which the process kills itself (a test hook:

@@ -24,19 +24,10 @@ import (
 // TestMain lets testscript run this test binary as the real `mcnamara`
 // command inside scripts.
 func TestMain(m *testing.M) {
-	testscript.Main(cleanup{m}, map[string]func(){
+	testscript.Main(m, map[string]func(){
 		"mcnamara":     func() { os.Exit(run()) },
 		"lake-outside": func() { os.Exit(lakeOutside(os.Args[1:], os.Stdout)) },
 	})
-}
-
-// cleanup runs the tests, then removes what they share (the data sets'
-// lakes).
-type cleanup struct{ m *testing.M }
-
-func (c cleanup) Run() int {
-	defer closeDatasets()
-	return c.m.Run()
 }
 
 // TestScript runs the end-to-end scenarios in testdata/script/*.txtar

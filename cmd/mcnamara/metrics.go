@@ -13,18 +13,18 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
+	"github.com/mcnamara/mcnamara/job"
 	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 )
 
-func init() {
-	commands = append(commands, func(g *globals) *cobra.Command {
-		var format string
-		var width int
-		cmd := &cobra.Command{
-			Use:   "metrics",
-			Short: "Print the metric catalog with the targets in force",
-			Long: `Print every KPI (the organisation's scorecard view) and every outcome measure
+func newMetricsCmd(g *globals) *cobra.Command {
+	var format string
+	var width int
+	cmd := &cobra.Command{
+		Use:   "metrics",
+		Short: "Print the metric catalog with the targets in force",
+		Long: `Print every KPI (the organisation's scorecard view) and every outcome measure
 (the customer's view): its name, unit, which direction is good, the SQL it
 aggregates, whether it is part of the scorecard that makes up claimed
 success, and the targets in force (default, per channel, department and
@@ -33,47 +33,46 @@ team; the most specific wins: team > department > channel > default).
 The table fits the terminal: --width, else $COLUMNS, else 100 columns;
 descriptions wrap, and below 150 columns the SQL each metric aggregates is
 left out (--format json or csv carry every field, for scripts).`,
-			Example: `  mcnamara metrics
+		Example: `  mcnamara metrics
   mcnamara metrics --config mcnamara.toml --format csv > metrics.csv
   mcnamara metrics --format json | jq '.[] | select(.in_scorecard) | .name'`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := loadConfig(g)
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			opts, err := g.job(cfg).BuildOptions()
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			switch format {
+			case "table":
+				if width == 0 {
+					width = terminalWidth()
+				}
+				if width < 80 {
+					return job.Usagef("--width %d: want at least 80 columns", width)
+				}
+				rates, err := opts.Costs.Rates(contract.Channels)
 				if err != nil {
-					return err
+					return job.Usage(err)
 				}
-				opts, err := buildOptions(cfg)
-				if err != nil {
-					return err
-				}
-				w := cmd.OutOrStdout()
-				switch format {
-				case "table":
-					if width == 0 {
-						width = terminalWidth()
-					}
-					if width < 80 {
-						return usagef("--width %d: want at least 80 columns", width)
-					}
-					rates, err := opts.Costs.Rates(contract.Channels)
-					if err != nil {
-						return usageError{err}
-					}
-					return printCatalogTable(w, opts.Catalog, rates, width)
-				case "json":
-					enc := json.NewEncoder(w)
-					enc.SetIndent("", "  ")
-					return enc.Encode(opts.Catalog.Entries())
-				case "csv":
-					return printCatalogCSV(w, opts.Catalog)
-				}
-				return usagef("--format %q: want table, json or csv", format)
-			},
-		}
-		cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or csv")
-		cmd.Flags().IntVar(&width, "width", 0, "width of the table in columns (default: $COLUMNS, else 100)")
-		return cmd
-	})
+				return printCatalogTable(w, opts.Catalog, rates, width)
+			case "json":
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(opts.Catalog.Entries())
+			case "csv":
+				return printCatalogCSV(w, opts.Catalog)
+			}
+			return job.Usagef("--format %q: want table, json or csv", format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or csv")
+	cmd.Flags().IntVar(&width, "width", 0, "width of the table in columns (default: $COLUMNS, else 100)")
+	return cmd
 }
 
 // terminalWidth is $COLUMNS when the shell exports it, else 100: wide

@@ -33,11 +33,11 @@ func runCLI(t *testing.T, args ...string) string {
 // the SQL only when wide; json and csv carry every field.
 func TestMetricsFitsTerminal(t *testing.T) {
 	t.Setenv("COLUMNS", "")
-	opts, err := buildOptions(config.Defaults())
+	cat, err := config.Defaults().Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries := opts.Catalog.Entries()
+	entries := cat.Entries()
 	for _, width := range []string{"", "80", "100", "149", "150", "220"} {
 		args := []string{"metrics"}
 		if width != "" {

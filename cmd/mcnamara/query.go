@@ -2,38 +2,31 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/google/renameio/v2"
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
-	"github.com/mcnamara/mcnamara/config"
-	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/job"
 	mcsql "github.com/mcnamara/mcnamara/sql"
-	"github.com/mcnamara/mcnamara/sql/duck"
 	"github.com/mcnamara/mcnamara/sql/query"
 )
 
-func init() {
-	commands = append(commands, func(g *globals) *cobra.Command {
-		var expr, format, out string
-		var params []string
-		var maxRows int
-		var list bool
-		cmd := &cobra.Command{
-			Use:   "query FILE.sql | -e SQL",
-			Short: "Run an ad-hoc SELECT against the lake's tables and marts",
-			Long: `Run one SELECT against the lake. The input tables (contacts, outcomes,
+func newQueryCmd(g *globals) *cobra.Command {
+	var expr, format, out string
+	var params []string
+	var maxRows int
+	var list bool
+	cmd := &cobra.Command{
+		Use:   "query FILE.sql | -e SQL",
+		Short: "Run an ad-hoc SELECT against the lake's tables and marts",
+		Long: `Run one SELECT against the lake. The input tables (contacts, outcomes,
 surveys, identities, rejects) and the marts (contact_facts, journeys, gap,
 journey_flows, …) are views by those names. The lake is read-only here and
 DuckDB cannot reach the network.
@@ -51,49 +44,53 @@ Each column is written one way: dates 2026-01-02, timestamps
 Examples to start from ship with the binary: ` + "`mcnamara query --examples`" + ` lists
 them, and an example runs by its name (mcnamara query survey_bias); their
 text is in sql/examples/ to copy and adapt.`,
-			Example: `  mcnamara query sql/examples/gap_by_agent_this_month.sql --param month=2026-01-01
+		Example: `  mcnamara query sql/examples/gap_by_agent_this_month.sql --param month=2026-01-01
   mcnamara query -e "SELECT channel, count(*) FROM contacts GROUP BY ALL" --format csv`,
-			Args: cobra.MaximumNArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				if list {
-					return listExamples(cmd.OutOrStdout())
-				}
-				var req query.Request
-				switch {
-				case expr != "" && len(args) == 1:
-					return usagef("give a FILE.sql or -e SQL, not both")
-				case expr != "":
-					req = query.Request{Name: "-e", SQL: expr}
-				case len(args) == 1:
-					text, err := readQueryFile(args[0])
-					if err != nil {
-						return usageError{err}
-					}
-					req = query.Request{Name: args[0], SQL: text}
-				default:
-					return usagef("give a FILE.sql (or - for standard input) or -e SQL")
-				}
-				p, err := query.ParseParams(params)
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if list {
+				return listExamples(cmd.OutOrStdout())
+			}
+			var req query.Request
+			switch {
+			case expr != "" && len(args) == 1:
+				return job.Usagef("give a FILE.sql or -e SQL, not both")
+			case expr != "":
+				req = query.Request{Name: "-e", SQL: expr}
+			case len(args) == 1:
+				text, err := readQueryFile(args[0])
 				if err != nil {
-					return usageError{err}
+					return job.Usage(err)
 				}
-				req.Params, req.Format, req.MaxRows = p, format, maxRows
-				cfg, err := loadConfig(g)
-				if err != nil {
-					return err
+				req = query.Request{Name: args[0], SQL: text}
+			default:
+				return job.Usagef("give a FILE.sql (or - for standard input) or -e SQL")
+			}
+			p, err := query.ParseParams(params)
+			if err != nil {
+				return job.Usage(err)
+			}
+			req.Params, req.Format, req.MaxRows = p, format, maxRows
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
+			}
+			if req.Format == "parquet" && out == "" {
+				if f, ok := cmd.OutOrStdout().(*os.File); ok && isTerminal(f) {
+					return job.Usagef("--format parquet writes binary: pass --out FILE.parquet or redirect standard output")
 				}
-				return runQuery(cmd.Context(), cfg, req, out, cmd.OutOrStdout())
-			},
-		}
-		f := cmd.Flags()
-		f.StringVarP(&expr, "expr", "e", "", "SQL text to run instead of a file")
-		f.StringArrayVar(&params, "param", nil, "bind a named parameter: name=value (repeatable)")
-		f.StringVar(&format, "format", "table", "output format: "+strings.Join(query.Formats, ", "))
-		f.StringVar(&out, "out", "", "write to this file (atomically) instead of standard output")
-		f.IntVar(&maxRows, "max-rows", 1000, "rows shown by --format table")
-		f.BoolVar(&list, "examples", false, "list the example queries that ship with the binary and exit")
-		return cmd
-	})
+			}
+			return g.job(cfg).Query(cmd.Context(), req, out, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&expr, "expr", "e", "", "SQL text to run instead of a file")
+	f.StringArrayVar(&params, "param", nil, "bind a named parameter: name=value (repeatable)")
+	f.StringVar(&format, "format", "table", "output format: "+strings.Join(query.Formats, ", "))
+	f.StringVar(&out, "out", "", "write to this file (atomically) instead of standard output")
+	f.IntVar(&maxRows, "max-rows", 1000, "rows shown by --format table")
+	f.BoolVar(&list, "examples", false, "list the example queries that ship with the binary and exit")
+	return cmd
 }
 
 // readQueryFile reads FILE.sql, standard input (-), or a shipped example
@@ -135,71 +132,5 @@ func listExamples(w io.Writer) error {
 		t.AppendRow(table.Row{n, strings.TrimSpace(strings.TrimPrefix(title, "--")), strings.Join(ps, " ")})
 	}
 	t.Render()
-	return nil
-}
-
-// runQuery opens the lake read-only and runs req.
-func runQuery(ctx context.Context, cfg config.File, req query.Request, out string, stdout io.Writer) error {
-	root, err := filepath.Abs(cfg.Lake.Dir)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(root); err != nil {
-		return usagef("lake %s: %v (run `mcnamara ingest` or `mcnamara demo` first)", root, err)
-	}
-	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if err := lockDown(ctx, db, conn, root); err != nil {
-		return err
-	}
-	if req.Format == "parquet" && out == "" {
-		if f, ok := stdout.(*os.File); ok && isTerminal(f) {
-			return usagef("--format parquet writes binary: pass --out FILE.parquet or redirect standard output")
-		}
-	}
-	if out == "" {
-		return query.Run(ctx, conn, req, stdout)
-	}
-	pf, err := renameio.NewPendingFile(out, renameio.WithPermissions(0o644))
-	if err != nil {
-		return fmt.Errorf("create %s: %w", out, err)
-	}
-	defer pf.Cleanup()
-	w := bufio.NewWriterSize(pf, 1<<20)
-	if err := query.Run(ctx, conn, req, w); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return pf.CloseAtomicallyReplace()
-}
-
-// lockDown creates the views, then confines DuckDB to reading the lake:
-// no other files, no network, no settings changes by the query.
-func lockDown(ctx context.Context, db *sql.DB, conn *sql.Conn, root string) error {
-	if err := lake.AttachInputs(ctx, db, root); err != nil {
-		return err
-	}
-	if _, err := lake.AttachMarts(ctx, db, root); err != nil {
-		return err
-	}
-	for _, q := range []string{
-		fmt.Sprintf("SET allowed_directories = [%s]", duck.Quote(root+string(filepath.Separator))),
-		"SET enable_external_access = false",
-		"SET lock_configuration = true",
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("lock down query session (%s): %w", q, err)
-		}
-	}
 	return nil
 }

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
 
-	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/spf13/cobra"
-)
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 
-// errLocked is returned (wrapped) when another process holds the lake lock.
-var errLocked = lake.ErrLocked
+	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/job"
+	"github.com/mcnamara/mcnamara/pipeline/lake"
+)
 
 // globals are the flags every subcommand shares.
 type globals struct {
@@ -67,27 +70,71 @@ Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 			return nil
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.lake, "lake", "", "lake directory (Parquet tables, manifest, marts); default from the config, else ./lake")
-	pf.StringVar(&g.config, "config", "mcnamara.toml", "configuration file (TOML); optional unless given explicitly")
-	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
-	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return job.Usage(err) })
+	shared := root.PersistentFlags()
+	shared.StringVar(&g.lake, "lake", "", "lake directory (Parquet tables, manifest, marts); default from the config, else ./lake")
+	shared.StringVar(&g.config, "config", "mcnamara.toml", "configuration file (TOML); optional unless given explicitly")
+	shared.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
+	shared.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 
-	for _, add := range commands {
-		root.AddCommand(add(g))
-	}
+	// Every command, each in its own file; help lists them by name.
+	root.AddCommand(
+		newDemoCmd(g),
+		newGenerateCmd(g),
+		newInitCmd(g),
+		newIngestCmd(g),
+		newBuildCmd(g),
+		newReportCmd(g),
+		newRunCmd(g),
+		newQueryCmd(g),
+		newMetricsCmd(g),
+		newExportCmd(g),
+		newCheckCmd(g),
+		newVersionCmd(g),
+	)
 	return root, g
 }
 
-// commands registers subcommands; each lives in its own file and appends
-// itself from an init function, restic style.
-var commands []func(*globals) *cobra.Command
+// loadConfig reads --config (required only when given explicitly) and
+// applies --lake on top.
+func loadConfig(g *globals) (config.File, error) {
+	cfg, err := config.Load(g.config, g.configSeen)
+	if err != nil {
+		return cfg, job.Usage(err)
+	}
+	if g.lake != "" {
+		cfg.Lake.Dir = g.lake
+	} else {
+		cfg.Lake.Dir = cfg.Resolve(cfg.Lake.Dir)
+	}
+	return cfg, nil
+}
+
+// job is the work of a command on cfg, with this process's logger, crash
+// hook and version, and an ingest progress bar on a terminal.
+func (g *globals) job(cfg config.File) job.Job {
+	j := job.Job{Config: cfg, Logger: g.logger, Hook: g.hook, Version: version}
+	if isTerminal(os.Stderr) {
+		j.Progress = progressBar
+	}
+	return j
+}
+
+// progressBar draws an ingest's files on standard error.
+func progressBar(ctx context.Context, files int) (tick, stop func()) {
+	p := mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr))
+	bar := p.AddBar(int64(files), mpb.PrependDecorators(decor.Name("ingest "), decor.CountersNoUnit("%d/%d files")),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)))
+	return bar.Increment, func() {
+		bar.Abort(false)
+		p.Wait()
+	}
+}
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, usagef("--log-level %q: want debug, info, warn or error", level)
+		return nil, job.Usagef("--log-level %q: want debug, info, warn or error", level)
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	switch format {
@@ -96,7 +143,7 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usagef("--log-format %q: want text or json", format)
+	return nil, job.Usagef("--log-format %q: want text or json", format)
 }
 
 // isTerminal reports whether f is an interactive terminal (progress bars

@@ -2,23 +2,19 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mcnamara/mcnamara/job"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 )
 
-func init() {
-	commands = append(commands, func(g *globals) *cobra.Command {
-		var wait, force bool
-		cmd := &cobra.Command{
-			Use:   "run",
-			Short: "The scheduled job: ingest new files, build the marts, write the report",
-			Long: `The nightly job, under the lake lock: ingest the new files of every
+func newRunCmd(g *globals) *cobra.Command {
+	var wait, force bool
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "The scheduled job: ingest new files, build the marts, write the report",
+		Long: `The nightly job, under the lake lock: ingest the new files of every
 [[sources]] entry, rebuild the marts, and write the report to
 [run] report_dir as report-YYYY-MM-DD.html and report.html (the latest),
 keeping the newest [run] keep_reports dated reports. With [report] pdf = true
@@ -35,77 +31,37 @@ was not committed is dropped and the previous lake, marts and report stay.
 
 Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked,
 130/143 stopped by SIGINT/SIGTERM.`,
-			Example: `  # crontab: every night at 02:30
+		Example: `  # crontab: every night at 02:30
   30 2 * * *  cd /srv/mcnamara && mcnamara run --config mcnamara.toml --log-format json >> run.log 2>&1`,
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := loadConfig(g)
-				if err != nil {
-					return err
-				}
-				sources, err := sourcesFor(cfg, nil, "")
-				if err != nil {
-					return err
-				}
-				loc, _ := time.LoadLocation(cfg.Lake.BusinessTimezone)
-				dir := cfg.Resolve(cfg.Run.ReportDir)
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return fmt.Errorf("report dir: %w", err)
-				}
-				dated := filepath.Join(dir, "report-"+time.Now().In(loc).Format("2006-01-02")+".html")
-				latest := filepath.Join(dir, "report.html")
-				res, err := pipelineRun{wait: wait, force: force, reports: []string{dated, latest}}.do(cmd.Context(), g, cfg, sources)
-				if err != nil {
-					return err
-				}
-				if res.built {
-					if err := pruneReports(dir, cfg.Run.KeepReports); err != nil {
-						return err
-					}
-					loaded := "no new input"
-					if res.ingest.Committed {
-						loaded = fmt.Sprintf("batch %s, %d rows loaded, %d rejected", res.ingest.Batch.ID, res.ingest.Batch.RowsLoaded, res.ingest.Batch.RowsRejected)
-					}
-					written := latest
-					if cfg.Report.PDF {
-						written += " and " + pdfPath(latest)
-					}
-					fmt.Fprintf(cmd.OutOrStdout(), "run: %s; report %s; %s\n", loaded, written, martsSummary(res.build))
-				} else {
-					fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
-				}
-				return ingestOutcome(res.ingest)
-			},
-		}
-		cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of exiting with code 4")
-		cmd.Flags().BoolVar(&force, "force", false, "rebuild the marts and report even without new input")
-		return cmd
-	})
-}
-
-// pruneReports keeps the newest keep dated reports (report-YYYY-MM-DD.html),
-// and as many dated PDFs (report-YYYY-MM-DD.pdf).
-func pruneReports(dir string, keep int) error {
-	if keep <= 0 {
-		return nil
-	}
-	for _, ext := range []string{".html", ".pdf"} {
-		// only the run's own dated names: other files in the directory stay
-		ms, err := filepath.Glob(filepath.Join(dir, "report-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"+ext))
-		if err != nil {
-			return err
-		}
-		sort.Sort(sort.Reverse(sort.StringSlice(ms)))
-		for i, m := range ms {
-			if i < keep {
-				continue
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(g)
+			if err != nil {
+				return err
 			}
-			if err := os.Remove(m); err != nil {
-				return fmt.Errorf("prune old report: %w", err)
+			res, latest, err := g.job(cfg).Nightly(cmd.Context(), wait, force)
+			if err != nil {
+				return err
 			}
-		}
+			if res.Built {
+				loaded := "no new input"
+				if res.Ingest.Committed {
+					loaded = fmt.Sprintf("batch %s, %d rows loaded, %d rejected", res.Ingest.Batch.ID, res.Ingest.Batch.RowsLoaded, res.Ingest.Batch.RowsRejected)
+				}
+				written := latest
+				if cfg.Report.PDF {
+					written += " and " + job.PDFPath(latest)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "run: %s; report %s; %s\n", loaded, written, martsSummary(res.Build))
+			} else {
+				fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
+			}
+			return job.Outcome(res.Ingest)
+		},
 	}
-	return nil
+	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of exiting with code 4")
+	cmd.Flags().BoolVar(&force, "force", false, "rebuild the marts and report even without new input")
+	return cmd
 }
 
 // martsSummary says how the marts were brought up to date.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -18,13 +17,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcnamara/mcnamara/internal/golden"
 	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/*/golden")
 
 // basicOptions are the options the basic fixture was worked out with.
 func basicOptions(t testing.TB) build.Options {
@@ -318,34 +316,13 @@ func TestGolden(t *testing.T) {
 			for _, m := range build.Marts {
 				var buf bytes.Buffer
 				_ = csv.NewWriter(&buf).WriteAll(rows(t, db, fmt.Sprintf("SELECT * FROM read_parquet(%s) ORDER BY ALL", mart(lakeDir, m.Name))))
-				checkGolden(t, filepath.Join(dir, "golden", m.Name+".csv"), buf.Bytes())
+				golden.Check(t, filepath.Join(dir, "golden", m.Name+".csv"), buf.Bytes())
 				for _, r := range rows(t, db, fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(%s))", mart(lakeDir, m.Name)))[1:] { // [0] is the header
 					fmt.Fprintf(&schema, "%s.%s %s\n", m.Name, r[0], r[1])
 				}
 			}
-			checkGolden(t, filepath.Join(dir, "golden", "schema.txt"), schema.Bytes())
+			golden.Check(t, filepath.Join(dir, "golden", "schema.txt"), schema.Bytes())
 		})
-	}
-}
-
-// checkGolden compares got with the golden file, or writes it with -update.
-func checkGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", golden, diff)
 	}
 }
 

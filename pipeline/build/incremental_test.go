@@ -49,11 +49,7 @@ func dailyFeed(t testing.TB, db *sql.DB, lakeDir, out string, contacts int64, da
 		if !strings.HasPrefix(n, "synth_") {
 			continue
 		}
-		text, err := mcsql.Preset(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := ingest.ParseMapping(n, text)
+		m, err := ingest.Preset(n)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
-	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -62,11 +61,7 @@ func phoneCSV(b *testing.B, rows int64) (string, int64) {
 // to one Parquet file, in the same run. Reported: rows/s of each, their
 // ratio (ingest / copy, higher is better) and the process's peak RSS.
 func BenchmarkIngestPhoneCSV(b *testing.B) {
-	text, err := mcsql.Preset("synth_acd")
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := ingest.ParseMapping("synth_acd", text)
+	m, err := ingest.Preset("synth_acd")
 	if err != nil {
 		b.Fatal(err)
 	}

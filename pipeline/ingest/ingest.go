@@ -23,6 +23,7 @@ import (
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // Source is a mapping and the files to load through it.
@@ -204,7 +205,7 @@ func begin(ctx context.Context, db *sql.DB, o *Options) (*loader, []lake.Batch, 
 		conn.Close()
 		return nil, nil, nil, fmt.Errorf("create staging %s: %w", staging, err)
 	}
-	l := &loader{conn: conn, o: *o, root: root, staging: staging, batch: lake.Batch{ID: id, StartedAt: time.Now().UTC(), Version: o.Version}}
+	l := &loader{conn: conn, opts: *o, root: root, staging: staging, batch: lake.Batch{ID: id, StartedAt: time.Now().UTC(), Version: o.Version}}
 	done := func() {
 		// Until the commit takes it over, the staging directory is this
 		// batch's alone; once committed it is removed only when all its
@@ -228,12 +229,12 @@ func (l *loader) commit() error {
 	}
 	l.batch.FinishedAt = time.Now().UTC()
 	l.handedOver = true
-	if err := lake.Commit(l.root, l.batch, l.o.Hook); err != nil {
+	if err := lake.Commit(l.root, l.batch, l.opts.Hook); err != nil {
 		var pe *lake.PublishError
 		if !errors.As(err, &pe) {
 			return err
 		}
-		l.o.Logger.Warn("batch committed, files not all moved into place yet", "batch", l.batch.ID, "error", err)
+		l.opts.Logger.Warn("batch committed, files not all moved into place yet", "batch", l.batch.ID, "error", err)
 	}
 	return nil
 }
@@ -243,7 +244,7 @@ type loadKey struct{ sha256, mapping string }
 
 type loader struct {
 	conn    *sql.Conn
-	o       Options
+	opts    Options
 	root    string
 	staging string
 	batch   lake.Batch
@@ -279,7 +280,7 @@ func (l *loader) origLine(expr string) string {
 	if l.replay == nil {
 		return expr
 	}
-	return fmt.Sprintf("(SELECT o FROM replay_lines WHERE l = %s)", expr)
+	return fmt.Sprintf("(SELECT original_line FROM replay_lines WHERE line = %s)", expr)
 }
 
 func (l *loader) input(m Mapping, path string) (lake.Input, error) {
@@ -330,7 +331,7 @@ func (l *loader) stagedFiles(dir string) ([]string, error) {
 func keyCols(t contract.Table, prefix string) string {
 	k := make([]string, len(t.Key))
 	for i, c := range t.Key {
-		k[i] = prefix + ident(c)
+		k[i] = prefix + duck.Ident(c)
 	}
 	return strings.Join(k, ", ")
 }

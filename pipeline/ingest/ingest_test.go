@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,12 +15,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcnamara/mcnamara/internal/golden"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden want.txt files")
 
 func openDB(t testing.TB) *sql.DB {
 	t.Helper()
@@ -75,19 +73,7 @@ func TestBadInputCorpus(t *testing.T) {
 			}
 			got := describe(t, db, root, dir, res)
 
-			golden := filepath.Join(dir, "want.txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("outcome differs from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, filepath.Join(dir, "want.txt"), got)
 
 			// Nothing lost: every input reconciles and the lake checks clean.
 			for _, in := range res.Batch.Inputs {

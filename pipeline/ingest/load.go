@@ -16,13 +16,14 @@ import (
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // load runs one file through its mapping and stages its good rows and
 // rejects. Problems with the file as a whole come back as *FileError; the
 // batch goes on with the other files.
 func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Input, idx int, more bool) error {
-	t, err := contract.Lookup(m.Table)
+	table, err := contract.Lookup(m.Table)
 	if err != nil {
 		return &FileError{file, err}
 	}
@@ -30,15 +31,14 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	if err != nil {
 		return &FileError{file, err}
 	}
-	c := l.conn
 	exec := func(q string, args ...any) error {
 		start := time.Now()
-		_, err := c.ExecContext(ctx, q, args...)
-		l.o.Logger.Debug("sql", "took", time.Since(start), "sql", firstLine(q))
+		_, err := l.conn.ExecContext(ctx, q, args...)
+		l.opts.Logger.Debug("sql", "took", time.Since(start), "sql", firstLine(q))
 		return err
 	}
 	// Naive timestamps in the file are read in the source's zone.
-	if err := exec("SET TimeZone = " + quote(m.TimeZone)); err != nil {
+	if err := exec("SET TimeZone = " + duck.Quote(m.TimeZone)); err != nil {
 		return fmt.Errorf("set time zone %s: %w", m.TimeZone, err)
 	}
 	defer exec("SET TimeZone = 'UTC'") //nolint:errcheck // best effort; next file sets it again
@@ -48,7 +48,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		return err
 	}
 	bound := m.Bind(abs)
-	cols, err := l.describe(ctx, bound)
+	mapped, err := l.describe(ctx, bound)
 	if err != nil {
 		if lake.IsStorageError(err) {
 			return err // the lake's disk, not this file
@@ -56,23 +56,23 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		return &FileError{file, readError(m, err)}
 	}
 	byName := map[string]outCol{}
-	for _, oc := range cols {
-		if _, ok := t.Column(oc.Name); !ok && oc.Name != contract.LineCol && oc.Name != RejectCol {
+	for _, col := range mapped {
+		if _, ok := table.Column(col.Name); !ok && col.Name != contract.LineCol && col.Name != RejectCol {
 			return &FileError{file, fmt.Errorf("mapping %s yields column %q, which is not in the %s contract (want some of %s)",
-				m.Name, oc.Name, t.Name, columnNames(t))}
+				m.Name, col.Name, table.Name, columnNames(table))}
 		}
-		byName[oc.Name] = oc
+		byName[col.Name] = col
 	}
-	for _, col := range t.Columns {
+	for _, col := range table.Columns {
 		if _, ok := byName[col.Name]; !ok && col.Required && !(col.Name == "source_system" && m.SourceSystem != "") {
-			return &FileError{file, fmt.Errorf("mapping %s yields no %s column, which %s requires", m.Name, col.Name, t.Name)}
+			return &FileError{file, fmt.Errorf("mapping %s yields no %s column, which %s requires", m.Name, col.Name, table.Name)}
 		}
 	}
-	vsql, err := validationSQL(t, m, byName, fmt.Sprintf("(%s) m", bound), time.Now())
+	validated, err := validationSQL(table, m, byName, fmt.Sprintf("(%s) m", bound), time.Now())
 	if err != nil {
 		return err
 	}
-	stage := "CREATE OR REPLACE TEMP TABLE stg AS " + vsql
+	stage := "CREATE OR REPLACE TEMP TABLE staged AS " + validated
 	if err := exec(stage); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -82,14 +82,14 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		}
 		return &FileError{file, fmt.Errorf("mapping %s failed on it: %w", m.Name, cleanDuckErr(err))}
 	}
-	defer exec("DROP TABLE IF EXISTS stg") //nolint:errcheck
+	defer exec("DROP TABLE IF EXISTS staged") //nolint:errcheck
 	// A row's ordinal in the file is its rowid: the table is filled in
 	// reader order (insertion order is preserved), so the load stays
 	// parallel — row_number() OVER () would serialise it.
-	if err := exec("CREATE OR REPLACE TEMP VIEW stgv AS SELECT rowid + 1 AS _ord, * FROM stg"); err != nil {
+	if err := exec("CREATE OR REPLACE TEMP VIEW staged_rows AS SELECT rowid + 1 AS _ord, * FROM staged"); err != nil {
 		return fmt.Errorf("stage view of %s: %w", file, err)
 	}
-	defer exec("DROP VIEW IF EXISTS stgv") //nolint:errcheck
+	defer exec("DROP VIEW IF EXISTS staged_rows") //nolint:errcheck
 
 	// Rows DuckDB's CSV reader refused: one reject per line.
 	header := m.HeaderLines
@@ -103,7 +103,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		var hasHeader sql.NullBool
 		var skip sql.NullInt64
 		var delim, quoteCh, escape sql.NullString
-		err := c.QueryRowContext(ctx, `SELECT any_value(has_header), any_value(skip_rows), any_value(delimiter), any_value(quote), any_value(escape)
+		err := l.conn.QueryRowContext(ctx, `SELECT any_value(has_header), any_value(skip_rows), any_value(delimiter), any_value(quote), any_value(escape)
 			FROM reject_scans WHERE scan_id > ?`, prevScan).Scan(&hasHeader, &skip, &delim, &quoteCh, &escape)
 		if err == nil && hasHeader.Valid && header < 0 {
 			header = int(skip.Int64)
@@ -112,12 +112,12 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			}
 		}
 		if err == nil && hasHeader.Valid {
-			d := scanDialect(delim.String, quoteCh.String, escape.String)
-			scanned = &d
+			found := scanDialect(delim.String, quoteCh.String, escape.String)
+			scanned = &found
 		}
 		// DuckDB may report several errors per line (one per column it
 		// tried); keep the first message of each error type.
-		if err := exec(`CREATE OR REPLACE TEMP TABLE csvrej AS
+		if err := exec(`CREATE OR REPLACE TEMP TABLE csv_rejects AS
 			SELECT CAST(line AS BIGINT) AS line, min_by(col, pos) AS col, string_agg(msg, '; ' ORDER BY pos) AS reason, min_by(raw, pos) AS raw
 			FROM (SELECT line, error_type, min_by(column_name, byte_position) AS col, min(byte_position) AS pos,
 			             error_type || ': ' || min_by(error_message, byte_position) AS msg, min_by(csv_line, byte_position) AS raw
@@ -125,11 +125,11 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			GROUP BY line`, prevScan); err != nil {
 			return fmt.Errorf("read csv rejects of %s: %w", file, err)
 		}
-		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM csvrej").Scan(&csvRejects); err != nil {
+		if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM csv_rejects").Scan(&csvRejects); err != nil {
 			return fmt.Errorf("count csv rejects of %s: %w", file, err)
 		}
 	} else {
-		if err := exec(`CREATE OR REPLACE TEMP TABLE csvrej AS SELECT NULL::BIGINT AS line, NULL::VARCHAR AS col, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw WHERE false`); err != nil {
+		if err := exec(`CREATE OR REPLACE TEMP TABLE csv_rejects AS SELECT NULL::BIGINT AS line, NULL::VARCHAR AS col, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw WHERE false`); err != nil {
 			return err
 		}
 	}
@@ -139,16 +139,16 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			header = 1
 		}
 	}
-	d, textual := mappingDialect(m, scanned)
+	readDialect, textual := mappingDialect(m, scanned)
 	// Empty lines the CSV reader skipped (rare: the hash pass noticed
 	// one) count as lines too, as they do in its reject line numbers.
 	var blank []int64
 	if textual && l.blankLines {
 		var rows int64
-		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM stg").Scan(&rows); err != nil {
+		if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM staged").Scan(&rows); err != nil {
 			return fmt.Errorf("count staged rows of %s: %w", file, err)
 		}
-		recs, err := recordsOf(abs, d, int64(header), nil)
+		recs, err := recordsOf(abs, readDialect, int64(header), nil)
 		if err != nil {
 			return err
 		}
@@ -165,84 +165,84 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	lineExpr := fmt.Sprintf("coalesce(s._line, s._ord + %d)", header)
 	lineJoin := ""
 	if csvRejects > 0 || len(blank) > 0 {
-		if err := exec("CREATE OR REPLACE TEMP TABLE gaps AS SELECT line FROM csvrej"); err != nil {
+		if err := exec("CREATE OR REPLACE TEMP TABLE rowless_lines AS SELECT line FROM csv_rejects"); err != nil {
 			return fmt.Errorf("line numbers of %s: %w", file, err)
 		}
-		defer exec("DROP TABLE IF EXISTS gaps") //nolint:errcheck
+		defer exec("DROP TABLE IF EXISTS rowless_lines") //nolint:errcheck
 		for chunk := range slices.Chunk(blank, 10_000) {
-			if err := exec("INSERT INTO gaps SELECT unnest(" + intList(chunk) + ")"); err != nil {
+			if err := exec("INSERT INTO rowless_lines SELECT unnest(" + intList(chunk) + ")"); err != nil {
 				return fmt.Errorf("line numbers of %s: %w", file, err)
 			}
 		}
-		if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rl AS
+		if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE line_shifts AS
 			SELECT c, max(idx) AS idx FROM (
-				SELECT line - %d - row_number() OVER (ORDER BY line) AS c, row_number() OVER (ORDER BY line) AS idx FROM gaps)
+				SELECT line - %d - row_number() OVER (ORDER BY line) AS c, row_number() OVER (ORDER BY line) AS idx FROM rowless_lines)
 			GROUP BY c`, header)); err != nil {
 			return fmt.Errorf("line numbers of %s: %w", file, err)
 		}
-		lineExpr = fmt.Sprintf("coalesce(s._line, s._ord + %d + coalesce(rl.idx, 0))", header)
-		lineJoin = "ASOF LEFT JOIN rl ON s._ord > rl.c"
+		lineExpr = fmt.Sprintf("coalesce(s._line, s._ord + %d + coalesce(ls.idx, 0))", header)
+		lineJoin = "ASOF LEFT JOIN line_shifts ls ON s._ord > ls.c"
 	}
 
 	// Duplicate keys: within the file (the first wins), against the lake,
 	// and against files loaded earlier in this batch.
-	key := keyCols(t, "")
-	keyShow := keyCols(t, "s.")
-	existing := fmt.Sprintf("SELECT %s, _batch_id FROM %s", key, ident(t.Name))
-	if l.batchKeys[t.Name] {
-		existing += fmt.Sprintf(" UNION ALL SELECT %s, 'this batch' FROM %s", key, ident("bk_"+t.Name))
+	key := keyCols(table, "")
+	keyShow := keyCols(table, "s.")
+	existing := fmt.Sprintf("SELECT %s, _batch_id FROM %s", key, duck.Ident(table.Name))
+	if l.batchKeys[table.Name] {
+		existing += fmt.Sprintf(" UNION ALL SELECT %s, 'this batch' FROM %s", key, duck.Ident("batch_keys_"+table.Name))
 	}
 	existing = fmt.Sprintf("SELECT %s, min(_batch_id) AS _batch_id FROM (%s) GROUP BY ALL", key, existing)
-	dupSQL := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE dup AS
+	dupSQL := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE duplicates AS
 		SELECT s._ord, 'duplicate key (%[1]s) = (' || concat_ws(', ', %[2]s) || '): appears earlier in this file' AS reason
-		FROM stgv s JOIN (SELECT %[3]s, min(_ord) AS first_ord FROM stgv WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1) d
+		FROM staged_rows s JOIN (SELECT %[3]s, min(_ord) AS first_ord FROM staged_rows WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1) d
 		  USING (%[3]s)
 		WHERE s._reason IS NULL AND s._ord > d.first_ord
 		UNION ALL
 		SELECT s._ord, 'duplicate key (%[1]s) = (' || concat_ws(', ', %[2]s) || '): already loaded by ' || CASE e._batch_id WHEN 'this batch' THEN 'an earlier file of this batch' ELSE 'batch ' || e._batch_id END
-		FROM stgv s JOIN (%[4]s) e USING (%[3]s)
+		FROM staged_rows s JOIN (%[4]s) e USING (%[3]s)
 		WHERE s._reason IS NULL`,
-		strings.Join(t.Key, ", "), keyShow, key, existing)
+		strings.Join(table.Key, ", "), keyShow, key, existing)
 	if err := exec(dupSQL); err != nil {
 		return fmt.Errorf("duplicate check of %s: %w", file, err)
 	}
 	// Cheap counts first: a clean file (the usual case) skips the anti-join
-	// against dup and the rejects pass.
+	// against the duplicates and the rejects pass.
 	var staged, invalid, dups, days int64
 	span := "0"
-	if t.Time != "" {
+	if table.Time != "" {
 		// Days the good rows span: sizes the row groups of the partitions.
-		span = fmt.Sprintf("coalesce(datediff('day', min(%[1]s) FILTER (_reason IS NULL), max(%[1]s) FILTER (_reason IS NULL)), 0)", ident(t.Time))
+		span = fmt.Sprintf("coalesce(datediff('day', min(%[1]s) FILTER (_reason IS NULL), max(%[1]s) FILTER (_reason IS NULL)), 0)", duck.Ident(table.Time))
 	}
-	if err := c.QueryRowContext(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM dup), "+span+" FROM stg").Scan(&staged, &invalid, &dups, &days); err != nil {
+	if err := l.conn.QueryRowContext(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM duplicates), "+span+" FROM staged").Scan(&staged, &invalid, &dups, &days); err != nil {
 		return fmt.Errorf("count staged rows of %s: %w", file, err)
 	}
 
 	// Good rows → partitioned Parquet in staging.
-	cols2 := make([]string, len(t.Columns))
-	for i, col := range t.Columns {
-		cols2[i] = "s." + ident(col.Name)
+	contractCols := make([]string, len(table.Columns))
+	for i, col := range table.Columns {
+		contractCols[i] = "s." + duck.Ident(col.Name)
 	}
-	lineage := fmt.Sprintf("%s AS %s, %s AS %s, %s AS %s", quote(l.batch.ID), contract.BatchCol, quote(l.origin(file)), contract.FileCol, l.origLine(lineExpr), contract.LineCol)
-	good := fmt.Sprintf("FROM stgv s %s WHERE s._reason IS NULL", lineJoin)
+	lineage := fmt.Sprintf("%s AS %s, %s AS %s, %s AS %s", duck.Quote(l.batch.ID), contract.BatchCol, duck.Quote(l.origin(file)), contract.FileCol, l.origLine(lineExpr), contract.LineCol)
+	good := fmt.Sprintf("FROM staged_rows s %s WHERE s._reason IS NULL", lineJoin)
 	if dups > 0 {
-		good += " AND s._ord NOT IN (SELECT _ord FROM dup)"
+		good += " AND s._ord NOT IN (SELECT _ord FROM duplicates)"
 	}
 	pattern := fmt.Sprintf("%s_f%03d_{i}", l.batch.ID, idx)
-	tableDir := filepath.Join(l.staging, t.Name)
+	tableDir := filepath.Join(l.staging, table.Name)
 	var copySQL string
-	if t.Time != "" {
+	if table.Time != "" {
 		copySQL = fmt.Sprintf(`COPY (SELECT %s, %s, CAST(timezone(%s, s.%s) AS DATE) AS %s %s)
 			TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE %d, PARTITION_BY (%s), FILENAME_PATTERN %s, OVERWRITE_OR_IGNORE true)`,
-			strings.Join(cols2, ", "), lineage, quote(l.o.BusinessTZ), ident(t.Time), contract.DateCol, good,
-			quote(tableDir), partitionRowGroup(staged, days+2, l.o.RowGroupSize), contract.DateCol, quote(pattern))
+			strings.Join(contractCols, ", "), lineage, duck.Quote(l.opts.BusinessTZ), duck.Ident(table.Time), contract.DateCol, good,
+			duck.Quote(tableDir), partitionRowGroup(staged, days+2, l.opts.RowGroupSize), contract.DateCol, duck.Quote(pattern))
 	} else {
 		copySQL = fmt.Sprintf(`COPY (SELECT %s, %s %s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE %d)`,
-			strings.Join(cols2, ", "), lineage, good,
-			quote(filepath.Join(tableDir, strings.ReplaceAll(pattern, "{i}", "0")+".parquet")), l.o.RowGroupSize)
+			strings.Join(contractCols, ", "), lineage, good,
+			duck.Quote(filepath.Join(tableDir, strings.ReplaceAll(pattern, "{i}", "0")+".parquet")), l.opts.RowGroupSize)
 	}
 	if err := os.MkdirAll(tableDir, 0o755); err != nil {
-		return fmt.Errorf("create staging for %s: %w", t.Name, err)
+		return fmt.Errorf("create staging for %s: %w", table.Name, err)
 	}
 	before, err := l.stagedFiles(tableDir)
 	if err != nil {
@@ -255,7 +255,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		return err
 	}
 	var loaded int64
-	err = c.QueryRowContext(ctx, copySQL).Scan(&loaded)
+	err = l.conn.QueryRowContext(ctx, copySQL).Scan(&loaded)
 	if err2 := exec("SET preserve_insertion_order = true"); err == nil {
 		err = err2
 	}
@@ -263,7 +263,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("write %s rows of %s: %w", t.Name, file, err)
+		return fmt.Errorf("write %s rows of %s: %w", table.Name, file, err)
 	}
 	after, err := l.stagedFiles(tableDir)
 	if err != nil {
@@ -276,22 +276,22 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			return err
 		}
 		for _, p := range newFiles {
-			l.batch.Files = append(l.batch.Files, lake.File{Path: p, Table: t.Name, Rows: counts[p]})
+			l.batch.Files = append(l.batch.Files, lake.File{Path: p, Table: table.Name, Rows: counts[p]})
 		}
 	}
-	if err := l.o.Hook.At("ingest:partition-written"); err != nil {
+	if err := l.opts.Hook.At("ingest:partition-written"); err != nil {
 		return err
 	}
 
 	// Refused rows → _rejects with file, line, column, reason, the record
 	// as it is in the file (raw_bytes; raw, its text) and the values the
 	// mapping made of it (mapped).
-	rejPath := path.Join(lake.RejectsDir, t.Name, fmt.Sprintf("%s_f%03d.parquet", l.batch.ID, idx))
+	rejPath := path.Join(lake.RejectsDir, table.Name, fmt.Sprintf("%s_f%03d.parquet", l.batch.ID, idx))
 	var rejected int64
 	if invalid+dups+int64(csvRejects) > 0 {
 		n, header, err := l.writeRejects(ctx, rejectsSpec{
-			table: t, file: file, abs: abs, path: rejPath, lineExpr: lineExpr, lineJoin: lineJoin,
-			dialect: d, textual: textual, header: int64(header)})
+			table: table, file: file, abs: abs, path: rejPath, lineExpr: lineExpr, lineJoin: lineJoin,
+			dialect: readDialect, textual: textual, header: int64(header)})
 		if err != nil {
 			return err
 		}
@@ -299,7 +299,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		in.Header = header
 	}
 	if rejected > 0 {
-		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: t.Name, Rows: rejected, Input: &idx})
+		l.batch.RejectFiles = append(l.batch.RejectFiles, lake.File{Path: rejPath, Table: table.Name, Rows: rejected, Input: &idx})
 	}
 	in.RowsRead = staged + int64(csvRejects)
 	in.RowsLoaded = loaded
@@ -311,21 +311,21 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 
 	// Remember this file's keys for the next files of the batch.
 	if !more {
-		l.o.Logger.Info("loaded file", "file", file, "table", t.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
+		l.opts.Logger.Info("loaded file", "file", file, "table", table.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
 		return nil
 	}
 	if l.batchKeys == nil {
 		l.batchKeys = map[string]bool{}
 	}
-	ins := fmt.Sprintf("INSERT INTO %s SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
-	if !l.batchKeys[t.Name] {
-		ins = fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s %s", ident("bk_"+t.Name), keyCols(t, "s."), good)
+	rememberSQL := fmt.Sprintf("INSERT INTO %s SELECT %s %s", duck.Ident("batch_keys_"+table.Name), keyCols(table, "s."), good)
+	if !l.batchKeys[table.Name] {
+		rememberSQL = fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s %s", duck.Ident("batch_keys_"+table.Name), keyCols(table, "s."), good)
 	}
-	if err := exec(ins); err != nil {
+	if err := exec(rememberSQL); err != nil {
 		return fmt.Errorf("remember keys of %s: %w", file, err)
 	}
-	l.batchKeys[t.Name] = true
-	l.o.Logger.Info("loaded file", "file", file, "table", t.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
+	l.batchKeys[table.Name] = true
+	l.opts.Logger.Info("loaded file", "file", file, "table", table.Name, "read", in.RowsRead, "loaded", loaded, "rejected", rejected)
 	return nil
 }
 
@@ -395,7 +395,7 @@ func (l *loader) rowCounts(ctx context.Context, rel []string) (map[string]int64,
 	abs := make([]string, len(rel))
 	byAbs := map[string]string{}
 	for i, p := range rel {
-		abs[i] = quote(filepath.Join(l.staging, filepath.FromSlash(p)))
+		abs[i] = duck.Quote(filepath.Join(l.staging, filepath.FromSlash(p)))
 		byAbs[filepath.Join(l.staging, filepath.FromSlash(p))] = p
 	}
 	rows, err := l.conn.QueryContext(ctx, "SELECT file_name, sum(num_rows) FROM parquet_file_metadata(["+strings.Join(abs, ", ")+"]) GROUP BY ALL")
@@ -452,7 +452,7 @@ func cleanDuckErr(err error) error {
 func jsonPairs(t contract.Table) string {
 	p := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		p[i] = quote(c.Name) + ", s." + ident(c.Name)
+		p[i] = duck.Quote(c.Name) + ", s." + duck.Ident(c.Name)
 	}
 	return strings.Join(p, ", ")
 }
@@ -482,31 +482,30 @@ type rejectsSpec struct {
 // the CSV reader's) with the bytes of their records, which a scan of the
 // file finds by line. It returns their count and the file's header lines.
 func (l *loader) writeRejects(ctx context.Context, r rejectsSpec) (int64, []byte, error) {
-	c := l.conn
 	exec := func(q string, args ...any) error {
-		_, err := c.ExecContext(ctx, q, args...)
+		_, err := l.conn.ExecContext(ctx, q, args...)
 		return err
 	}
-	if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rej AS
+	if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rejected AS
 		SELECT %[1]s AS _source_line, s._column AS "column", s._reason AS reason, s._mapped AS mapped, NULL::VARCHAR AS csv_line
-		FROM stgv s %[2]s WHERE s._reason IS NOT NULL
+		FROM staged_rows s %[2]s WHERE s._reason IS NOT NULL
 		UNION ALL
 		SELECT %[1]s, NULL, d.reason, CAST(json_object(%[3]s) AS VARCHAR), NULL
-		FROM (SELECT * FROM stgv WHERE _ord IN (SELECT _ord FROM dup)) s
-		  JOIN dup d USING (_ord) %[2]s
+		FROM (SELECT * FROM staged_rows WHERE _ord IN (SELECT _ord FROM duplicates)) s
+		  JOIN duplicates d USING (_ord) %[2]s
 		UNION ALL
-		SELECT line, col, reason, NULL, raw FROM csvrej`, r.lineExpr, r.lineJoin, jsonPairs(r.table))); err != nil {
+		SELECT line, col, reason, NULL, raw FROM csv_rejects`, r.lineExpr, r.lineJoin, jsonPairs(r.table))); err != nil {
 		return 0, nil, fmt.Errorf("collect rejects of %s: %w", r.file, err)
 	}
-	defer exec("DROP TABLE IF EXISTS rej") //nolint:errcheck
-	if err := exec("CREATE OR REPLACE TEMP TABLE rawb (line BIGINT, raw VARCHAR, raw_bytes BLOB)"); err != nil {
+	defer exec("DROP TABLE IF EXISTS rejected") //nolint:errcheck
+	if err := exec("CREATE OR REPLACE TEMP TABLE reject_records (line BIGINT, raw VARCHAR, raw_bytes BLOB)"); err != nil {
 		return 0, nil, err
 	}
-	defer exec("DROP TABLE IF EXISTS rawb") //nolint:errcheck
+	defer exec("DROP TABLE IF EXISTS reject_records") //nolint:errcheck
 	var header []byte
 	if r.textual {
 		want := map[int64]bool{}
-		rows, err := c.QueryContext(ctx, "SELECT DISTINCT _source_line FROM rej WHERE _source_line IS NOT NULL")
+		rows, err := l.conn.QueryContext(ctx, "SELECT DISTINCT _source_line FROM rejected WHERE _source_line IS NOT NULL")
 		if err != nil {
 			return 0, nil, fmt.Errorf("rejected lines of %s: %w", r.file, err)
 		}
@@ -536,25 +535,25 @@ func (l *loader) writeRejects(ctx context.Context, r rejectsSpec) (int64, []byte
 		return 0, nil, fmt.Errorf("create rejects dir: %w", err)
 	}
 	var n int64
-	if err := c.QueryRowContext(ctx, fmt.Sprintf(`COPY (
+	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`COPY (
 		SELECT %[1]s AS _batch_id, %[2]s AS "table", %[3]s AS _source_file, %[4]s AS _source_line, "column", reason,
 		       coalesce(b.raw, r.csv_line) AS raw, b.raw_bytes, mapped
-		FROM rej r LEFT JOIN rawb b ON b.line = r._source_line
+		FROM rejected r LEFT JOIN reject_records b ON b.line = r._source_line
 		ORDER BY r._source_line) TO %[5]s (FORMAT parquet, COMPRESSION zstd)`,
-		quote(l.batch.ID), quote(r.table.Name), quote(l.origin(r.file)), l.origLine("r._source_line"),
-		quote(dst))).Scan(&n); err != nil {
+		duck.Quote(l.batch.ID), duck.Quote(r.table.Name), duck.Quote(l.origin(r.file)), l.origLine("r._source_line"),
+		duck.Quote(dst))).Scan(&n); err != nil {
 		return 0, nil, fmt.Errorf("write rejects of %s: %w", r.file, err)
 	}
 	return n, header, nil
 }
 
-// insertRecords fills rawb with the records' bytes and their text (invalid
+// insertRecords fills reject_records with the records' bytes and their text (invalid
 // UTF-8 shown as U+FFFD: the bytes stay exact in raw_bytes).
 func (l *loader) insertRecords(ctx context.Context, recs map[int64][]byte) error {
 	lines := slices.Sorted(maps.Keys(recs))
 	for chunk := range slices.Chunk(lines, 500) {
 		var q strings.Builder
-		q.WriteString("INSERT INTO rawb VALUES ")
+		q.WriteString("INSERT INTO reject_records VALUES ")
 		args := make([]any, 0, 3*len(chunk))
 		for i, n := range chunk {
 			if i > 0 {

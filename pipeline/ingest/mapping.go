@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // FilePlaceholder is replaced by the quoted path of the file being loaded.
@@ -107,10 +108,8 @@ func (m Mapping) Matches(path string) bool {
 
 // Bind returns the mapping SQL reading path.
 func (m Mapping) Bind(path string) string {
-	return strings.ReplaceAll(m.SQL, FilePlaceholder, quote(path))
+	return strings.ReplaceAll(m.SQL, FilePlaceholder, duck.Quote(path))
 }
-
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // parseFormats extracts `-- format COLUMN: STRPTIME` header lines: the
 // engine parses those text columns with try_strptime and, when a value does

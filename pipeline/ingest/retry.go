@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/mcnamara/mcnamara/pipeline/lake"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // Retry re-reads the rejected records of the sources (all the lake's, or
@@ -102,10 +103,10 @@ func sourceFor(sources []Source, in lake.Input) (Source, bool) {
 
 // retryFile replays one reject file's records through src's mapping.
 func (l *loader) retryFile(ctx context.Context, src Source, orig lake.Input, rf lake.File) error {
-	rows, err := l.conn.QueryContext(ctx, "SELECT _source_line, raw_bytes FROM read_parquet("+quote(filepath.Join(l.root, filepath.FromSlash(rf.Path)))+", union_by_name = true) ORDER BY _source_line")
+	rows, err := l.conn.QueryContext(ctx, "SELECT _source_line, raw_bytes FROM read_parquet("+duck.Quote(filepath.Join(l.root, filepath.FromSlash(rf.Path)))+", union_by_name = true) ORDER BY _source_line")
 	if err != nil {
 		// a reject file of an older version has no raw_bytes column
-		l.o.Logger.Warn("retry: the records of these rejects were not kept (an older version wrote them); left as they are", "file", rf.Path, "error", cleanDuckErr(err))
+		l.opts.Logger.Warn("retry: the records of these rejects were not kept (an older version wrote them); left as they are", "file", rf.Path, "error", cleanDuckErr(err))
 		return nil
 	}
 	type rec struct {
@@ -127,7 +128,7 @@ func (l *loader) retryFile(ctx context.Context, src Source, orig lake.Input, rf 
 	}
 	for _, r := range recs {
 		if r.raw == nil {
-			l.o.Logger.Warn("retry: a rejected record has no bytes kept (a Parquet source, or an older version); its file's rejects are left as they are", "file", rf.Path, "line", r.line)
+			l.opts.Logger.Warn("retry: a rejected record has no bytes kept (a Parquet source, or an older version); its file's rejects are left as they are", "file", rf.Path, "line", r.line)
 			return nil
 		}
 	}
@@ -180,20 +181,20 @@ func (l *loader) retryFile(ctx context.Context, src Source, orig lake.Input, rf 
 		}
 		// The current mapping cannot read the records at all: they stay
 		// rejected as they were (nothing superseded).
-		l.o.Logger.Error("retry: the current mapping cannot read these rejected records; left as they are", "file", rf.Path, "reason", fe.Err)
+		l.opts.Logger.Error("retry: the current mapping cannot read these rejected records; left as they are", "file", rf.Path, "reason", fe.Err)
 		return nil
 	}
 	if len(in.Header) == 0 {
 		in.Header = orig.Header
 	}
 	l.batch.Inputs = append(l.batch.Inputs, in)
-	l.o.Logger.Info("retried rejects", "file", orig.Path, "rejects", rf.Path, "retried", rf.Rows, "loaded", in.RowsLoaded, "rejected", in.RowsRejected)
+	l.opts.Logger.Info("retried rejects", "file", orig.Path, "rejects", rf.Path, "retried", rf.Rows, "loaded", in.RowsLoaded, "rejected", in.RowsRejected)
 	return nil
 }
 
 // replayLines fills replay_lines: a replay file's line → the original line.
 func (l *loader) replayLines(ctx context.Context, lines map[int64]int64) error {
-	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE replay_lines (l BIGINT PRIMARY KEY, o BIGINT)"); err != nil {
+	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE replay_lines (line BIGINT PRIMARY KEY, original_line BIGINT)"); err != nil {
 		return fmt.Errorf("retry: %w", err)
 	}
 	var from, to []int64

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // The validation SQL is generated from pipeline/contract, so each rule is
@@ -42,8 +43,8 @@ const futureSlack = "INTERVAL 2 DAY"
 //
 // now is the moment "in the future" is measured from, spliced in as a
 // literal so the whole bound is one constant for every query over the file.
-func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src string, now time.Time) (string, error) {
-	nowSQL := "TIMESTAMPTZ " + quote(now.UTC().Format("2006-01-02 15:04:05.999999")+"+00")
+func validationSQL(table contract.Table, m Mapping, cols map[string]outCol, src string, now time.Time) (string, error) {
+	nowSQL := "TIMESTAMPTZ " + duck.Quote(now.UTC().Format("2006-01-02 15:04:05.999999")+"+00")
 	var inner, mid, outer, when, rawPairs []string
 	add := func(cond, reason string) {
 		when = append(when, fmt.Sprintf("WHEN %s THEN %s", cond, reason))
@@ -53,26 +54,26 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 		inner = append(inner, fmt.Sprintf("CAST(m.%s AS VARCHAR) AS _mrej", RejectCol))
 		add("v._mrej IS NOT NULL", "v._mrej")
 	}
-	for _, c := range t.Columns {
-		id := ident(c.Name)
+	for _, col := range table.Columns {
+		id := duck.Ident(col.Name)
 		raw := "m." + id
-		oc, present := cols[c.Name]
+		yielded, present := cols[col.Name]
 		if !present {
 			raw = "CAST(NULL AS VARCHAR)"
-			if c.Name == "source_system" && m.SourceSystem != "" {
-				raw = quote(m.SourceSystem)
+			if col.Name == "source_system" && m.SourceSystem != "" {
+				raw = duck.Quote(m.SourceSystem)
 			}
-			oc = outCol{Name: c.Name, Type: "VARCHAR"}
+			yielded = outCol{Name: col.Name, Type: "VARCHAR"}
 		}
 		text := fmt.Sprintf("NULLIF(trim(CAST(%s AS VARCHAR)), '')", raw)
 		var conv, what string
-		switch c.Type {
+		switch col.Type {
 		case contract.Text:
 			what = "text"
 			switch {
-			case len(c.Enum) > 0:
+			case len(col.Enum) > 0:
 				conv = "lower(" + text + ")"
-			case oc.Type == "VARCHAR":
+			case yielded.Type == "VARCHAR":
 				conv = fmt.Sprintf("CASE WHEN trim(%s) = '' THEN NULL ELSE %s END", raw, raw)
 			default:
 				conv = fmt.Sprintf("CAST(%s AS VARCHAR)", raw)
@@ -80,86 +81,86 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 		case contract.Instant:
 			what = "a timestamp"
 			switch {
-			case m.Formats[c.Name] != "":
-				f := m.Formats[c.Name]
-				conv = fmt.Sprintf("CAST(try_strptime(%s, %s) AS TIMESTAMPTZ)", text, quote(f))
+			case m.Formats[col.Name] != "":
+				f := m.Formats[col.Name]
+				conv = fmt.Sprintf("CAST(try_strptime(%s, %s) AS TIMESTAMPTZ)", text, duck.Quote(f))
 				what = "a timestamp with format " + f
-			case strings.HasPrefix(oc.Type, "TIMESTAMP") || oc.Type == "DATE":
+			case strings.HasPrefix(yielded.Type, "TIMESTAMP") || yielded.Type == "DATE":
 				conv = fmt.Sprintf("CAST(%s AS TIMESTAMPTZ)", raw)
 			default:
 				conv = fmt.Sprintf("TRY_CAST(%s AS TIMESTAMPTZ)", text)
 			}
 		case contract.Float:
 			conv, what = fmt.Sprintf("TRY_CAST(%s AS DOUBLE)", text), "a number"
-			if isNumeric(oc.Type) {
+			if isNumeric(yielded.Type) {
 				conv = fmt.Sprintf("CAST(%s AS DOUBLE)", raw)
 			}
 		case contract.Int:
 			conv, what = fmt.Sprintf("TRY_CAST(TRY_CAST(%s AS DECIMAL(18,3)) AS INTEGER)", text), "a whole number"
-			if isNumeric(oc.Type) {
+			if isNumeric(yielded.Type) {
 				conv = fmt.Sprintf("TRY_CAST(%s AS INTEGER)", raw)
 			}
 		case contract.Bool:
 			what = "a yes/no value"
 			conv = fmt.Sprintf(`CASE WHEN list_contains(['true','t','yes','y','1'], lower(%[1]s)) THEN true
 				WHEN list_contains(['false','f','no','n','0'], lower(%[1]s)) THEN false END`, text)
-			if oc.Type == "BOOLEAN" {
+			if yielded.Type == "BOOLEAN" {
 				conv = raw
 			}
 		default:
-			return "", fmt.Errorf("column %s: unsupported contract type %s", c.Name, c.Type)
+			return "", fmt.Errorf("column %s: unsupported contract type %s", col.Name, col.Type)
 		}
 		inner = append(inner, fmt.Sprintf("%s AS %s", conv, id))
 		mid = append(mid, "v."+id)
 		outer = append(outer, "w."+id)
-		v := "v." + id
-		// r is the value as the mapping yielded it, as trimmed text.
-		r := fmt.Sprintf("NULLIF(trim(CAST(v.%s AS VARCHAR)), '')", ident("m_"+c.Name))
+		converted := "v." + id
+		// asMapped is the value as the mapping yielded it, as trimmed text.
+		asMapped := fmt.Sprintf("NULLIF(trim(CAST(v.%s AS VARCHAR)), '')", duck.Ident("m_"+col.Name))
 		if present {
-			inner = append(inner, fmt.Sprintf("%s AS %s", raw, ident("m_"+c.Name)))
-			mid = append(mid, "v."+ident("m_"+c.Name))
-			rawPairs = append(rawPairs, quote(c.Name)+", "+fmt.Sprintf("NULLIF(trim(CAST(w.%s AS VARCHAR)), '')", ident("m_"+c.Name)))
-			add(fmt.Sprintf("%s IS NULL AND %s IS NOT NULL", v, r),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": cannot read "), sqlShow(r), quote(" as "+what)))
+			inner = append(inner, fmt.Sprintf("%s AS %s", raw, duck.Ident("m_"+col.Name)))
+			mid = append(mid, "v."+duck.Ident("m_"+col.Name))
+			rawPairs = append(rawPairs, duck.Quote(col.Name)+", "+fmt.Sprintf("NULLIF(trim(CAST(w.%s AS VARCHAR)), '')", duck.Ident("m_"+col.Name)))
+			add(fmt.Sprintf("%s IS NULL AND %s IS NOT NULL", converted, asMapped),
+				fmt.Sprintf("%s || %s || %s", duck.Quote(col.Name+": cannot read "), sqlShow(asMapped), duck.Quote(" as "+what)))
 		}
-		if c.Required {
-			add(v+" IS NULL", quote(c.Name+": required but missing"))
+		if col.Required {
+			add(converted+" IS NULL", duck.Quote(col.Name+": required but missing"))
 		}
 		if !present {
 			continue // a constant or NULL: nothing else to check
 		}
-		if len(c.Enum) > 0 {
-			list := make([]string, len(c.Enum))
-			for i, e := range c.Enum {
-				list[i] = quote(e)
+		if len(col.Enum) > 0 {
+			list := make([]string, len(col.Enum))
+			for i, e := range col.Enum {
+				list[i] = duck.Quote(e)
 			}
 			// list_contains, not NOT IN: DuckDB rewrites long IN lists into
 			// a join per column, which costs more than the whole load.
-			add(fmt.Sprintf("NOT list_contains([%s], %s)", strings.Join(list, ", "), v),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is not one of "+strings.Join(c.Enum, "|"))))
+			add(fmt.Sprintf("NOT list_contains([%s], %s)", strings.Join(list, ", "), converted),
+				fmt.Sprintf("%s || %s || %s", duck.Quote(col.Name+": "), sqlShow(asMapped), duck.Quote(" is not one of "+strings.Join(col.Enum, "|"))))
 		}
-		if c.Min != nil {
-			add(fmt.Sprintf("%s < %v", v, *c.Min),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(fmt.Sprintf(" is below the minimum %v", *c.Min))))
+		if col.Min != nil {
+			add(fmt.Sprintf("%s < %v", converted, *col.Min),
+				fmt.Sprintf("%s || %s || %s", duck.Quote(col.Name+": "), sqlShow(asMapped), duck.Quote(fmt.Sprintf(" is below the minimum %v", *col.Min))))
 		}
-		if c.Max != nil {
-			add(fmt.Sprintf("%s > %v", v, *c.Max),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(fmt.Sprintf(" is above the maximum %v", *c.Max))))
+		if col.Max != nil {
+			add(fmt.Sprintf("%s > %v", converted, *col.Max),
+				fmt.Sprintf("%s || %s || %s", duck.Quote(col.Name+": "), sqlShow(asMapped), duck.Quote(fmt.Sprintf(" is above the maximum %v", *col.Max))))
 		}
-		if c.Type == contract.Text {
+		if col.Type == contract.Text {
 			// A NUL byte is corruption (a broken export or a binary file),
 			// and breaks tools downstream.
-			add(fmt.Sprintf("contains(%s, chr(0))", v), quote(c.Name+": contains a NUL byte (corrupt export?)"))
+			add(fmt.Sprintf("contains(%s, chr(0))", converted), duck.Quote(col.Name+": contains a NUL byte (corrupt export?)"))
 			// strlen (bytes, stored with the string) bounds length
 			// (characters, counted by a scan), so most values skip the scan.
-			add(fmt.Sprintf("strlen(%[1]s) > %[2]d AND length(%[1]s) > %[2]d", v, contract.DefaultMaxLen),
-				quote(fmt.Sprintf("%s: longer than %d characters", c.Name, contract.DefaultMaxLen)))
+			add(fmt.Sprintf("strlen(%[1]s) > %[2]d AND length(%[1]s) > %[2]d", converted, contract.DefaultMaxLen),
+				duck.Quote(fmt.Sprintf("%s: longer than %d characters", col.Name, contract.DefaultMaxLen)))
 		}
-		if c.Type == contract.Instant {
-			add(fmt.Sprintf("%s > %s + %s", v, nowSQL, futureSlack),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is in the future")))
-			add(fmt.Sprintf("%s < TIMESTAMPTZ '1970-01-02 00:00:00+00'", v),
-				fmt.Sprintf("%s || %s || %s", quote(c.Name+": "), sqlShow(r), quote(" is before 1970")))
+		if col.Type == contract.Instant {
+			add(fmt.Sprintf("%s > %s + %s", converted, nowSQL, futureSlack),
+				fmt.Sprintf("%s || %s || %s", duck.Quote(col.Name+": "), sqlShow(asMapped), duck.Quote(" is in the future")))
+			add(fmt.Sprintf("%s < TIMESTAMPTZ '1970-01-02 00:00:00+00'", converted),
+				fmt.Sprintf("%s || %s || %s", duck.Quote(col.Name+": "), sqlShow(asMapped), duck.Quote(" is before 1970")))
 		}
 	}
 	line := "NULL::BIGINT"
@@ -167,17 +168,17 @@ func validationSQL(t contract.Table, m Mapping, cols map[string]outCol, src stri
 		line = "TRY_CAST(m." + contract.LineCol + " AS BIGINT)"
 	}
 	inner = append(inner, line+" AS _line")
-	mrej := "false"
+	mappingRejected := "false"
 	if _, ok := cols[RejectCol]; ok {
 		mid = append(mid, "v._mrej")
-		mrej = "w._mrej IS NOT NULL"
+		mappingRejected = "w._mrej IS NOT NULL"
 	}
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	b.WriteString(strings.Join(outer, ", "))
 	b.WriteString(", w._line, w._reason")
 	// Every rule's reason starts with its column's name.
-	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NULL OR %s THEN NULL ELSE split_part(w._reason, ':', 1) END AS _column", mrej)
+	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NULL OR %s THEN NULL ELSE split_part(w._reason, ':', 1) END AS _column", mappingRejected)
 	// The values as the mapping yielded them, kept only for refused rows.
 	fmt.Fprintf(&b, ",\n  CASE WHEN w._reason IS NOT NULL THEN CAST(json_object(%s) AS VARCHAR) END AS _mapped", strings.Join(rawPairs, ", "))
 	fmt.Fprintf(&b, "\nFROM (SELECT %s, v._line,\n  CASE %s END AS _reason", strings.Join(mid, ", "), strings.Join(when, "\n    "))
@@ -197,5 +198,3 @@ func isNumeric(t string) bool {
 	}
 	return strings.HasPrefix(t, "DECIMAL")
 }
-
-func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -10,12 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/mcnamara/mcnamara/internal/golden"
 	"github.com/mcnamara/mcnamara/pipeline/contract"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
-	mcsql "github.com/mcnamara/mcnamara/sql"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
@@ -38,17 +36,9 @@ var vendorPresets = []string{
 // NAME.parquet.sql is DuckDB SQL that writes NAME.parquet ({{out}}): the
 // Parquet fixtures are kept as readable values.
 func TestVendorPresets(t *testing.T) {
-	var presets []ingest.Mapping
-	for _, n := range mcsql.PresetNames() {
-		text, err := mcsql.Preset(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := ingest.ParseMapping("preset "+n, text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		presets = append(presets, m)
+	presets, err := ingest.Presets()
+	if err != nil {
+		t.Fatal(err)
 	}
 	dirs, err := filepath.Glob(filepath.Join(vendorDir, "*"))
 	if err != nil || len(dirs) == 0 {
@@ -58,27 +48,12 @@ func TestVendorPresets(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			in := materialise(t, dir)
-			bySQL := map[string]int{}
-			var sources []ingest.Source
-			for _, f := range in {
-				matched := false
-				for _, p := range presets {
-					if !p.Matches(f) {
-						continue
-					}
-					matched = true
-					used[strings.TrimPrefix(p.Name, "preset ")] = true
-					i, ok := bySQL[p.Name]
-					if !ok {
-						i = len(sources)
-						bySQL[p.Name] = i
-						sources = append(sources, ingest.Source{Mapping: p})
-					}
-					sources[i].Files = append(sources[i].Files, f)
-				}
-				if !matched {
-					t.Errorf("no shipped preset's match globs accept %s", filepath.Base(f))
-				}
+			sources, unmatched := ingest.MatchSources(in, presets)
+			for _, f := range unmatched {
+				t.Errorf("no shipped preset's match globs accept %s", filepath.Base(f))
+			}
+			for _, s := range sources {
+				used[strings.TrimPrefix(s.Mapping.Name, "preset ")] = true
 			}
 			root := t.TempDir()
 			db := openDB(t)
@@ -102,19 +77,7 @@ func TestVendorPresets(t *testing.T) {
 				t.Errorf("lake check: %v", rep.Problems)
 			}
 			got := describeRows(t, db, root, filepath.Dir(in[0]), res)
-			golden := filepath.Join(dir, "want.txt")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("outcome differs from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, filepath.Join(dir, "want.txt"), got)
 		})
 	}
 	for _, n := range vendorPresets {

@@ -1,9 +1,8 @@
-package main
+package job
 
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -13,11 +12,10 @@ import (
 	"testing"
 	"text/template"
 
+	"github.com/mcnamara/mcnamara/internal/golden"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
-
-var update = flag.Bool("update", false, "rewrite the generated docs (docs/datasets.md, the README's real-data lines)")
 
 // The real data sets' figures in docs/datasets.md and the README are
 // generated from the pipeline's own run by this test (templates in
@@ -178,7 +176,7 @@ func (r *datasetRun) figures(t *testing.T, defs ...map[string]string) docFigures
 // with another repeat window (into a scratch directory).
 func (r *datasetRun) withWindow(t *testing.T, days float64) float64 {
 	t.Helper()
-	o, err := buildOptions(r.cfg)
+	o, err := Job{Config: r.cfg}.BuildOptions()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +201,7 @@ func TestDocs(t *testing.T) {
 		t.Skip("builds every real data set (-short)")
 	}
 	figs := map[string]docFigures{}
-	for _, d := range datasets {
+	for _, d := range Datasets {
 		r := runDataset(t, d.Name)
 		figs[d.Name] = r.figures(t, commonFigures, datasetFigures[d.Name])
 		fg := figs[d.Name]
@@ -214,7 +212,7 @@ func TestDocs(t *testing.T) {
 			fg["gap_rate_3d"] = r.withWindow(t, 3)
 			fg["gap_rate_7d"] = r.withWindow(t, 7)
 		case "servicenow-incident-log":
-			raw := readRaw(t, filepath.Join(r.d.dir(sharedForTest(t)), serviceNowFile), ',')
+			raw := readRaw(t, filepath.Join(r.d.Path(sharedForTest(t)), serviceNowFile), ',')
 			in := r.input(t, "servicenow_incidents", serviceNowFile)
 			fg["read"], fg["loaded"], fg["rejected"] = int64(len(raw.rows)), in.RowsLoaded, in.RowsRejected
 		case "cfpb-complaints-disputes":
@@ -282,26 +280,10 @@ func TestDocs(t *testing.T) {
 		}
 		return b.String()
 	}
-	check := func(path, got string) {
-		t.Helper()
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(want) != got {
-			t.Errorf("%s is not what the data sets' run gives: rerun `go test -tags duckdb_arrow -run TestDocs -update ./cmd/mcnamara` and review the diff", path)
-		}
-	}
-	check(filepath.Join("..", "..", "docs", "datasets.md"), render("datasets.md.tmpl"))
+	golden.Check(t, filepath.Join("..", "docs", "datasets.md"), render("datasets.md.tmpl"))
 
 	// The README's block between the markers.
-	readme := filepath.Join("..", "..", "README.md")
+	readme := filepath.Join("..", "README.md")
 	b, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +293,7 @@ func TestDocs(t *testing.T) {
 	if i < 0 || j < i {
 		t.Fatalf("README.md lacks the generated block's markers %q … %q", begin, end)
 	}
-	check(readme, string(b[:i+len(begin)])+render("readme.md.tmpl")+string(b[j:]))
+	golden.Check(t, readme, string(b[:i+len(begin)])+render("readme.md.tmpl")+string(b[j:]))
 }
 
 func count64(n int64) string {

@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -49,7 +48,7 @@ func TestFigureAudit(t *testing.T) {
 		cfg, db := demoLake(t)
 		newAuditor(t, cfg, db).audit()
 	})
-	for _, d := range datasets {
+	for _, d := range Datasets {
 		t.Run(d.Name, func(t *testing.T) {
 			r := runDataset(t, d.Name)
 			newAuditor(t, r.cfg, r.db).audit()
@@ -72,7 +71,7 @@ func demoLake(t *testing.T) (config.File, *sql.DB) {
 	cfg := config.Defaults()
 	cfg.Lake.Dir = filepath.Join(dir, "lake")
 	cfg.Lake.BusinessTimezone = synth.BusinessZone
-	if cfg.Metrics, err = synthTargets(sum.Truth); err != nil {
+	if cfg.Metrics, err = SynthTargets(sum.Truth); err != nil {
 		t.Fatal(err)
 	}
 	files, err := filepath.Glob(filepath.Join(data, "*"))
@@ -80,7 +79,7 @@ func demoLake(t *testing.T) (config.File, *sql.DB) {
 		t.Fatal(err)
 	}
 	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == synth.TruthFile })
-	sources, err := sourcesFor(cfg, files, "")
+	sources, err := Job{Config: cfg}.Sources(files, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,16 +91,16 @@ func demoLake(t *testing.T) (config.File, *sql.DB) {
 func loadLake(t *testing.T, cfg config.File, sources []ingest.Source) *sql.DB {
 	t.Helper()
 	ctx := context.Background()
-	g := &globals{logger: slog.New(slog.DiscardHandler)}
-	err := withLake(ctx, cfg, false, func(db *sql.DB) error {
-		res, err := ingestLocked(ctx, g, db, cfg, sources)
+	j := Job{Config: cfg}
+	err := j.WithLake(ctx, false, func(db *sql.DB) error {
+		res, err := j.IngestLocked(ctx, db, sources)
 		if err != nil {
 			return err
 		}
 		if len(res.FileErrors) > 0 {
 			return fmt.Errorf("files refused: %v", res.FileErrors)
 		}
-		_, err = buildLocked(ctx, g, db, cfg)
+		_, err = j.BuildLocked(ctx, db, false)
 		return err
 	})
 	if err != nil {
@@ -136,7 +135,7 @@ type auditor struct {
 
 func newAuditor(t *testing.T, cfg config.File, db *sql.DB) *auditor {
 	t.Helper()
-	meta, err := reportMeta(cfg)
+	meta, err := Job{Config: cfg}.ReportMeta()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -584,11 +583,7 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		}
 		return
 	case "amber_band":
-		opts, err := a.cfg.BuildOptions()
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.want(where, f.Text, opts.Catalog.AmberBand(), true)
+		a.want(where, f.Text, a.band(), true)
 		return
 	case "kpis_green", "kpis_measured":
 		green, measured := a.kpiCounts(sc)
@@ -639,14 +634,14 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		a.want(where, f.Text, map[string]float64{"flow_journeys": j, "flow_loop_journeys": l}[f.Measure], true)
 		return
 	case "catalog_metrics":
-		cat, err := a.cfg.BuildOptions()
+		cat, err := Job{Config: a.cfg}.BuildOptions()
 		if err != nil {
 			t.Fatal(err)
 		}
 		a.want(where, f.Text, float64(len(cat.Catalog.Metrics())), true)
 		return
 	case "targets":
-		cat, err := a.cfg.BuildOptions()
+		cat, err := Job{Config: a.cfg}.BuildOptions()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -798,7 +793,7 @@ func pctText(v float64) string {
 
 // metric is a catalog entry by name.
 func (a *auditor) metric(name string) (metrics.Metric, bool) {
-	opts, err := a.cfg.BuildOptions()
+	opts, err := Job{Config: a.cfg}.BuildOptions()
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -806,17 +801,17 @@ func (a *auditor) metric(name string) (metrics.Metric, bool) {
 }
 
 func (a *auditor) band() float64 {
-	opts, err := a.cfg.BuildOptions()
+	cat, err := a.cfg.Catalog()
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	return opts.Catalog.AmberBand()
+	return cat.AmberBand()
 }
 
 // kpiCounts are how many of the catalog's KPIs a member is measured on (a
 // value and a target) and how many of those are green, over its scope.
 func (a *auditor) kpiCounts(sc reports.Scope) (green, measured float64) {
-	opts, err := a.cfg.BuildOptions()
+	opts, err := Job{Config: a.cfg}.BuildOptions()
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -1314,7 +1309,7 @@ func (a *auditor) contactCell(where string, c reports.Column, journey, seq strin
 // printed text against the value.
 func (a *auditor) targetRow(where string, r []any, ix map[string]int, v float64) {
 	a.checked["target_value"]++
-	opts, err := a.cfg.BuildOptions()
+	opts, err := Job{Config: a.cfg}.BuildOptions()
 	if err != nil {
 		a.t.Fatal(err)
 	}

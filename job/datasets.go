@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"errors"
@@ -13,12 +13,12 @@ import (
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 )
 
-// dataset is a real public export the shipped presets map, with the
+// Dataset is a real public export the shipped presets map, with the
 // settings its domain needs, so `mcnamara demo --dataset NAME` runs ingest →
 // build → report on it exactly as on a customer's exports. The files stay
 // in <shared>/datasets/<Dir>; nothing is copied into the repository.
 // docs/datasets.md says what each one shows.
-type dataset struct {
+type Dataset struct {
 	Name string
 	// Dir is the data set's directory under <shared>/datasets.
 	Dir   string
@@ -29,7 +29,7 @@ type dataset struct {
 	TimeZone string
 	// Sources in load order (contacts before outcomes); a file may be read
 	// by several presets (one per contract table).
-	Sources []datasetSource
+	Sources []DatasetSource
 	// Metrics is the scorecard and targets that make up the organisation's
 	// claimed success in this domain.
 	Metrics metrics.Config
@@ -39,7 +39,8 @@ type dataset struct {
 	OutcomeHorizonDays float64
 }
 
-type datasetSource struct {
+// DatasetSource is a preset and the data set's files it reads.
+type DatasetSource struct {
 	Preset string
 	Files  []string // names inside the data set's directory
 }
@@ -54,15 +55,15 @@ var cfpbFiles = []string{
 
 const serviceNowFile = "incident_event_log_first5998.csv"
 
-// datasets is the registry, in the order --help lists it.
-var datasets = []dataset{
+// Datasets is the registry, in the order --help lists it.
+var Datasets = []Dataset{
 	{
 		Name:     "anonymous-bank-1999",
 		Dir:      "anonymous-bank-1999",
 		Title:    `"Anonymous Bank" call center (Israel), February 1999 — Technion SEE Lab call log`,
 		Doc:      "Technion's Anonymous Bank call log, Feb 1999: 33,344 calls, repeat calls of identified customers",
 		TimeZone: "Asia/Jerusalem",
-		Sources: []datasetSource{
+		Sources: []DatasetSource{
 			{Preset: "anonymous_bank_1999", Files: []string{"data_anonymous_bank_february.txt"}},
 		},
 		// The bank's own verdict is "served" (sla_met, from outcome AGENT);
@@ -88,7 +89,7 @@ var datasets = []dataset{
 		Title:    "CFPB consumer complaints, 2013–2017 extracts — companies' timely closure vs consumers' disputes",
 		Doc:      "three CFPB complaint extracts: companies' timely closures vs consumers' disputes",
 		TimeZone: "America/New_York",
-		Sources: []datasetSource{
+		Sources: []DatasetSource{
 			{Preset: "cfpb_complaints", Files: cfpbFiles},
 			{Preset: "cfpb_disputes", Files: cfpbFiles},
 		},
@@ -109,7 +110,7 @@ var datasets = []dataset{
 		Title:    "IT service desk incidents (ServiceNow event log, UCI), 29 Feb – 2 Mar 2016",
 		Doc:      "a ServiceNow incident event log: 890 incidents, SLA verdicts vs reopenings and callers coming back",
 		TimeZone: "UTC",
-		Sources: []datasetSource{
+		Sources: []DatasetSource{
 			{Preset: "servicenow_incidents", Files: []string{serviceNowFile}},
 			{Preset: "servicenow_reopened", Files: []string{serviceNowFile}},
 		},
@@ -123,28 +124,28 @@ var datasets = []dataset{
 	},
 }
 
-// datasetNames lists the registry for messages.
-func datasetNames() string {
-	n := make([]string, len(datasets))
-	for i, d := range datasets {
+// DatasetNames lists the registry for messages.
+func DatasetNames() string {
+	n := make([]string, len(Datasets))
+	for i, d := range Datasets {
 		n[i] = d.Name
 	}
 	return strings.Join(n, ", ")
 }
 
-// lookupDataset returns the registered data set called name.
-func lookupDataset(name string) (dataset, error) {
-	for _, d := range datasets {
+// LookupDataset returns the registered data set called name.
+func LookupDataset(name string) (Dataset, error) {
+	for _, d := range Datasets {
 		if d.Name == name {
 			return d, nil
 		}
 	}
-	return dataset{}, usagef("--dataset %q: no such data set (have: %s)", name, datasetNames())
+	return Dataset{}, Usagef("--dataset %q: no such data set (have: %s)", name, DatasetNames())
 }
 
-// sharedDir is where the data sets live: the flag, else $MCNAMARA_SHARED,
+// SharedDir is where the data sets live: the flag, else $MCNAMARA_SHARED,
 // else ../shared relative to the working directory.
-func sharedDir(flag string) string {
+func SharedDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
@@ -154,19 +155,19 @@ func sharedDir(flag string) string {
 	return filepath.Join("..", "shared")
 }
 
-// dir is the data set's directory under shared.
-func (d dataset) dir(shared string) string {
+// Path is the data set's directory under shared.
+func (d Dataset) Path(shared string) string {
 	return filepath.Join(shared, "datasets", d.Dir)
 }
 
-// sources resolves the data set's files under shared and pairs them with
+// SourcesIn resolves the data set's files under shared and pairs them with
 // their presets. A missing file is a usage error that says where it was
 // looked for and how to point elsewhere.
-func (d dataset) sources(shared string) ([]ingest.Source, error) {
-	dir := d.dir(shared)
+func (d Dataset) SourcesIn(shared string) ([]ingest.Source, error) {
+	dir := d.Path(shared)
 	var out []ingest.Source
 	for _, s := range d.Sources {
-		m, err := config.Preset(s.Preset)
+		m, err := ingest.Preset(s.Preset)
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +176,7 @@ func (d dataset) sources(shared string) ([]ingest.Source, error) {
 			p := filepath.Join(dir, f)
 			if _, err := os.Stat(p); err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
-					return nil, usagef("data set %s: %s not found: pass --shared DIR (the directory holding datasets/%s/) or set MCNAMARA_SHARED", d.Name, p, d.Dir)
+					return nil, Usagef("data set %s: %s not found: pass --shared DIR (the directory holding datasets/%s/) or set MCNAMARA_SHARED", d.Name, p, d.Dir)
 				}
 				return nil, fmt.Errorf("data set %s: %w", d.Name, err)
 			}
@@ -186,9 +187,9 @@ func (d dataset) sources(shared string) ([]ingest.Source, error) {
 	return out, nil
 }
 
-// configure applies the data set's domain settings to cfg: business time
+// Configure applies the data set's domain settings to cfg: business time
 // zone, scorecard and targets, repeat window and outcome horizon, title.
-func (d dataset) configure(cfg *config.File) {
+func (d Dataset) Configure(cfg *config.File) {
 	cfg.Lake.BusinessTimezone = d.TimeZone
 	cfg.Metrics = d.Metrics
 	if d.RepeatWindowDays > 0 {

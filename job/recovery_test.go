@@ -1,10 +1,9 @@
-package main
+package job
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -84,28 +83,28 @@ func TestRecoversGroundTruth(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.Lake.Dir = filepath.Join(dir, "lake")
 	cfg.Lake.BusinessTimezone = synth.BusinessZone
-	if cfg.Metrics, err = synthTargets(sum.Truth); err != nil {
+	if cfg.Metrics, err = SynthTargets(sum.Truth); err != nil {
 		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(data, "*.*"))
 	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == synth.TruthFile })
-	sources, err := sourcesFor(cfg, files, "")
+	j := Job{Config: cfg}
+	sources, err := j.Sources(files, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &globals{logger: slog.New(slog.DiscardHandler)}
 	var db *sql.DB
-	err = withLake(ctx, cfg, false, func(d *sql.DB) error {
-		if _, err := ingestLocked(ctx, g, d, cfg, sources); err != nil {
+	err = j.WithLake(ctx, false, func(d *sql.DB) error {
+		if _, err := j.IngestLocked(ctx, d, sources); err != nil {
 			return err
 		}
-		_, err := buildLocked(ctx, g, d, cfg)
+		_, err := j.BuildLocked(ctx, d, false)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err = openDB(ctx, cfg)
+	db, err = j.OpenDB(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

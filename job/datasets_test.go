@@ -1,4 +1,4 @@
-package main
+package job
 
 import (
 	"bufio"
@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/ingest"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/sql/duck"
@@ -34,12 +34,16 @@ import (
 // (encoding/csv), never copied from the pipeline's output.
 
 // sharedForTest returns the directory holding datasets/. It fails in CI
-// (CI=true), where the data must be present, and skips elsewhere.
+// (CI=true), where the data must be present, and skips elsewhere, and
+// with -short (the real data sets take a while to load).
 func sharedForTest(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("loads the real data sets (-short)")
+	}
 	dir := os.Getenv("MCNAMARA_SHARED")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
+		dir = filepath.Join("..", "..", "shared")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "datasets")); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -54,7 +58,7 @@ func sharedForTest(t *testing.T) string {
 // does it (same registry entry, same locked ingest and build), without the
 // report, plus a DuckDB handle on its lake views and marts.
 type datasetRun struct {
-	d       dataset
+	d       Dataset
 	cfg     config.File
 	sources []ingest.Source
 	res     ingest.Result
@@ -73,11 +77,11 @@ func runDataset(t *testing.T, name string) *datasetRun {
 	if r, ok := datasetCache.runs[name]; ok {
 		return r
 	}
-	d, err := lookupDataset(name)
+	d, err := LookupDataset(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, err := d.sources(shared)
+	sources, err := d.SourcesIn(shared)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,17 +92,17 @@ func runDataset(t *testing.T, name string) *datasetRun {
 	}
 	cfg := config.Defaults()
 	cfg.Lake.Dir = filepath.Join(datasetCache.dir, name, "lake")
-	d.configure(&cfg)
+	d.Configure(&cfg)
 	ctx := context.Background()
-	g := &globals{logger: slog.New(slog.DiscardHandler)}
 	r := &datasetRun{d: d, cfg: cfg, sources: sources}
-	err = withLake(ctx, cfg, false, func(db *sql.DB) error {
-		res, err := ingestLocked(ctx, g, db, cfg, sources)
+	j := Job{Config: cfg}
+	err = j.WithLake(ctx, false, func(db *sql.DB) error {
+		res, err := j.IngestLocked(ctx, db, sources)
 		if err != nil {
 			return err
 		}
 		r.res = res
-		_, err = buildLocked(ctx, g, db, cfg)
+		_, err = j.BuildLocked(ctx, db, false)
 		return err
 	})
 	if err != nil {
@@ -387,7 +391,7 @@ func checkNear(t *testing.T, what string, got, want float64) {
 func TestDatasetAnonymousBank(t *testing.T) {
 	r := runDataset(t, "anonymous-bank-1999")
 	const file = "data_anonymous_bank_february.txt"
-	raw := readRaw(t, filepath.Join(r.d.dir(sharedForTest(t)), file), '\t')
+	raw := readRaw(t, filepath.Join(r.d.Path(sharedForTest(t)), file), '\t')
 	c := func(name string) int { return raw.col(t, name) }
 	vru, callID, cust, date, entry, outcome, serTime := c("vru_line"), c("call_id"), c("customer_id"), c("date"), c("vru_entry"), c("outcome"), c("ser_time")
 
@@ -449,7 +453,7 @@ func TestDatasetAnonymousBank(t *testing.T) {
 	checkEq(t, "PHANTOM reject lines", strings.Join(gotLines, ","), strings.Join(phantomLines, ","))
 	// Each keeps its record byte for byte: the line of the file, without its
 	// line break.
-	content, err := os.ReadFile(filepath.Join(r.d.dir(sharedForTest(t)), file))
+	content, err := os.ReadFile(filepath.Join(r.d.Path(sharedForTest(t)), file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,7 +521,7 @@ func TestDatasetCFPB(t *testing.T) {
 	}
 	var all []complaint
 	for _, file := range cfpbFiles {
-		raw := readRaw(t, filepath.Join(r.d.dir(shared), file), ',')
+		raw := readRaw(t, filepath.Join(r.d.Path(shared), file), ',')
 		checkEq(t, file+": records vs lines", len(raw.rows), raw.dataLines)
 		received, response := raw.col(t, "date_received"), raw.col(t, "company_response_to_consumer")
 		sent, timely, disputed := raw.col(t, "date_sent_to_company"), raw.col(t, "timely_response"), raw.col(t, "consumer_disputed")
@@ -631,9 +635,9 @@ func TestDatasetCFPB(t *testing.T) {
 	// The same files through the same mappings again: nothing new, while
 	// the second mapping of each file was not skipped the first time.
 	ctx := context.Background()
-	g := &globals{logger: slog.New(slog.DiscardHandler)}
-	err = withLake(ctx, r.cfg, false, func(db *sql.DB) error {
-		res, err := ingestLocked(ctx, g, db, r.cfg, r.sources)
+	j := Job{Config: r.cfg}
+	err = j.WithLake(ctx, false, func(db *sql.DB) error {
+		res, err := j.IngestLocked(ctx, db, r.sources)
 		if err == nil && res.Committed {
 			t.Errorf("re-ingesting the same files committed batch %s; want a no-op", res.Batch.ID)
 		}
@@ -646,7 +650,7 @@ func TestDatasetCFPB(t *testing.T) {
 
 func TestDatasetServiceNow(t *testing.T) {
 	r := runDataset(t, "servicenow-incident-log")
-	raw := readRaw(t, filepath.Join(r.d.dir(sharedForTest(t)), serviceNowFile), ',')
+	raw := readRaw(t, filepath.Join(r.d.Path(sharedForTest(t)), serviceNowFile), ',')
 	checkEq(t, "records vs lines", len(raw.rows), raw.dataLines)
 	c := func(name string) int { return raw.col(t, name) }
 	number, state, reassign, reopen, mods, sla := c("number"), c("incident_state"), c("reassignment_count"), c("reopen_count"), c("sys_mod_count"), c("made_sla")
@@ -780,43 +784,18 @@ func TestDatasetServiceNow(t *testing.T) {
 		len(final), reopened, reopenEvents, madeSLA, reassigned, f.journeys, f.openEnds, f.openJourneys, f.gap)
 }
 
-// TestDatasetFlags checks the --dataset wiring's usage errors; they need no data.
-func TestDatasetFlags(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"unknown", []string{"demo", "--dataset", "nope"}, `no such data set (have: anonymous-bank-1999, cfpb-complaints-disputes, servicenow-incident-log)`},
-		{"synthetic flag", []string{"demo", "--dataset", "anonymous-bank-1999", "--contacts", "10"}, "--contacts is for synthetic data"},
-		{"shared alone", []string{"demo", "--shared", "x"}, "--shared is only used with --dataset"},
-		{"missing files", []string{"demo", "--dataset", "servicenow-incident-log", "--shared", "/nonexistent"}, "pass --shared DIR"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			root := newRootCmd()
-			root.SetArgs(append(tt.args, "--dir", t.TempDir()))
-			var out bytes.Buffer
-			root.SetOut(&out)
-			root.SetErr(&out)
-			err := root.ExecuteContext(context.Background())
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("error = %v, want %q", err, tt.want)
-			}
-			if exitCode(err) != exitUsage {
-				t.Errorf("exit code %d, want %d", exitCode(err), exitUsage)
-			}
-		})
-	}
-}
-
 // TestDatasetRegistry checks every entry names shipped presets, in an
 // order that loads contacts before outcomes, and valid settings.
 func TestDatasetRegistry(t *testing.T) {
-	for _, d := range datasets {
+	for _, d := range Datasets {
 		cfg := config.Defaults()
-		d.configure(&cfg)
-		if _, err := cfg.BuildOptions(); err != nil {
+		d.Configure(&cfg)
+		// the settings a build takes: [build], catalog, costs, time zone
+		opts, err := Job{Config: cfg}.BuildOptions()
+		if err == nil {
+			_, err = build.Script(opts)
+		}
+		if err != nil {
 			t.Errorf("%s: %v", d.Name, err)
 		}
 		if _, err := time.LoadLocation(d.TimeZone); err != nil {
@@ -824,7 +803,7 @@ func TestDatasetRegistry(t *testing.T) {
 		}
 		last := ""
 		for _, s := range d.Sources {
-			m, err := config.Preset(s.Preset)
+			m, err := ingest.Preset(s.Preset)
 			if err != nil {
 				t.Fatalf("%s: %v", d.Name, err)
 			}
@@ -876,17 +855,17 @@ func TestPresetRejects(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			m, err := config.Preset(tt.preset)
+			m, err := ingest.Preset(tt.preset)
 			if err != nil {
 				t.Fatal(err)
 			}
 			cfg := config.Defaults()
 			cfg.Lake.Dir = filepath.Join(dir, "lake")
 			ctx := context.Background()
-			g := &globals{logger: slog.New(slog.DiscardHandler)}
 			var got []string
-			err = withLake(ctx, cfg, false, func(db *sql.DB) error {
-				res, err := ingestLocked(ctx, g, db, cfg, []ingest.Source{{Mapping: m, Files: []string{path}}})
+			j := Job{Config: cfg}
+			err = j.WithLake(ctx, false, func(db *sql.DB) error {
+				res, err := j.IngestLocked(ctx, db, []ingest.Source{{Mapping: m, Files: []string{path}}})
 				if err != nil {
 					return err
 				}
