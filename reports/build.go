@@ -22,6 +22,11 @@ type builder struct {
 	opts Options
 	log  *slog.Logger
 
+	// drills are the drill-down lists the sections asked for (drill.go);
+	// macros is set once the models' macros are defined on the connection.
+	drills []*drillSpec
+	macros bool
+
 	schema map[string]map[string]string // view → column → type
 	span   struct {
 		ok          bool
@@ -93,6 +98,13 @@ func (b *builder) build() (*Model, error) {
 				m.Tiles.Tiles = append(m.Tiles.Tiles, *t)
 			}
 		}
+	}
+	// The page's drill-down panels and filters, over the sections built.
+	b.drillTargets(m)
+	b.drillDown(m)
+	b.filters(m)
+	if err := b.ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	return m, nil
 }

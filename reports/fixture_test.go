@@ -290,12 +290,13 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 		case_id VARCHAR, channel VARCHAR, department VARCHAR, agent_id VARCHAR, team VARCHAR, topic VARCHAR,
 		started_at TIMESTAMPTZ, wait_seconds DOUBLE, handle_seconds DOUBLE, transferred_to VARCHAR, disposition VARCHAR,
 		sla_met BOOLEAN, csat DOUBLE, person_id VARCHAR, journey_id VARCHAR, seq_in_journey INTEGER, is_repeat BOOLEAN,
-		followed_by_repeat BOOLEAN, window_open BOOLEAN, claimed_success BOOLEAN, outcome_failed BOOLEAN, gap BOOLEAN`+kpiDefs+`)`)
+		followed_by_repeat BOOLEAN, window_open BOOLEAN, claimed_success BOOLEAN, outcome_failed BOOLEAN, gap BOOLEAN,
+		claimed_resolution BOOLEAN, verified_resolution BOOLEAN`+kpiDefs+`)`)
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ph := strings.Repeat(", ?", 24+len(w.kpiCols()))
+	ph := strings.Repeat(", ?", 26+len(w.kpiCols()))
 	ins, err := tx.Prepare(`INSERT INTO stage.contact_facts VALUES (?` + ph + `)`)
 	if err != nil {
 		t.Fatal(err)
@@ -309,8 +310,14 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 		if c.caseID != "" {
 			caseID = c.caseID
 		}
+		// As in the real mart, an open contact's customer view is NULL.
+		var failed, gap, verified any = c.failed, c.gap, !c.failed
+		if c.open {
+			failed, gap, verified = nil, nil, nil
+		}
 		args := []any{c.id, c.source, c.customer, caseID, c.channel, c.dept, c.agent, c.team, c.topic, c.at, c.wait, c.handle,
-			transferred, c.disposition, c.slaMet, c.csat, c.person, c.journey, c.seq, c.repeat, c.followed, c.open, c.claimed, c.failed, c.gap}
+			transferred, c.disposition, c.slaMet, c.csat, c.person, c.journey, c.seq, c.repeat, c.followed, c.open, c.claimed, failed, gap,
+			c.disposition == "resolved", verified}
 		for _, m := range c.met {
 			args = append(args, m)
 		}
@@ -321,22 +328,29 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	mustExec(t, tx, `CREATE TABLE stage.journeys (journey_id VARCHAR, person_id VARCHAR, first_contact_at TIMESTAMPTZ,
 		last_contact_at TIMESTAMPTZ, contacts BIGINT, calls BIGINT, chats BIGINT, visits BIGINT, emails BIGINT, hops BIGINT,
 		loops BIGINT, days_to_resolution DOUBLE, customer_hours DOUBLE, verified_resolved BOOLEAN, reopened BOOLEAN,
-		complaint BOOLEAN, dispute BOOLEAN, churn BOOLEAN, outcome_failed BOOLEAN, window_open BOOLEAN)`)
-	jins, err := tx.Prepare(`INSERT INTO stage.journeys VALUES (?` + strings.Repeat(", ?", 19) + `)`)
+		complaint BOOLEAN, dispute BOOLEAN, churn BOOLEAN, outcome_failed BOOLEAN, window_open BOOLEAN, outcome VARCHAR)`)
+	jins, err := tx.Prepare(`INSERT INTO stage.journeys VALUES (?` + strings.Repeat(", ?", 20) + `)`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	type flowKey struct{ from, to string }
 	flows := map[flowKey]*[2]int{} // journeys, loop journeys
 	for _, j := range js {
+		outcome := "resolved"
+		switch {
+		case j.open:
+			outcome = "open"
+		case j.failed:
+			outcome = "failed"
+		}
 		if _, err := jins.Exec(j.id, j.person, j.contacts[0].at, j.contacts[len(j.contacts)-1].at, len(j.contacts),
 			j.calls, j.chats, j.visits, j.emails, j.hops, j.loops, j.days, j.hours, j.verified, j.reopened, j.complaint,
-			j.dispute, j.churned, j.failed, j.open); err != nil {
+			j.dispute, j.churned, j.failed, j.open, outcome); err != nil {
 			t.Fatal(err)
 		}
-		// Like the real mart: nodes indexed by step (so the graph is
-		// acyclic), the journey's end as a last node.
-		node := func(i int) string { return fmt.Sprintf("%s #%d", j.contacts[i].dept, i+1) }
+		// Like the real mart: nodes (department·channel) indexed by step
+		// (so the graph is acyclic), the journey's end as a last node.
+		node := func(i int) string { return fmt.Sprintf("%s·%s #%d", j.contacts[i].dept, j.contacts[i].channel, i+1) }
 		seen := map[string]bool{j.contacts[0].dept: true}
 		add := func(k flowKey, loop bool) {
 			if flows[k] == nil {
@@ -352,14 +366,7 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 			add(flowKey{node(i - 1), node(i)}, seen[d] && d != j.contacts[i-1].dept)
 			seen[d] = true
 		}
-		end := "outcome·resolved"
-		switch {
-		case j.open:
-			end = "outcome·open"
-		case j.failed:
-			end = "outcome·failed"
-		}
-		add(flowKey{node(len(j.contacts) - 1), end}, false)
+		add(flowKey{node(len(j.contacts) - 1), "outcome·" + outcome}, false)
 	}
 	mustExec(t, tx, `CREATE TABLE stage.journey_flows (from_node VARCHAR, to_node VARCHAR, journeys BIGINT, loop_journeys BIGINT)`)
 	for k, v := range flows {

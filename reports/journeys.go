@@ -384,6 +384,43 @@ func (b *builder) worstJourneys() []Section {
 }
 
 func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
+	jcols, args := b.journeyCols()
+	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
+		FROM journeys WHERE outcome_failed
+		ORDER BY contacts DESC, loops DESC NULLS LAST, hops DESC NULLS LAST, customer_hours DESC NULLS LAST, journey_id
+		LIMIT ?`, append(args, b.opts.WorstJourneys)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	js := jt.recs()
+	if len(js) == 0 {
+		return nil, nil, nil
+	}
+	ph := make([]string, len(js))
+	cargs := []any{b.opts.Timezone}
+	for i, j := range js {
+		ph[i] = "?"
+		cargs = append(cargs, j.str("journey_id"))
+	}
+	ccols := b.timelineCols()
+	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
+		FROM contact_facts WHERE journey_id IN (`+strings.Join(ph, ", ")+`)
+		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= 60
+		ORDER BY journey_id, seq, contact_at`, cargs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	byJ := map[string][]rec{}
+	for _, r := range ct.recs() {
+		byJ[r.str("journey_id")] = append(byJ[r.str("journey_id")], r)
+	}
+	return js, byJ, nil
+}
+
+// journeyCols are the journeys columns a customer scorecard reads, with
+// the arguments they take (the time zone, twice, when the mart has the
+// journey's first and last contact).
+func (b *builder) journeyCols() ([]string, []any) {
 	jcols := []string{"journey_id", "person_id", "CAST(contacts AS BIGINT) AS contacts",
 		"timezone(?, " + duck.Ident("first_contact_at") + ") AS first_contact_at", "timezone(?, " + duck.Ident("last_contact_at") + ") AS last_contact_at"}
 	args := []any{b.opts.Timezone, b.opts.Timezone}
@@ -403,23 +440,12 @@ func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
 	jcols = append(jcols, b.optCol("journeys", "claimed_success_contacts", "BIGINT"),
 		b.optColAs("journeys", "churned", "BOOLEAN", "churned", "churn"),
 		b.optColAs("journeys", "open", "BOOLEAN", "window_open", "open"))
-	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
-		FROM journeys WHERE outcome_failed
-		ORDER BY contacts DESC, loops DESC NULLS LAST, hops DESC NULLS LAST, customer_hours DESC NULLS LAST, journey_id
-		LIMIT ?`, append(args, b.opts.WorstJourneys)...)
-	if err != nil {
-		return nil, nil, err
-	}
-	js := jt.recs()
-	if len(js) == 0 {
-		return nil, nil, nil
-	}
-	ph := make([]string, len(js))
-	cargs := []any{b.opts.Timezone}
-	for i, j := range js {
-		ph[i] = "?"
-		cargs = append(cargs, j.str("journey_id"))
-	}
+	return jcols, args
+}
+
+// timelineCols are the contact_facts columns of a journey's timeline; the
+// first argument is the time zone.
+func (b *builder) timelineCols() []string {
 	ccols := []string{"journey_id", "CAST(seq_in_journey AS BIGINT) AS seq", "timezone(?, started_at) AS contact_at", "channel", "department"}
 	for _, c := range []string{"team", "agent_id", "topic", "disposition"} {
 		ccols = append(ccols, b.optCol("contact_facts", c, "VARCHAR"))
@@ -430,18 +456,34 @@ func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
 	for _, c := range []string{"claimed_success", "gap"} {
 		ccols = append(ccols, b.optCol("contact_facts", c, "BOOLEAN"))
 	}
-	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
-		FROM contact_facts WHERE journey_id IN (`+strings.Join(ph, ", ")+`)
-		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= 60
-		ORDER BY journey_id, seq, contact_at`, cargs...)
-	if err != nil {
-		return nil, nil, err
+	return ccols
+}
+
+// timelineColumns are the columns of a journey's timeline table (the
+// worst-journey cards and the drill-down panels draw it).
+func timelineColumns() []Column {
+	return []Column{
+		col("seq", "#", fmtInt), col("contact_at", "When", fmtTime), col("channel", "Channel", fmtText), col("department", "Department", fmtText),
+		col("team", "Team", fmtText), col("agent_id", "Agent", fmtText), col("topic", "Topic", fmtText),
+		mcol("wait_seconds", "Wait", fmtDur, "contact_wait_seconds"), mcol("handle_seconds", "Handle", fmtDur, "contact_handle_seconds"),
+		col("disposition", "Disposition", fmtText), col("claimed_success", "Scorecard success", fmtBool), col("gap", "Gap", fmtBool),
 	}
-	byJ := map[string][]rec{}
-	for _, r := range ct.recs() {
-		byJ[r.str("journey_id")] = append(byJ[r.str("journey_id")], r)
+}
+
+// timelineRows are a journey's contacts as rows of the timeline columns.
+func timelineRows(cols []Column, cs []rec) [][]any {
+	var rows [][]any
+	for _, r := range cs {
+		row := make([]any, len(cols))
+		for k, c := range cols {
+			row[k] = r.get(c.Key)
+			if f, ok := row[k].(float64); ok {
+				row[k] = round(f)
+			}
+		}
+		rows = append(rows, row)
 	}
-	return js, byJ, nil
+	return rows
 }
 
 // claimedIn counts a journey's claimed successes: from the journeys mart
@@ -526,22 +568,8 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	stat("Outcome", outcome, true, outFig)
 
 	claimed := claimedIn(j, cs)
-	s.Table = &Table{Columns: []Column{
-		col("seq", "#", fmtInt), col("contact_at", "When", fmtTime), col("channel", "Channel", fmtText), col("department", "Department", fmtText),
-		col("team", "Team", fmtText), col("agent_id", "Agent", fmtText), col("topic", "Topic", fmtText),
-		mcol("wait_seconds", "Wait", fmtDur, "contact_wait_seconds"), mcol("handle_seconds", "Handle", fmtDur, "contact_handle_seconds"),
-		col("disposition", "Disposition", fmtText), col("claimed_success", "Scorecard success", fmtBool), col("gap", "Gap", fmtBool),
-	}, RowScope: &RowScope{Dim: "journey_contact", Member: sc.Member, ArgCol: "seq"}}
-	for _, r := range cs {
-		row := make([]any, len(s.Table.Columns))
-		for k, c := range s.Table.Columns {
-			row[k] = r.get(c.Key)
-			if f, ok := row[k].(float64); ok {
-				row[k] = round(f)
-			}
-		}
-		s.Table.Rows = append(s.Table.Rows, row)
-	}
+	s.Table = &Table{Columns: timelineColumns(), RowScope: &RowScope{Dim: "journey_contact", Member: sc.Member, ArgCol: "seq"}}
+	s.Table.Rows = timelineRows(s.Table.Columns, cs)
 	s.Chart = &Chart{Kind: "timeline"}
 	s.Height = 140 + 26*len(distinct(cs, "department"))
 

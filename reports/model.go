@@ -11,6 +11,11 @@ type Model struct {
 	Main      []Section `json:"main"`
 	Journeys  []Section `json:"journeys"`
 	Reference []Section `json:"reference"`
+	// Drill holds the journeys behind the chart elements that open a
+	// drill-down panel (drill.go); Filters the counts the filtered views
+	// are drawn from (filters.go).
+	Drill   *Drill   `json:"drill,omitempty"`
+	Filters *Filters `json:"filters,omitempty"`
 }
 
 // Headline is the three tiles at the top and the sentence under them.
@@ -45,8 +50,14 @@ type Scope struct {
 	Dim    string `json:"dim"`
 	Member string `json:"member,omitempty"`
 	// Period is "all" (every contact), "settled" (the settled weeks),
-	// "week:YYYY-MM-DD" or "" (the figure does not depend on one).
+	// "settled-since:YYYY-MM-DD" (the settled contacts of the weeks from
+	// that Monday on), "since:YYYY-MM-DD", "week:YYYY-MM-DD" or "" (the
+	// figure does not depend on one).
 	Period string `json:"period,omitempty"`
+	// Department and Channel narrow the contacts to one department and/or
+	// channel (a filtered view's figures).
+	Department string `json:"department,omitempty"`
+	Channel    string `json:"channel,omitempty"`
 }
 
 // Tile is one headline figure, a rate, with the previous period's value.
@@ -96,6 +107,9 @@ type Section struct {
 	Sub     string   `json:"sub,omitempty"`  // a short subtitle
 	// Height of the chart in pixels; 0 lets the page choose.
 	Height int `json:"height,omitempty"`
+	// Drill names, for each row of Data, the drill-down list it opens
+	// (a key of Model.Drill.Lists; "" for none).
+	Drill []string `json:"drill,omitempty"`
 }
 
 // Chart says how the page script draws a section's Data.
@@ -124,6 +138,10 @@ type RowScope struct {
 	Period    string `json:"period,omitempty"`     // fixed period ("settled", "all")
 	WeekCol   string `json:"week_col,omitempty"`   // or the column of the week
 	ArgCol    string `json:"arg_col,omitempty"`    // the column of the measures' Arg
+	// Department and Channel narrow every row to the contacts of one
+	// department and/or channel (a filtered view's rows).
+	Department string `json:"department,omitempty"`
+	Channel    string `json:"channel,omitempty"`
 }
 
 // Column formats: how the page shows a value (the CSV keeps raw values).

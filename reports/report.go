@@ -40,6 +40,9 @@ type Options struct {
 	// WorstJourneys is how many journeys get a scorecard and timeline; 0
 	// means 5.
 	WorstJourneys int
+	// DrillTop is how many journeys each drill-down list embeds, worst
+	// first (the panel counts the rest); 0 means DefaultDrillTop.
+	DrillTop int
 	// Timezone (IANA) in which times of day are shown; default UTC.
 	Timezone string
 	// Logger receives warnings about sections that could not be drawn.
@@ -126,6 +129,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.WorstJourneys <= 0 {
 		o.WorstJourneys = 5
+	}
+	if o.DrillTop <= 0 {
+		o.DrillTop = DefaultDrillTop
 	}
 	if o.Timezone == "" {
 		o.Timezone = "UTC"

@@ -43,6 +43,11 @@
     return Math.round(d) === 1 ? '1 day' : Math.round(d) + ' days';
   }
   function int(n) { return n == null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }); }
+  function pts(d) {
+    var p = d * 100;
+    if (Math.abs(p) < 0.05) return 'no change';
+    return (p > 0 ? '+' : '−') + Math.abs(p).toFixed(1) + ' pts';
+  }
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   // Times in the model are wall-clock times of the report's time zone,
   // written as if UTC; read them back with the UTC getters.
@@ -85,9 +90,11 @@
   }
   function objects(t) {
     var ix = colIndex(t);
-    return t.rows.map(function (r) {
+    return t.rows.map(function (r, i) {
       var o = {};
       Object.keys(ix).forEach(function (k) { o[k] = r[ix[k]]; });
+      // the row's index in the table (its drill-down key's), not a column
+      Object.defineProperty(o, '_i', { value: i });
       return o;
     });
   }
@@ -213,7 +220,7 @@
     var series = function (level, name, color, symbol) {
       var pts = rows.filter(function (r) { return r.level === level; });
       return { name: name, type: 'scatter', symbol: symbol, itemStyle: { color: color, opacity: 0.75, borderColor: '#fff' },
-        data: pts.map(function (r) { return { value: [r.kpi_rate, r.customer_rate], row: r }; }),
+        data: pts.map(function (r) { return { value: [r.kpi_rate, r.customer_rate], row: r, i: r._i }; }),
         symbolSize: function (v, ps) { return 6 + 34 * Math.sqrt(ps.data.row.contacts / maxN); } };
     };
     var agents = series('agent', 'Agents', C.blue, 'circle');
@@ -268,7 +275,7 @@
     var maxRate = 0;
     var data = rows.map(function (r) {
       if (r.gap_rate != null) maxRate = Math.max(maxRate, r.gap_rate);
-      return { value: [wi[r.week], di[label(r.department)], r.gap_rate == null ? '-' : r.gap_rate], row: r };
+      return { value: [wi[r.week], di[label(r.department)], r.gap_rate == null ? '-' : r.gap_rate], row: r, i: r._i };
     });
     return {
       grid: { left: 160, right: 20, top: 10, bottom: 70 },
@@ -410,14 +417,17 @@
     if (!build[kind]) return;
     if (s.height) el.style.height = s.height + 'px';
     var chart = echarts.init(el, null, { renderer: 'svg' });
-    var opt = build[kind](s);
-    opt.animation = false;
-    opt.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif' };
-    chart.setOption(opt);
+    chart.setOption(option(kind, s));
     chart.on('finished', function () { fitSVG(el); });
     fitSVG(el);
     charts.push({ id: s.id, kind: kind, el: el, chart: chart });
   });
+  function option(kind, s) {
+    var opt = build[kind](s);
+    opt.animation = false;
+    opt.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif' };
+    return opt;
+  }
   // Follow the container, whatever changed its width (window, print
   // layout, a late scrollbar).
   var resizeAll = function () { charts.forEach(function (c) { c.chart.resize(); fitSVG(c.el); }); };
@@ -452,19 +462,493 @@
   }
   document.querySelectorAll('button.csv[data-section]').forEach(function (btn) {
     btn.addEventListener('click', function () {
-      var id = btn.getAttribute('data-section'), s = sections[id];
+      var id = btn.getAttribute('data-section'), s = shown(id);
       if (!s || !table(s)) return;
-      var url = URL.createObjectURL(new Blob([csv(table(s))], { type: 'text/csv;charset=utf-8' }));
-      var a = document.createElement('a');
-      a.href = url;
-      a.download = id.replace(/[^a-z0-9-]/gi, '_') + '.csv';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      download(csv(table(s)), id);
     });
   });
-  window.__report.csv = function (id) { return csv(table(sections[id])); };
+  function download(text, name) {
+    var url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = name.replace(/[^a-z0-9-]/gi, '_') + '.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+  // A section as shown: filtered, or as built.
+  var current = {};
+  function shown(id) { return current[id] || sections[id]; }
+  window.__report.csv = function (id) { return csv(table(shown(id))); };
+  window.__report.current = current;
+
+  // ---- drill-down panels ----
+  // A chart element whose section names a list (section.drill, one key
+  // per data row) opens a panel of the journeys behind it (M.drill.lists),
+  // by click or by keyboard (the chart takes the focus; the arrow keys
+  // move between its elements, Enter opens, Escape closes and gives the
+  // focus back). The open panel and the filters live in the URL hash, so
+  // a link reopens them. Everything from the data is set as text.
+  var D = M.drill, F = M.filters;
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  // The data row index a clicked (or keyed) echarts element draws.
+  function rowOf(kind, s, p) {
+    if (kind === 'sankey') return p.dataType === 'edge' ? p.dataIndex : null;
+    if (kind === 'resolution') return p.componentType === 'series' ? s.data.rows.length - 1 - p.dataIndex : null;
+    // a data item names its row (i): echarts copies items, not their rows' indexes
+    if (p.data && p.data.i != null) return p.data.i;
+    return null;
+  }
+  // The elements of a chart, in the order the arrow keys walk them.
+  function targetsOf(c) {
+    var s = shown(c.id), out = [], opt = c.chart.getOption();
+    if (!s || !s.drill) return out;
+    if (c.kind === 'sankey') {
+      (s.chart.params.links || []).forEach(function (l, i) { out.push({ seriesIndex: 0, dataIndex: i, dataType: 'edge', row: i }); });
+    } else if (c.kind === 'resolution') {
+      for (var i = s.data.rows.length - 1; i >= 0; i--) out.push({ seriesIndex: 0, dataIndex: s.data.rows.length - 1 - i, row: i });
+    } else {
+      (opt.series || []).forEach(function (se, si) {
+        (se.data || []).forEach(function (d, di) {
+          if (d && d.i != null) out.push({ seriesIndex: si, dataIndex: di, row: d.i });
+        });
+      });
+    }
+    return out.filter(function (t) { return s.drill[t.row]; });
+  }
+  function targetName(c, t) {
+    var s = shown(c.id), l = D.lists[s.drill[t.row]];
+    return l ? l.title : '';
+  }
+
+  var panel = null, opener = null, openKey = null, timelines = [];
+  function closeDrill() {
+    if (!panel) return;
+    timelines.forEach(function (ch) { ch.dispose(); });
+    timelines = [];
+    panel.remove();
+    panel = null;
+    openKey = null;
+    writeHash();
+    if (opener && document.contains(opener)) opener.focus();
+    opener = null;
+  }
+  // The panel's rows as a table: what the CSV carries, and what is shown.
+  function drillTable(l) {
+    var cols = [{ key: 'customer', label: 'Customer', format: 'text' }, { key: 'journey', label: 'Journey', format: 'text' },
+      { key: 'first_contact_at', label: 'First contact', format: 'time' }, { key: 'last_contact_at', label: 'Last contact', format: 'time' },
+      { key: 'contacts', label: 'Contacts', format: 'int' }, { key: 'gap_contacts', label: 'Gap contacts', format: 'int' }];
+    if (l.in) cols.push({ key: 'in_list', label: l.in, format: 'int' });
+    cols.push({ key: 'outcome', label: 'Outcome', format: 'text' });
+    return { columns: cols, rows: l.rows.map(function (r) {
+      var j = D.journeys[r.j];
+      var row = [j.customer, j.id, j.first || null, j.last || null, j.contacts, j.gap];
+      if (l.in) row.push(r.n);
+      row.push(j.outcome);
+      return row;
+    }) };
+  }
+  function countText(l) {
+    var n = l.rows.length;
+    if (l.total === 0) return 'No journey is behind this element.';
+    if (l.total > n) {
+      return 'Showing the ' + int(n) + ' worst of ' + int(l.total) + ' journeys; the other ' + int(l.total - n) +
+        ' are not in this file (it embeds at most ' + int(D.top) + ' a list: [report] drill_top).';
+    }
+    return l.total === 1 ? 'The one journey behind it.' : 'All ' + int(l.total) + ' journeys behind it, worst first.';
+  }
+  function toggleTimeline(btn, tr, j) {
+    var next = tr.nextSibling;
+    if (next && next.classList && next.classList.contains('drill-timeline')) {
+      var d = next.querySelector('.chart');
+      timelines = timelines.filter(function (ch) {
+        if (ch.getDom() === d) { ch.dispose(); return false; }
+        return true;
+      });
+      next.remove();
+      btn.setAttribute('aria-expanded', 'false');
+      btn.textContent = '▸';
+      return;
+    }
+    var row = el('tr', 'drill-timeline'), td = el('td');
+    td.colSpan = tr.children.length;
+    var sub = { id: 'drill-timeline', chart: { kind: 'timeline' }, table: { columns: D.timeline, rows: j.timeline } };
+    var deps = {};
+    j.timeline.forEach(function (r) { deps[label(r[3])] = true; });
+    var box = el('div', 'chart');
+    box.style.height = (140 + 26 * Object.keys(deps).length) + 'px';
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', 'Timeline of the journey of customer ' + label(j.customer));
+    td.appendChild(box);
+    if (j.contacts > j.timeline.length) {
+      td.appendChild(el('p', 'note', 'The timeline shows the first ' + int(j.timeline.length) + ' of ' + int(j.contacts) + ' contacts.'));
+    }
+    row.appendChild(td);
+    tr.parentNode.insertBefore(row, tr.nextSibling);
+    var ch = echarts.init(box, null, { renderer: 'svg' });
+    ch.setOption(option('timeline', sub));
+    timelines.push(ch);
+    btn.setAttribute('aria-expanded', 'true');
+    btn.textContent = '▾';
+  }
+  function openDrill(key, from) {
+    var l = D && D.lists[key];
+    if (!l) return false;
+    closeDrill();
+    opener = from || document.activeElement;
+    openKey = key;
+    panel = el('aside', 'drill no-print');
+    panel.id = 'drill';
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-labelledby', 'drill-title');
+    panel.setAttribute('data-key', key);
+    var head = el('div', 'drill-head');
+    var h = el('h2', null, l.title);
+    h.id = 'drill-title';
+    var close = el('button', 'drill-close', '×');
+    close.type = 'button';
+    close.setAttribute('aria-label', 'Close the list');
+    close.addEventListener('click', closeDrill);
+    head.appendChild(h);
+    head.appendChild(close);
+    panel.appendChild(head);
+    panel.appendChild(el('p', 'drill-what', l.what));
+    panel.appendChild(el('p', 'drill-count', countText(l)));
+    if (filtered()) panel.appendChild(el('p', 'note drill-filter', 'The filters do not narrow this list: it is over every department and channel.'));
+    panel.appendChild(el('p', 'note', D.note));
+    var t = drillTable(l);
+    var dl = el('button', 'csv', 'Download these rows (CSV)');
+    dl.type = 'button';
+    dl.addEventListener('click', function () { download(csv(t), 'drill-' + key); });
+    panel.appendChild(el('p', 'actions')).appendChild(dl);
+    if (t.rows.length) {
+      // shown: the customer, the dates, the counts and the outcome (the CSV
+      // also carries the journey's pseudonym and the exact times)
+      var wrap = el('div', 'table-wrap'), tb = el('table'), thead = el('thead'), hr = el('tr'), body = el('tbody');
+      var show = [['Customer', 'text'], ['Contacts from', 'text'], ['Contacts', 'int'], ['Gap contacts in the journey', 'int']];
+      if (l.in) show.push([l.in, 'int']);
+      show.push(['Outcome', 'text']);
+      hr.appendChild(el('th', null, ''));
+      show.forEach(function (c) { hr.appendChild(el('th', 'f-' + c[1], c[0])); });
+      thead.appendChild(hr);
+      tb.appendChild(thead);
+      l.rows.forEach(function (r) {
+        var j = D.journeys[r.j], tr = el('tr'), td = el('td');
+        var b = el('button', 'drill-expand', '▸');
+        b.type = 'button';
+        b.setAttribute('aria-expanded', 'false');
+        b.setAttribute('aria-label', 'Timeline of customer ' + label(j.customer));
+        b.addEventListener('click', function () { toggleTimeline(b, tr, j); });
+        td.appendChild(b);
+        tr.appendChild(td);
+        var cells = [label(j.customer), j.first ? date(j.first) + (j.last && date(j.last) !== date(j.first) ? ' – ' + date(j.last) : '') : '–',
+          int(j.contacts), int(j.gap)];
+        if (l.in) cells.push(int(r.n));
+        cells.push(label(j.outcome));
+        cells.forEach(function (v, k) { tr.appendChild(el('td', 'f-' + show[k][1], v)); });
+        body.appendChild(tr);
+      });
+      tb.appendChild(body);
+      wrap.appendChild(tb);
+      panel.appendChild(wrap);
+    }
+    document.body.appendChild(panel);
+    writeHash();
+    close.focus();
+    return true;
+  }
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' && panel) { e.preventDefault(); closeDrill(); }
+  });
+
+  // Clicks and keys on the charts with drill-down.
+  var live = el('p', 'sr-only');
+  live.setAttribute('aria-live', 'polite');
+  document.body.appendChild(live);
+  charts.forEach(function (c) {
+    var s = sections[c.id];
+    if (!s.drill || !D) return;
+    c.chart.on('click', function (p) {
+      var cur = shown(c.id), i = rowOf(c.kind, cur, p);
+      if (i != null && cur.drill && cur.drill[i]) openDrill(cur.drill[i], c.el);
+    });
+    c.el.tabIndex = 0;
+    c.el.setAttribute('aria-label', c.el.getAttribute('aria-label') +
+      '. Arrow keys pick an element, Enter lists the journeys behind it, Escape closes the list.');
+    var at = -1;
+    c.el.addEventListener('keydown', function (e) {
+      var ts = targetsOf(c);
+      if (!ts.length) return;
+      if (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        at = (e.key === 'ArrowRight' || e.key === 'ArrowDown') ? (at + 1) % ts.length : (at <= 0 ? ts.length - 1 : at - 1);
+        var t = ts[at];
+        c.chart.dispatchAction({ type: 'showTip', seriesIndex: t.seriesIndex, dataIndex: t.dataIndex, dataType: t.dataType });
+        live.textContent = targetName(c, t) + ' (' + (at + 1) + ' of ' + ts.length + ')';
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        var k = ts[Math.max(at, 0)];
+        openDrill(shown(c.id).drill[k.row], c.el);
+      }
+    });
+    c.el.addEventListener('blur', function () { at = -1; c.chart.dispatchAction({ type: 'hideTip' }); });
+  });
+
+  // ---- filters ----
+  // The views of M.filters: tiles and sentences written at build time for
+  // every selection (views), charts drawn here from the counts (cells,
+  // member_cells) by summing then dividing, as the gap mart re-aggregates.
+  var sel = { d: -1, c: -1, p: F ? F.periods.length - 1 : 0 };
+  function filtered() { return F && (sel.d >= 0 || sel.c >= 0 || sel.p !== F.periods.length - 1); }
+  function round6(x) { return Math.round(x * 1e6) / 1e6; }
+  function ratio(n, d) { return d ? round6(n / d) : null; }
+  function inSel(d, c) { return (sel.d < 0 || sel.d === d) && (sel.c < 0 || sel.c === c); }
+  function sum(a, v, from) { for (var i = from; i < v.length; i++) a[i - from] = (a[i - from] || 0) + v[i]; return a; }
+  function trendRows() {
+    var from = F.periods[sel.p].from || '', by = {}, open = {};
+    F.cells.forEach(function (v) {
+      if (v[2] < 0 || !inSel(v[0], v[1])) return;
+      by[v[2]] = sum(by[v[2]] || [], v, 4);
+      if (v[3] === 0) open[v[2]] = true;
+    });
+    var rows = [];
+    F.weeks.forEach(function (w, i) {
+      var c = by[i];
+      if (!c || !c[0] || w < from) return;
+      var settled = !open[i];
+      rows.push([w, c[0], settled ? ratio(c[2], c[1]) : null, settled ? ratio(c[1] - c[3], c[1]) : null,
+        settled ? ratio(c[4], c[2]) : null, c[4], ratio(c[6], c[5])]);
+    });
+    return rows;
+  }
+  function quadrantRows(v) {
+    var band = F.periods[sel.p].band, by = [];
+    F.member_cells.forEach(function (x) {
+      if (x[3] >= band && inSel(x[1], x[2])) by[x[0]] = sum(by[x[0]] || [], x, 4);
+    });
+    var kx = v.tiles[0].whole, ky = v.tiles[1].whole, rows = [], drill = [];
+    F.members.forEach(function (m, i) {
+      var c = by[i];
+      if (!c || !c[1]) return;
+      var k = ratio(c[2], c[1]), cu = ratio(c[1] - c[3], c[1]);
+      rows.push([m.level, m.name, c[0], k, cu, ratio(c[4], c[2]), c[4], k >= kx && cu < ky]);
+      drill.push(m.drill || '');
+    });
+    return { rows: rows, drill: drill };
+  }
+  function heatmapRows(orig) {
+    var from = F.periods[sel.p].from || '', nd = F.departments.length, by = {}, vol = {}, weeks = {};
+    F.cells.forEach(function (v) {
+      if (v[0] >= nd || v[2] < 0 || F.weeks[v[2]] < from || !inSel(v[0], v[1])) return;
+      var k = v[0] + '|' + v[2];
+      var x = by[k] = by[k] || { c: [], open: false };
+      sum(x.c, v, 4);
+      x.open = x.open || v[3] === 0;
+      vol[v[0]] = (vol[v[0]] || 0) + v[4];
+      weeks[v[2]] = true;
+    });
+    var ws = Object.keys(weeks).map(Number).sort(function (a, b) { return a - b; }).slice(-52);
+    var deps = Object.keys(vol).map(Number).filter(function (d) { return vol[d] > 0; });
+    deps.sort(function (a, b) {
+      return vol[b] - vol[a] || (F.departments[a] < F.departments[b] ? -1 : F.departments[a] > F.departments[b] ? 1 : 0);
+    });
+    var anySettled = false;
+    deps.forEach(function (d) { ws.forEach(function (w) { var x = by[d + '|' + w]; if (x && !x.open) anySettled = true; }); });
+    // a cell opens the list of the same department and week, all channels
+    var keys = {};
+    if (orig && orig.drill) orig.data.rows.forEach(function (r, i) { keys[r[0] + '\u0000' + r[1]] = orig.drill[i]; });
+    var rows = [], drill = [];
+    deps.forEach(function (d) {
+      ws.forEach(function (w) {
+        var x = by[d + '|' + w];
+        if (!x) return;
+        var rate = ratio(x.c[4], x.c[2]);
+        if (anySettled && x.open) rate = null;
+        rows.push([F.departments[d], F.weeks[w], x.c[0], x.c[4], rate]);
+        drill.push(keys[F.departments[d] + '\u0000' + F.weeks[w]] || '');
+      });
+    });
+    return { rows: rows, drill: drill, departments: deps.map(function (d) { return F.departments[d]; }) };
+  }
+  function sectionEl(id) { return document.getElementById(id); }
+  function setFinding(id, text) {
+    var sec = id === 'headline' ? document.getElementById('headline') : sectionEl(id);
+    var p = sec && sec.querySelector('.finding');
+    if (!p) return;
+    if (p.__orig == null) p.__orig = p.textContent;
+    p.textContent = text == null ? p.__orig : text;
+    var fl = sec.querySelector('.filter-note');
+    if (text == null) { if (fl) fl.remove(); return; }
+    if (!fl) { fl = el('p', 'note filter-note'); p.parentNode.insertBefore(fl, p.nextSibling); }
+    fl.textContent = 'Filtered view: ' + selText() + '.';
+  }
+  function selText() {
+    var parts = [sel.d >= 0 ? 'department ' + label(F.departments[sel.d]) : 'every department',
+      sel.c >= 0 ? 'channel ' + label(F.channels[sel.c]) : 'every channel', F.periods[sel.p].label.toLowerCase()];
+    return parts.join(', ');
+  }
+  var WHOLE = { '4w': 'last 4 weeks ', '13w': 'last 13 weeks ', all: 'whole period ' };
+  function setTiles(v) {
+    var keys = ['kpi', 'customer', 'gap'];
+    document.querySelectorAll('#headline .tile').forEach(function (t) {
+      var k = keys.indexOf(t.className.replace(/^.*tile-(\w+).*$/, '$1'));
+      var parts = { value: t.querySelector('.tile-value'), delta: t.querySelector('.tile-delta'), whole: t.querySelector('.tile-whole') };
+      if (!t.__orig) {
+        t.__orig = {};
+        Object.keys(parts).forEach(function (p) { if (parts[p]) t.__orig[p] = [parts[p].textContent, parts[p].className]; });
+      }
+      var note = t.querySelector('.tile-filter');
+      if (!v) {
+        Object.keys(parts).forEach(function (p) { if (parts[p]) { parts[p].textContent = t.__orig[p][0]; parts[p].className = t.__orig[p][1]; } });
+        if (note) note.remove();
+        return;
+      }
+      if (k < 0) {
+        // a tile the filters do not narrow (the cost of the gap) says so
+        if (!note) { note = el('div', 'tile-filter note'); t.appendChild(note); }
+        note.textContent = 'Not filtered: every department and channel.';
+        return;
+      }
+      var tile = v.tiles[k], good = k === 2 ? 'down' : 'up';
+      parts.value.textContent = tile.value == null ? '–' : pct(tile.value);
+      var cls = 'tile-delta', txt;
+      if (tile.value == null || tile.prev == null) txt = 'no previous week';
+      else {
+        var d = tile.value - tile.prev;
+        txt = pts(d) + ' vs week before';
+        if (pts(d) === 'no change') cls += ' flat';
+        else {
+          cls += (d > 0) === (good === 'up') ? ' good' : ' bad';
+          txt = (d > 0 ? '▲ ' : '▼ ') + txt;
+        }
+      }
+      parts.delta.textContent = txt;
+      parts.delta.className = cls;
+      if (parts.whole) parts.whole.textContent = tile.whole == null ? '' : WHOLE[F.periods[sel.p].key] + pct(tile.whole);
+    });
+  }
+  function redraw(id, s) {
+    if (s) current[id] = s; else delete current[id];
+    charts.forEach(function (c) { if (c.id === id) { c.chart.setOption(option(c.kind, shown(id)), true); fitSVG(c.el); } });
+  }
+  function applyFilters() {
+    if (!F) return;
+    var v = F.views[sel.d + '|' + sel.c + '|' + sel.p];
+    if (!filtered() || !v) {
+      setTiles(null);
+      ['headline', 'trend', 'quadrant', 'heatmap'].forEach(function (id) { setFinding(id, null); });
+      ['trend', 'quadrant', 'heatmap'].forEach(function (id) { redraw(id, null); });
+      return;
+    }
+    setTiles(v);
+    setFinding('headline', v.headline);
+    var s;
+    if ((s = sections.trend) && s.data) {
+      var tr = trendRows(), open = null;
+      tr.forEach(function (r) { if (open == null && r[2] == null && r[1]) open = r[0]; });
+      setFinding('trend', v.trend);
+      redraw('trend', Object.assign({}, s, { data: { columns: s.data.columns, rows: tr }, chart: { kind: 'trend', params: open ? { open_from: open } : {} } }));
+    }
+    if ((s = sections.quadrant) && s.data && F.members.length && v.tiles[0].whole != null && v.tiles[1].whole != null) {
+      var q = quadrantRows(v);
+      setFinding('quadrant', v.quadrant);
+      redraw('quadrant', Object.assign({}, s, { data: { columns: s.data.columns, rows: q.rows }, drill: q.drill,
+        chart: { kind: 'quadrant', params: { kpi_line: v.tiles[0].whole, customer_line: v.tiles[1].whole } } }));
+    } else if (s) { setFinding('quadrant', v.quadrant); }
+    if ((s = sections.heatmap) && s.data) {
+      var hm = heatmapRows(s);
+      setFinding('heatmap', v.heatmap);
+      redraw('heatmap', Object.assign({}, s, { data: { columns: s.data.columns, rows: hm.rows }, drill: hm.drill,
+        chart: { kind: 'heatmap', params: { departments: hm.departments } } }));
+    }
+  }
+  var selects = {};
+  if (F) {
+    var bar = el('div', 'filters no-print');
+    bar.id = 'filters';
+    bar.setAttribute('role', 'group');
+    bar.setAttribute('aria-label', 'Filters');
+    bar.appendChild(el('span', 'filters-label', 'Show'));
+    var pick = function (name, text, options) {
+      var lab = el('label', null, text + ' ');
+      var sl = el('select');
+      sl.name = name;
+      options.forEach(function (o, i) { var op = el('option', null, o); op.value = String(i); sl.appendChild(op); });
+      lab.appendChild(sl);
+      bar.appendChild(lab);
+      sl.addEventListener('change', function () {
+        var i = Number(sl.value);
+        if (name === 'dept') sel.d = i - 1; else if (name === 'channel') sel.c = i - 1; else sel.p = i;
+        applyFilters();
+        writeHash();
+      });
+      selects[name] = sl;
+    };
+    pick('dept', 'Department', ['All departments'].concat(F.departments.map(label)));
+    pick('channel', 'Channel', ['All channels'].concat(F.channels.map(label)));
+    pick('period', 'Period', F.periods.map(function (p) { return p.label; }));
+    var reset = el('button', 'filters-reset', 'Show everything');
+    reset.type = 'button';
+    reset.addEventListener('click', function () { setSel(-1, -1, F.periods.length - 1); writeHash(); });
+    bar.appendChild(reset);
+    bar.appendChild(el('span', 'note', 'The tiles, the trend, the quadrant and the heatmap follow the filters.'));
+    var hl = document.getElementById('headline');
+    hl.parentNode.insertBefore(bar, hl);
+  }
+  function setSel(d, c, p) {
+    sel = { d: d, c: c, p: p };
+    if (selects.dept) { selects.dept.value = String(d + 1); selects.channel.value = String(c + 1); selects.period.value = String(p); }
+    applyFilters();
+  }
+
+  // ---- the URL hash: #drill=KEY&dept=NAME&channel=NAME&period=4w ----
+  function writeHash() {
+    var parts = [];
+    if (filtered()) {
+      if (sel.d >= 0) parts.push('dept=' + encodeURIComponent(F.departments[sel.d]));
+      if (sel.c >= 0) parts.push('channel=' + encodeURIComponent(F.channels[sel.c]));
+      if (sel.p !== F.periods.length - 1) parts.push('period=' + encodeURIComponent(F.periods[sel.p].key));
+    }
+    if (openKey) parts.push('drill=' + encodeURIComponent(openKey));
+    var h = parts.length ? '#' + parts.join('&') : '';
+    if (location.hash === h || (!h && !/=/.test(location.hash))) return;
+    history.replaceState(null, '', h || location.pathname + location.search);
+  }
+  function readHash() {
+    var h = location.hash.replace(/^#/, '');
+    if (h.indexOf('=') < 0) return; // a section anchor
+    var kv = {};
+    h.split('&').forEach(function (p) {
+      var i = p.indexOf('=');
+      if (i > 0) {
+        try { kv[p.slice(0, i)] = decodeURIComponent(p.slice(i + 1)); } catch (e) { /* a mangled link: ignore the part */ }
+      }
+    });
+    if (F) {
+      var p = F.periods.map(function (x) { return x.key; }).indexOf(kv.period);
+      setSel(kv.dept != null ? F.departments.indexOf(kv.dept) : -1, kv.channel != null ? F.channels.indexOf(kv.channel) : -1,
+        p >= 0 ? p : F.periods.length - 1);
+    }
+    if (kv.drill && D && D.lists[kv.drill]) {
+      var c = null;
+      charts.forEach(function (x) { if (kv.drill.indexOf(x.id + '-') === 0) c = x; });
+      openDrill(kv.drill, c ? c.el : null);
+    } else if (panel) closeDrill();
+  }
+  window.addEventListener('hashchange', readHash);
+  readHash();
+  window.__report.drill = { open: openDrill, close: closeDrill, key: function () { return openKey; }, targets: function (id) {
+    var c = null;
+    charts.forEach(function (x) { if (x.id === id) c = x; });
+    return c ? targetsOf(c) : [];
+  } };
+  window.__report.filter = function (d, c, p) { setSel(d, c, p); writeHash(); };
 })();
 
 // ---- print ----

@@ -1,0 +1,438 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	mcsql "github.com/mcnamara/mcnamara/sql"
+)
+
+// Drill-down: clicking a chart element (a quadrant point, a heatmap cell, a
+// department's bars, a Sankey flow — and any later section's rows) opens a
+// panel listing the journeys behind it, each expandable to the timeline
+// the worst-journey cards draw. Everything is embedded: a section names its
+// rows' lists in Section.Drill (a key per row of its Data, "" for none),
+// and Model.Drill holds the lists and, once each, the journeys they list.
+//
+// The size budget: a list embeds at most Top journeys (Options.DrillTop,
+// [report] drill_top), worst first, and says how many there are in all; a
+// timeline at most drillTimeline contacts. Customers and journeys are
+// named by the keyed pseudonym of the worst-journey cards, never by their
+// keys.
+
+// DefaultDrillTop is how many journeys a drill-down list embeds when the
+// configuration does not say. At ~440 bytes a journey (measured by
+// BenchmarkReport's drill_bytes/journey) and ~750 lists in the 10M-contact
+// benchmark (500 agents, 25 teams, 12 departments × 13 weeks of heatmap,
+// 12 departments' bars, 50 flows), 10 journeys a list embed at most 7,500
+// journeys ≈ 3.3 MB; lists share journeys, so fewer in practice. See
+// docs/performance.md for the measured sizes.
+const DefaultDrillTop = 10
+
+// drillTimeline is how many contacts a drilled journey's timeline shows.
+const drillTimeline = 20
+
+// Drill is the data behind the drill-down panels.
+type Drill struct {
+	// Top is the most journeys a list embeds (the rest are counted).
+	Top int `json:"top"`
+	// TimelineMax is the most contacts a journey's timeline shows.
+	TimelineMax int                   `json:"timeline_max"`
+	Lists       map[string]*DrillList `json:"lists"`
+	Journeys    []DrillJourney        `json:"journeys"`
+	// Timeline are the columns of every journey's Timeline rows (those of
+	// the worst-journey cards).
+	Timeline []Column `json:"timeline"`
+	// Note says how customers are named.
+	Note string `json:"note"`
+}
+
+// DrillList is what one chart element opens.
+type DrillList struct {
+	Title string `json:"title"` // the element: "Agent “a.jones”"
+	What  string `json:"what"`  // what the list holds, in words
+	// Measure is what Total counts over Scope (the figure audit's
+	// vocabulary): gap_journeys, unverified_resolution_journeys,
+	// flow_journeys.
+	Measure string `json:"measure"`
+	Scope   Scope  `json:"scope"`
+	// Total is how many journeys are behind the element; Rows are the
+	// first Top of them, worst first.
+	Total int64 `json:"total"`
+	// In heads the count of each row's contacts behind the element ("" when
+	// every row has one: a flow's journeys).
+	In   string     `json:"in,omitempty"`
+	Rows []DrillRow `json:"rows"`
+}
+
+// DrillRow is one journey of a list: its index in Drill.Journeys and how
+// many of its contacts are behind the element.
+type DrillRow struct {
+	J int   `json:"j"`
+	N int64 `json:"n"`
+}
+
+// DrillJourney is one journey, as a row of a panel and its timeline.
+type DrillJourney struct {
+	Customer string `json:"customer"` // pseudonym of the person
+	ID       string `json:"id"`       // pseudonym of the journey
+	First    string `json:"first,omitempty"`
+	Last     string `json:"last,omitempty"`
+	Contacts int64  `json:"contacts"`
+	Gap      int64  `json:"gap"` // its gap contacts
+	Outcome  string `json:"outcome"`
+	// Timeline holds the first TimelineMax contacts, in Drill.Timeline's
+	// columns.
+	Timeline [][]any `json:"timeline"`
+}
+
+// drillSpec asks for the lists behind a section's rows. behind is a
+// SELECT returning (k1, k2, journey_id): one row for every contact (or
+// journey) behind the element named k1, k2; lists maps k1+"\x00"+k2 to the
+// list's key and description.
+type drillSpec struct {
+	behind string
+	args   []any
+	keys   map[string]string
+	lists  map[string]*DrillList
+}
+
+// drillRows makes rows of s.Data drill targets: name(row) is the element
+// the row draws ("" for none; it must be the k1, k2 behind returns) and
+// list(row) its list's description (Title, What, Measure, Scope, In). The
+// lists are filled by drillDown once every section is built, so a section
+// adds drill-down with this one call.
+func (b *builder) drillRows(s *Section, name func(row []any) (k1, k2 string), list func(row []any) DrillList, behind string, args ...any) {
+	if s.Status != statusOK || s.Data == nil {
+		return
+	}
+	spec := &drillSpec{behind: behind, args: args, keys: map[string]string{}, lists: map[string]*DrillList{}}
+	s.Drill = make([]string, len(s.Data.Rows))
+	for i, r := range s.Data.Rows {
+		k1, k2 := name(r)
+		if k1 == "" {
+			continue
+		}
+		key := fmt.Sprintf("%s-%d", s.ID, i+1)
+		l := list(r)
+		spec.keys[k1+"\x00"+k2] = key
+		spec.lists[key] = &l
+		s.Drill[i] = key
+	}
+	b.drills = append(b.drills, spec)
+}
+
+// drillTargets registers the drill-down of the sections that have one.
+func (b *builder) drillTargets(m *Model) {
+	if !b.has("contact_facts", "journey_id", "seq_in_journey", "started_at", "channel", "department", "business_date") ||
+		!b.has("journeys", "journey_id", "person_id", "contacts") {
+		return
+	}
+	for i := range m.Main {
+		s := &m.Main[i]
+		switch s.ID {
+		case "quadrant":
+			b.drillQuadrant(s)
+		case "heatmap":
+			b.drillHeatmap(s)
+		case "resolution":
+			b.drillResolution(s)
+		}
+	}
+	for i := range m.Journeys {
+		if s := &m.Journeys[i]; s.ID == "flows" {
+			b.drillFlows(s)
+		}
+	}
+}
+
+// cellText is a row's cell as text.
+func cellText(t *Table, r []any, key string) string {
+	for i, c := range t.Columns {
+		if c.Key == key {
+			if s, ok := r[i].(string); ok {
+				return s
+			}
+			return fmtAny(r[i])
+		}
+	}
+	return ""
+}
+
+func (b *builder) drillQuadrant(s *Section) {
+	if !b.has("contact_facts", "gap", "agent_id", "team") || !b.total.ok {
+		return
+	}
+	t := s.Data
+	b.drillRows(s, func(r []any) (string, string) {
+		return cellText(t, r, "level"), cellText(t, r, "member")
+	}, func(r []any) DrillList {
+		level, name := cellText(t, r, "level"), cellText(t, r, "member")
+		who := map[string]string{"agent": "Agent", "team": "Team"}[level]
+		return DrillList{Title: who + " " + quoted(name),
+			What:    "Journeys with a contact of this " + level + " that the scorecard counted a success but that failed the customer, over the settled contacts (as the quadrant).",
+			Measure: "gap_journeys", Scope: Scope{Dim: level, Member: name, Period: "settled"},
+			In: "Gap contacts of this " + level}
+	}, `SELECT 'agent' AS k1, agent_id AS k2, journey_id FROM contact_facts
+		WHERE gap AND agent_id IS NOT NULL AND started_at <= CAST(? AS TIMESTAMPTZ)
+		UNION ALL
+		SELECT 'team', team, journey_id FROM contact_facts
+		WHERE gap AND team IS NOT NULL AND started_at <= CAST(? AS TIMESTAMPTZ)`, b.total.through, b.total.through)
+}
+
+func (b *builder) drillHeatmap(s *Section) {
+	if !b.has("contact_facts", "gap") || len(s.Data.Rows) == 0 {
+		return
+	}
+	t := s.Data
+	first := ""
+	for _, r := range t.Rows {
+		if w := cellText(t, r, "week"); first == "" || w < first {
+			first = w
+		}
+	}
+	b.drillRows(s, func(r []any) (string, string) {
+		return cellText(t, r, "department"), cellText(t, r, "week")
+	}, func(r []any) DrillList {
+		d, w := cellText(t, r, "department"), cellText(t, r, "week")
+		return DrillList{Title: quoted(d) + ", week of " + day(w),
+			What:    "Journeys with a contact of this department in this week that the scorecard counted a success but that failed the customer.",
+			Measure: "gap_journeys", Scope: weekScope("department", d, w), In: "Gap contacts in this cell"}
+	}, `SELECT coalesce(department, '(none)') AS k1, strftime(CAST(date_trunc('week', business_date) AS DATE), '%Y-%m-%d') AS k2, journey_id
+		FROM contact_facts WHERE gap AND business_date >= CAST(? AS DATE)`, first)
+}
+
+func (b *builder) drillResolution(s *Section) {
+	if !b.has("contact_facts", "claimed_resolution", "verified_resolution") || !b.total.ok {
+		return
+	}
+	t := s.Data
+	b.drillRows(s, func(r []any) (string, string) {
+		return cellText(t, r, "department"), ""
+	}, func(r []any) DrillList {
+		d := cellText(t, r, "department")
+		return DrillList{Title: quoted(d) + ": claimed resolved, not verified",
+			What:    "Journeys with a contact of this department that the scorecard claimed resolved but that the customer's next steps did not verify, over the settled contacts (as the bars).",
+			Measure: "unverified_resolution_journeys", Scope: Scope{Dim: "department", Member: d, Period: "settled"},
+			In: "Such contacts in this department"}
+	}, `SELECT coalesce(department, '(none)') AS k1, '' AS k2, journey_id FROM contact_facts
+		WHERE claimed_resolution AND NOT verified_resolution AND started_at <= CAST(? AS TIMESTAMPTZ)`, b.total.through)
+}
+
+// drillFlows lists the journeys that made each drawn move. The nodes are
+// the journey_flows mart's: journey_node(department, channel) and the
+// contact's step, or the journey's outcome; journeys longer than the
+// build's flow_steps go from their flow_steps-th contact to their outcome,
+// so the steps are read back from the mart (its deepest move between two
+// contacts ends at step flow_steps).
+func (b *builder) drillFlows(s *Section) {
+	if !b.has("journeys", "outcome") {
+		return
+	}
+	t := s.Data
+	var froms, tos []string
+	steps := 1
+	for _, r := range t.Rows {
+		f, to := cellText(t, r, "from_node"), cellText(t, r, "to_node")
+		froms, tos = append(froms, f), append(tos, to)
+		if !strings.HasPrefix(to, "outcome·") {
+			steps = max(steps, nodeStep(to))
+		}
+	}
+	if err := b.defineMacros(); err != nil {
+		b.log.Warn("report: drill-down of the flows", "err", err)
+		return
+	}
+	// every move the mart can draw of the journeys that reach deeper than
+	// the deepest drawn move is still found: steps only bounds the search
+	if all, err := b.q.query(b.ctx, `SELECT to_node FROM journey_flows WHERE to_node NOT LIKE 'outcome·%'`); err == nil {
+		for _, r := range all.recs() {
+			steps = max(steps, nodeStep(r.str("to_node")))
+		}
+	}
+	b.drillRows(s, func(r []any) (string, string) {
+		return cellText(t, r, "from_node"), cellText(t, r, "to_node")
+	}, func(r []any) DrillList {
+		f, to := cellText(t, r, "from_node"), cellText(t, r, "to_node")
+		return DrillList{Title: quoted(f) + " → " + quoted(to),
+			What:    "Journeys that made this move.",
+			Measure: "flow_journeys", Scope: Scope{Dim: "flow", Member: f + "→" + to}}
+	}, `WITH e AS (SELECT unnest(?::VARCHAR[]) AS from_node, unnest(?::VARCHAR[]) AS to_node),
+		c AS (SELECT journey_id, seq_in_journey AS seq, journey_node(department, channel) || ' #' || seq_in_journey AS node
+			FROM contact_facts WHERE journey_id IS NOT NULL AND seq_in_journey <= ?),
+		a AS (SELECT * FROM c WHERE node IN (SELECT from_node FROM e))
+		SELECT e.from_node AS k1, e.to_node AS k2, a.journey_id
+		FROM a JOIN c n ON n.journey_id = a.journey_id AND n.seq = a.seq + 1
+		JOIN e ON e.from_node = a.node AND e.to_node = n.node
+		UNION ALL
+		SELECT e.from_node, e.to_node, a.journey_id
+		FROM a JOIN journeys j ON j.journey_id = a.journey_id
+		JOIN e ON e.from_node = a.node AND e.to_node = 'outcome·' || j.outcome
+		WHERE a.seq = least(j.contacts, ?)`, froms, tos, steps, steps)
+}
+
+// nodeStep is the step of a flow node "Billing·phone #3" (0 for none).
+func nodeStep(node string) int {
+	i := strings.LastIndex(node, " #")
+	if i < 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(node[i+2:])
+	return n
+}
+
+// defineMacros makes the models' shared macros (journey_node, …) known on
+// the report's connection, so that the report names a flow's nodes by the
+// rule the build wrote them with.
+func (b *builder) defineMacros() error {
+	if b.macros {
+		return nil
+	}
+	if _, err := b.q.query(b.ctx, mcsql.Macros()); err != nil {
+		return fmt.Errorf("define the models' macros: %w", err)
+	}
+	b.macros = true
+	return nil
+}
+
+// drillDown runs the registered drill-down queries and fills Model.Drill.
+func (b *builder) drillDown(m *Model) {
+	if len(b.drills) == 0 {
+		return
+	}
+	d := &Drill{Top: b.opts.DrillTop, TimelineMax: drillTimeline, Lists: map[string]*DrillList{}, Timeline: timelineColumns()}
+	if b.opts.RevealCustomerKeys {
+		d.Note = "Customers are shown by their person id (pseudonymisation is switched off)."
+	} else {
+		d.Note = "Customers are shown by a keyed pseudonym, never by their customer number."
+	}
+	type ref struct {
+		list *DrillList
+		id   string
+		n    int64
+	}
+	var refs []ref
+	var ids []string
+	seen := map[string]bool{}
+	order := b.optCol("journeys", "loops", "BIGINT") + ", " + b.optCol("journeys", "hops", "BIGINT") + ", " + b.optCol("journeys", "customer_hours", "DOUBLE")
+	for _, spec := range b.drills {
+		// the worst journeys first, as the worst-journey cards rank them
+		t, err := b.q.query(b.ctx, `WITH k AS (`+spec.behind+`),
+			g AS (SELECT CAST(k1 AS VARCHAR) AS k1, CAST(k2 AS VARCHAR) AS k2, journey_id, count(*) AS n
+				FROM k WHERE journey_id IS NOT NULL GROUP BY ALL),
+			r AS (SELECT g.*, count(*) OVER (PARTITION BY g.k1, g.k2) AS total,
+				row_number() OVER (PARTITION BY g.k1, g.k2 ORDER BY j.contacts DESC, j.loops DESC NULLS LAST, j.hops DESC NULLS LAST,
+					j.customer_hours DESC NULLS LAST, g.journey_id) AS rn
+				FROM g JOIN (SELECT journey_id, contacts, `+order+` FROM journeys) j USING (journey_id))
+			SELECT k1, k2, journey_id, CAST(n AS BIGINT) AS n, CAST(total AS BIGINT) AS total FROM r WHERE rn <= ?
+			ORDER BY k1, k2, rn`, append(slices.Clone(spec.args), b.opts.DrillTop)...)
+		if err != nil {
+			b.log.Warn("report: drill-down lists", "err", err)
+			continue
+		}
+		for key, l := range spec.lists {
+			l.Rows = []DrillRow{} // an element with nothing behind it says so
+			d.Lists[key] = l
+		}
+		for _, r := range t.recs() {
+			key, ok := spec.keys[r.str("k1")+"\x00"+r.str("k2")]
+			if !ok {
+				continue // not drawn
+			}
+			l := d.Lists[key]
+			l.Total = r.int("total")
+			id := r.str("journey_id")
+			refs = append(refs, ref{l, id, r.int("n")})
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(d.Lists) == 0 {
+		return
+	}
+	index, err := b.drillJourneys(d, ids)
+	if err != nil {
+		b.log.Warn("report: drill-down journeys", "err", err)
+		return
+	}
+	for _, r := range refs {
+		if j, ok := index[r.id]; ok {
+			r.list.Rows = append(r.list.Rows, DrillRow{J: j, N: r.n})
+		}
+	}
+	m.Drill = d
+}
+
+// drillJourneys loads the journeys of the lists, with their timelines, into
+// d.Journeys in the order given, and returns each id's index.
+func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) {
+	index := map[string]int{}
+	if len(ids) == 0 {
+		return index, nil
+	}
+	jcols, args := b.journeyCols()
+	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
+		FROM journeys WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))`, append(args, ids)...)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]rec{}
+	for _, r := range jt.recs() {
+		byID[r.str("journey_id")] = r
+	}
+	ccols := append(b.timelineCols(), "CAST(count_if(gap) OVER (PARTITION BY journey_id) AS BIGINT) AS journey_gap")
+	if !b.has("contact_facts", "gap") {
+		ccols[len(ccols)-1] = "CAST(0 AS BIGINT) AS journey_gap"
+	}
+	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
+		FROM contact_facts WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))
+		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= ?
+		ORDER BY journey_id, seq, contact_at`, b.opts.Timezone, ids, drillTimeline)
+	if err != nil {
+		return nil, err
+	}
+	contacts := map[string][]rec{}
+	for _, r := range ct.recs() {
+		contacts[r.str("journey_id")] = append(contacts[r.str("journey_id")], r)
+	}
+	for _, id := range ids {
+		j, ok := byID[id]
+		if !ok {
+			continue
+		}
+		cs := contacts[id]
+		dj := DrillJourney{Customer: b.pseudonym(j.str("person_id")), ID: b.pseudonym(id),
+			First: j.str("first_contact_at"), Last: j.str("last_contact_at"),
+			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: timelineRows(d.Timeline, cs)}
+		if len(cs) > 0 {
+			dj.Gap = cs[0].int("journey_gap")
+		}
+		index[id] = len(d.Journeys)
+		d.Journeys = append(d.Journeys, dj)
+	}
+	return index, nil
+}
+
+// outcomeWords says how a journey ended, as the customer scorecard does.
+func outcomeWords(j rec) string {
+	var ends []string
+	for _, e := range []struct{ c, word string }{{"reopened", "reopened"}, {"complaint", "complaint"},
+		{"dispute", "dispute"}, {"churned", "customer left"}} {
+		if j.bool(e.c) {
+			ends = append(ends, e.word)
+		}
+	}
+	switch {
+	case len(ends) > 0:
+		return strings.Join(ends, ", ")
+	case j.bool("verified_resolved"):
+		return "resolved"
+	case j.bool("open"):
+		return "still open"
+	}
+	return "not resolved"
+}

@@ -1,0 +1,743 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Filters: a department, a channel and a period selector re-draw the
+// headline tiles, the weekly trend, the quadrant and the heatmap. The page
+// never sees a contact: it sums the counts embedded here (Cells,
+// MemberCells: the gap mart's counts — contacts, judged, claimed, failed,
+// gap — per department, channel, week and settledness, and per quadrant
+// member, department, channel and period band) and divides, as the gap mart
+// re-aggregates. The tiles and the finding sentences of a filtered view
+// are not written in the browser: they are written here, by View, once per
+// filter value (Views), so there is one writer of sentences and every
+// number in them is a Figure the figure audit recomputes. The page's
+// script draws the three charts from the counts with the same sums as View
+// (a browser test holds the two equal).
+
+// maxFilterMembers caps the departments (and channels) a selector offers:
+// the ones with the most contacts; the rest count under "all" only.
+const maxFilterMembers = 30
+
+// Filters is what the filtered views are drawn from.
+type Filters struct {
+	Departments []string       `json:"departments"` // selectable, most contacts first
+	Channels    []string       `json:"channels"`
+	Periods     []FilterPeriod `json:"periods"`
+	// Weeks are the trend's weeks (Monday, YYYY-MM-DD), oldest first.
+	Weeks []string `json:"weeks"`
+	// Cells are counts of contacts with one department, channel, week and
+	// settledness: [department, channel, week, settled (0/1), contacts,
+	// judged, claimed, failed, gap, journeyed, repeats]. Department
+	// len(Departments) (channel len(Channels)) stands for all the others;
+	// week -1 for the weeks before Weeks.
+	Cells [][]int64 `json:"cells"`
+	// Members are the quadrant's points (agents and teams).
+	Members []FilterMember `json:"members"`
+	// MemberCells are counts of a member's settled contacts with one
+	// department, channel and band: [member, department, channel, band,
+	// contacts, judged, claimed, failed, gap]. A period counts the bands
+	// from its own Band up.
+	MemberCells [][]int64 `json:"member_cells"`
+	// Views are the tiles and sentences of every selection, by ViewKey.
+	Views map[string]*FilterView `json:"views"`
+}
+
+// FilterPeriod is a choice of the period selector: the weeks from From
+// (a Monday; "" for every week).
+type FilterPeriod struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	From  string `json:"from,omitempty"`
+	Band  int    `json:"band"`
+}
+
+// FilterMember is a quadrant point, with the drill-down list it opens.
+type FilterMember struct {
+	Level string `json:"level"`
+	Name  string `json:"name"`
+	Drill string `json:"drill,omitempty"`
+}
+
+// Selection is a filter value: a department and a channel (indexes into
+// Filters.Departments and Channels, -1 for all) and a period (an index
+// into Filters.Periods).
+type Selection struct {
+	Department, Channel, Period int
+}
+
+// ViewKey names a selection in Filters.Views.
+func ViewKey(s Selection) string {
+	return fmt.Sprintf("%d|%d|%d", s.Department, s.Channel, s.Period)
+}
+
+// FilterView is the headline and findings of one selection.
+type FilterView struct {
+	// Week is the headline's week, PrevWeek the one its change is from.
+	Week     string       `json:"week,omitempty"`
+	PrevWeek string       `json:"prev_week,omitempty"`
+	Tiles    []FilterTile `json:"tiles,omitempty"`
+	Headline string       `json:"headline"`
+	Trend    string       `json:"trend"`
+	Quadrant string       `json:"quadrant"`
+	Heatmap  string       `json:"heatmap"`
+
+	// For the figure audit and the tests (not embedded): the figures of
+	// each sentence in order, the scope of the tiles, and the rows the page
+	// draws the charts from.
+	Figures        map[string][]Figure `json:"-"`
+	TileScopes     [3]Scope            `json:"-"` // value, previous week, whole period
+	TrendRows      *Table              `json:"-"`
+	QuadrantRows   *Table              `json:"-"`
+	HeatmapRows    *Table              `json:"-"`
+	QuadrantLines  [2]float64          `json:"-"`
+	HeatmapColumns []string            `json:"-"` // the departments, in the order drawn
+}
+
+// FilterTile is a rate tile of a filtered headline (the order of the
+// headline's: KPI-met, verified-outcome, gap rate).
+type FilterTile struct {
+	Value *float64 `json:"value"`
+	Prev  *float64 `json:"prev"`
+	Whole *float64 `json:"whole"`
+}
+
+// counts are the gap mart's counts of some contacts.
+type counts struct{ contacts, judged, claimed, failed, gap, journeyed, repeats int64 }
+
+func (c *counts) add(v []int64) {
+	c.contacts += v[0]
+	c.judged += v[1]
+	c.claimed += v[2]
+	c.failed += v[3]
+	c.gap += v[4]
+	if len(v) > 5 {
+		c.journeyed += v[5]
+		c.repeats += v[6]
+	}
+}
+
+func (c counts) rates() (kpi, customer, gap *float64) { return rates(c.judged, c.claimed, c.failed, c.gap) }
+
+// filters reads the counts and writes every selection's view.
+func (b *builder) filters(m *Model) {
+	if m.Tiles.Status != statusOK || m.Tiles.Week == "" || len(b.weeks) == 0 || !b.total.ok {
+		return // no settled week: nothing to filter
+	}
+	if !b.has("contact_facts", "department", "channel", "business_date", "started_at", "outcome_failed", "claimed_success", "gap", "is_repeat") {
+		return
+	}
+	f, err := b.loadFilters(m)
+	if err != nil {
+		b.log.Warn("report: filters", "err", err)
+		return
+	}
+	f.Views = map[string]*FilterView{}
+	for d := -1; d < len(f.Departments); d++ {
+		for c := -1; c < len(f.Channels); c++ {
+			for p := range f.Periods {
+				s := Selection{d, c, p}
+				f.Views[ViewKey(s)] = f.View(s)
+			}
+		}
+	}
+	m.Filters = f
+}
+
+func (b *builder) loadFilters(m *Model) (*Filters, error) {
+	f := &Filters{}
+	for _, w := range b.weeks {
+		f.Weeks = append(f.Weeks, w.week)
+	}
+	h, err := time.Parse(time.DateOnly, m.Tiles.Week)
+	if err != nil {
+		return nil, fmt.Errorf("headline week %q: %w", m.Tiles.Week, err)
+	}
+	from := func(weeks int) string { return h.AddDate(0, 0, -7*(weeks-1)).Format(time.DateOnly) }
+	f.Periods = []FilterPeriod{
+		{Key: "4w", Label: "Last 4 weeks", From: from(4), Band: 2},
+		{Key: "13w", Label: "Last quarter (13 weeks)", From: from(13), Band: 1},
+		{Key: "all", Label: "Every week", Band: 0},
+	}
+	// The counts, as the gap mart counts them (gap.sql's gap_cells): judged
+	// contacts are those whose outcome is known (outcome_failed not NULL).
+	t, err := b.q.query(b.ctx, `SELECT coalesce(department, '(none)') AS department, channel,
+			strftime(CAST(date_trunc('week', business_date) AS DATE), '%Y-%m-%d') AS week,
+			started_at <= CAST(? AS TIMESTAMPTZ) AS settled,
+			count(*) AS contacts, count(outcome_failed) AS judged,
+			coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
+			coalesce(count_if(outcome_failed), 0) AS failed, coalesce(count_if(gap), 0) AS gap,
+			count(is_repeat) AS journeyed, coalesce(count_if(is_repeat), 0) AS repeats
+		FROM contact_facts GROUP BY ALL ORDER BY ALL`, b.total.through)
+	if err != nil {
+		return nil, err
+	}
+	recs := t.recs()
+	volume := func(key string, skip string) []string {
+		n := map[string]int64{}
+		for _, r := range recs {
+			n[r.str(key)] += r.int("contacts")
+		}
+		var names []string
+		for k := range n {
+			if k != skip {
+				names = append(names, k)
+			}
+		}
+		slices.SortFunc(names, func(a, b string) int {
+			if n[a] != n[b] {
+				if n[a] > n[b] {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a, b)
+		})
+		if len(names) > maxFilterMembers {
+			names = names[:maxFilterMembers]
+		}
+		return names
+	}
+	f.Departments, f.Channels = volume("department", noMember), volume("channel", "")
+	index := func(names []string) map[string]int64 {
+		ix := map[string]int64{}
+		for i, n := range names {
+			ix[n] = int64(i)
+		}
+		return ix
+	}
+	di, ci, wi := index(f.Departments), index(f.Channels), index(f.Weeks)
+	at := func(ix map[string]int64, k string, other int64) int64 {
+		if i, ok := ix[k]; ok {
+			return i
+		}
+		return other
+	}
+	cells := map[[4]int64]*[7]int64{}
+	var keys [][4]int64
+	for _, r := range recs {
+		settled := int64(0)
+		if r.bool("settled") {
+			settled = 1
+		}
+		k := [4]int64{at(di, r.str("department"), int64(len(f.Departments))), at(ci, r.str("channel"), int64(len(f.Channels))),
+			at(wi, r.str("week"), -1), settled}
+		c, ok := cells[k]
+		if !ok {
+			c = &[7]int64{}
+			cells[k] = c
+			keys = append(keys, k)
+		}
+		for i, col := range []string{"contacts", "judged", "claimed", "failed", "gap", "journeyed", "repeats"} {
+			c[i] += r.int(col)
+		}
+	}
+	slices.SortFunc(keys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
+	for _, k := range keys {
+		f.Cells = append(f.Cells, append(k[:], cells[k][:]...))
+	}
+	// The quadrant's members, as drawn, and their settled contacts.
+	var q *Section
+	for i := range m.Main {
+		if m.Main[i].ID == "quadrant" && m.Main[i].Status == statusOK && m.Main[i].Data != nil {
+			q = &m.Main[i]
+		}
+	}
+	if q == nil || !b.has("contact_facts", "agent_id", "team") {
+		return f, nil
+	}
+	mi := map[string]int64{}
+	for i, r := range q.Data.Rows {
+		fm := FilterMember{Level: cellText(q.Data, r, "level"), Name: cellText(q.Data, r, "member")}
+		if i < len(q.Drill) {
+			fm.Drill = q.Drill[i]
+		}
+		mi[fm.Level+"\x00"+fm.Name] = int64(len(f.Members))
+		f.Members = append(f.Members, fm)
+	}
+	mt, err := b.q.query(b.ctx, `WITH c AS (
+			SELECT agent_id, team, coalesce(department, '(none)') AS department, channel,
+				CASE WHEN business_date >= CAST(? AS DATE) THEN 2 WHEN business_date >= CAST(? AS DATE) THEN 1 ELSE 0 END AS band,
+				outcome_failed, claimed_success, gap
+			FROM contact_facts WHERE started_at <= CAST(? AS TIMESTAMPTZ)),
+		counted AS (
+			SELECT CASE WHEN grouping(agent_id) = 0 THEN 'agent' ELSE 'team' END AS level,
+				CASE WHEN grouping(agent_id) = 0 THEN agent_id ELSE team END AS member, department, channel, band,
+				count(*) AS contacts, count(outcome_failed) AS judged,
+				coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
+				coalesce(count_if(outcome_failed), 0) AS failed, coalesce(count_if(gap), 0) AS gap
+			FROM c GROUP BY GROUPING SETS ((agent_id, department, channel, band), (team, department, channel, band)))
+		SELECT * FROM counted WHERE member IS NOT NULL ORDER BY ALL`, f.Periods[0].From, f.Periods[1].From, b.total.through)
+	if err != nil {
+		return nil, err
+	}
+	mcells := map[[4]int64]*[5]int64{}
+	var mkeys [][4]int64
+	for _, r := range mt.recs() {
+		m, ok := mi[r.str("level")+"\x00"+r.str("member")]
+		if !ok {
+			continue // not drawn
+		}
+		k := [4]int64{m, at(di, r.str("department"), int64(len(f.Departments))), at(ci, r.str("channel"), int64(len(f.Channels))), r.int("band")}
+		c, ok := mcells[k]
+		if !ok {
+			c = &[5]int64{}
+			mcells[k] = c
+			mkeys = append(mkeys, k)
+		}
+		for i, col := range []string{"contacts", "judged", "claimed", "failed", "gap"} {
+			c[i] += r.int(col)
+		}
+	}
+	slices.SortFunc(mkeys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
+	for _, k := range mkeys {
+		f.MemberCells = append(f.MemberCells, append(k[:], mcells[k][:]...))
+	}
+	return f, nil
+}
+
+// in reports whether a cell's department and channel are selected.
+func (s Selection) in(dept, channel int64) bool {
+	return (s.Department < 0 || int64(s.Department) == dept) && (s.Channel < 0 || int64(s.Channel) == channel)
+}
+
+// scope is the scope of a figure of the selection.
+func (f *Filters) scope(s Selection, sc Scope) Scope {
+	if s.Department >= 0 {
+		sc.Department = f.Departments[s.Department]
+	}
+	if s.Channel >= 0 {
+		sc.Channel = f.Channels[s.Channel]
+	}
+	return sc
+}
+
+// settledPeriod is the period of the selection's whole-period figures: the
+// settled contacts of its weeks.
+func (f *Filters) settledPeriod(s Selection) string {
+	if p := f.Periods[s.Period]; p.From != "" {
+		return "settled-since:" + p.From
+	}
+	return "settled"
+}
+
+// filteredWeek is one week of a selection: every contact, and whether all
+// are settled.
+type filteredWeek struct {
+	week    string
+	all     counts
+	settled bool
+}
+
+// weeks are the selection's weeks in its period that have contacts.
+func (f *Filters) weeks(s Selection) []filteredWeek {
+	by := make([]counts, len(f.Weeks))
+	open := make([]bool, len(f.Weeks))
+	for _, c := range f.Cells {
+		if c[2] < 0 || !s.in(c[0], c[1]) {
+			continue
+		}
+		by[c[2]].add(c[4:])
+		if c[3] == 0 {
+			open[c[2]] = true
+		}
+	}
+	from := f.Periods[s.Period].From
+	var out []filteredWeek
+	for i, w := range f.Weeks {
+		if by[i].contacts > 0 && w >= from {
+			out = append(out, filteredWeek{week: w, all: by[i], settled: !open[i]})
+		}
+	}
+	return out
+}
+
+// whole is the selection's settled contacts over its period.
+func (f *Filters) whole(s Selection) counts {
+	var c counts
+	from := f.Periods[s.Period].From
+	for _, v := range f.Cells {
+		if v[3] == 1 && s.in(v[0], v[1]) && (from == "" || v[2] >= 0 && f.Weeks[v[2]] >= from) {
+			c.add(v[4:])
+		}
+	}
+	return c
+}
+
+// lead names the selection at the head of a sentence: "In “Billing” on
+// “phone”, since the week of 5 Feb 2024". withPeriod leaves out the period
+// for the headline, which is about one week.
+func (f *Filters) lead(fs *figs, s Selection, withPeriod bool) string {
+	var where string
+	switch {
+	case s.Department >= 0 && s.Channel >= 0:
+		where = "in " + quoted(f.Departments[s.Department]) + " on " + quoted(f.Channels[s.Channel])
+	case s.Department >= 0:
+		where = "in " + quoted(f.Departments[s.Department])
+	case s.Channel >= 0:
+		where = "on " + quoted(f.Channels[s.Channel])
+	}
+	if p := f.Periods[s.Period]; withPeriod && p.From != "" {
+		if where != "" {
+			where += ", "
+		}
+		where += "since the week of " + fs.week(p.From)
+	}
+	return where
+}
+
+// sentence joins a lead and the rest, capitalised.
+func sentence(lead, rest string) string {
+	s := rest
+	if lead != "" {
+		s = lead + ", " + rest
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// View writes the tiles and findings of a selection from the counts: the
+// headline, the trend, the quadrant and the heatmap, as their sections
+// write them for the whole organisation.
+func (f *Filters) View(s Selection) *FilterView {
+	v := &FilterView{Figures: map[string][]Figure{}}
+	weeks := f.weeks(s)
+	whole := f.whole(s)
+	f.viewHeadline(v, s, weeks, whole)
+	f.viewTrend(v, s, weeks, whole)
+	f.viewQuadrant(v, s, whole)
+	f.viewHeatmap(v, s)
+	return v
+}
+
+// latestSettled mirrors builder.latestSettled over the selection's weeks.
+func latestSettledOf(ws []filteredWeek) (int, bool) {
+	ns := make([]int64, len(ws))
+	for i, w := range ws {
+		ns[i] = w.all.contacts
+	}
+	minN := sizable(ns)
+	for i := len(ws) - 1; i >= 0; i-- {
+		if ws[i].settled && ws[i].all.contacts >= minN {
+			return i, true
+		}
+	}
+	return len(ws) - 1, false
+}
+
+func (f *Filters) viewHeadline(v *FilterView, s Selection, ws []filteredWeek, whole counts) {
+	var fs figs
+	defer func() { v.Figures["headline"] = fs.list }()
+	wk, wc, wg := whole.rates()
+	v.TileScopes[2] = f.scope(s, Scope{Dim: "all", Period: f.settledPeriod(s)})
+	i, settled := latestSettledOf(ws)
+	if !settled {
+		v.Tiles = []FilterTile{{Whole: wk}, {Whole: wc}, {Whole: wg}}
+		v.Headline = sentence(f.lead(&fs, s, true), "no week's outcomes are known yet.")
+		return
+	}
+	cur := ws[i]
+	var prev *filteredWeek
+	if i > 0 && ws[i-1].settled {
+		prev = &ws[i-1]
+	}
+	v.Week = cur.week
+	v.TileScopes[0] = f.scope(s, weekScope("all", "", cur.week))
+	ck, cc, cg := cur.all.rates()
+	var pk, pc, pg *float64
+	if prev != nil {
+		v.PrevWeek = prev.week
+		v.TileScopes[1] = f.scope(s, weekScope("all", "", prev.week))
+		pk, pc, pg = prev.all.rates()
+	}
+	v.Tiles = []FilterTile{{ck, pk, wk}, {cc, pc, wc}, {cg, pg, wg}}
+	if ck == nil || cc == nil {
+		v.Headline = sentence(f.lead(&fs, s, false), "no contact of the week of "+fs.week(cur.week)+" was judged.")
+		return
+	}
+	sc, from := v.TileScopes[0], v.TileScopes[1]
+	lead := f.lead(&fs, s, false)
+	rest := fmt.Sprintf("in the week of %s the scorecard counted %s of judged contacts a success", fs.week(cur.week), fs.pct("kpi_rate", *ck, sc))
+	if pk != nil {
+		rest += fmt.Sprintf(" (%s on the week before)", fs.change("kpi_rate", *ck, *pk, sc, from))
+	}
+	if *cc < *ck {
+		rest += fmt.Sprintf(", yet only %s of customers had a verified good outcome", fs.pct("customer_rate", *cc, sc))
+	} else {
+		rest += fmt.Sprintf(", and %s of customers had a verified good outcome", fs.pct("customer_rate", *cc, sc))
+	}
+	if cg != nil {
+		rest += fmt.Sprintf("; %s of the scorecard's successes failed the customer", fs.pct("gap_rate", *cg, sc))
+		if pg != nil {
+			rest += fmt.Sprintf(" (%s)", fs.change("gap_rate", *cg, *pg, sc, from))
+		}
+	}
+	v.Headline = sentence(lead, rest+".")
+}
+
+func (f *Filters) viewTrend(v *FilterView, s Selection, ws []filteredWeek, whole counts) {
+	var fs figs
+	defer func() { v.Figures["trend"] = fs.list }()
+	base := f.scope(s, Scope{})
+	v.TrendRows = &Table{Columns: []Column{
+		col("week", "Week starting", fmtDate),
+		mcol("contacts", "Contacts", fmtInt, "contacts"),
+		mcol("kpi_rate", "KPI-met rate (scorecard success)", fmtPct, "kpi_rate"),
+		mcol("customer_rate", "Verified-outcome rate (customer not failed)", fmtPct, "customer_rate"),
+		mcol("gap_rate", "Gap rate (successes that failed the customer)", fmtPct, "gap_rate"),
+		mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
+		mcol("failure_demand_share", "Failure demand share", fmtPct, "failure_demand_share"),
+	}, RowScope: &RowScope{Dim: "all", WeekCol: "week", Department: base.Department, Channel: base.Channel}}
+	for _, w := range ws {
+		var fd *float64
+		if w.all.journeyed > 0 {
+			x := round(float64(w.all.repeats) / float64(w.all.journeyed))
+			fd = &x
+		}
+		k, c, g := w.all.rates()
+		if !w.settled {
+			k, c, g = nil, nil, nil // as the trend: a biased few
+		}
+		v.TrendRows.Rows = append(v.TrendRows.Rows, []any{w.week, w.all.contacts, nullable(k), nullable(c), nullable(g), w.all.gap, nullable(fd)})
+	}
+	lead := f.lead(&fs, s, true)
+	kpi, cust, gap := whole.rates()
+	if kpi == nil || cust == nil {
+		v.Trend = sentence(lead, "no contact is settled yet: no week's outcomes are known.")
+		return
+	}
+	sc := f.scope(s, Scope{Dim: "all", Period: f.settledPeriod(s)})
+	rest := fmt.Sprintf("of the settled contacts the scorecard counted %s of judged contacts a success, while %s of customers had a verified good outcome",
+		fs.pct("kpi_rate", *kpi, sc), fs.pct("customer_rate", *cust, sc))
+	if gap != nil {
+		rest += fmt.Sprintf("; %s of the scorecard's successes failed the customer", fs.pct("gap_rate", *gap, sc))
+	}
+	if len(ws) > 0 {
+		first, last := ws[0], ws[len(ws)-1]
+		i, settled := latestSettledOf(ws)
+		if settled {
+			last = ws[i]
+		}
+		_, _, fg := first.all.rates()
+		_, _, lg := last.all.rates()
+		switch {
+		case !settled || !first.settled || len(ws) < 2 || first.week == last.week || fg == nil || lg == nil:
+		case pct(*fg) == pct(*lg):
+			rest += fmt.Sprintf(", the gap rate standing at %s both in the week of %s and in the week of %s",
+				fs.pct("gap_rate", *lg, f.scope(s, weekScope("all", "", last.week))), fs.week(first.week), fs.week(last.week))
+		default:
+			rest += fmt.Sprintf(", the gap rate moving from %s in the week of %s to %s in the week of %s",
+				fs.pct("gap_rate", *fg, f.scope(s, weekScope("all", "", first.week))), fs.week(first.week),
+				fs.pct("gap_rate", *lg, f.scope(s, weekScope("all", "", last.week))), fs.week(last.week))
+		}
+	}
+	v.Trend = sentence(lead, rest+".")
+}
+
+func (f *Filters) viewQuadrant(v *FilterView, s Selection, whole counts) {
+	var fs figs
+	defer func() { v.Figures["quadrant"] = fs.list }()
+	band := f.Periods[s.Period].Band
+	by := make([]counts, len(f.Members))
+	for _, c := range f.MemberCells {
+		if c[3] >= int64(band) && s.in(c[1], c[2]) {
+			by[c[0]].add(c[4:])
+		}
+	}
+	period := f.settledPeriod(s)
+	base := f.scope(s, Scope{})
+	v.QuadrantRows = &Table{Columns: []Column{
+		col("level", "Level", fmtText), col("member", "Name", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
+		mcol("kpi_rate", "KPI attainment", fmtPct, "kpi_rate"), mcol("customer_rate", "Customer success", fmtPct, "customer_rate"),
+		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
+		col("kpi_met_customers_failed", "In the “KPI met, customers failed” quadrant", fmtBool),
+	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: period, Department: base.Department, Channel: base.Channel}}
+	lead := f.lead(&fs, s, true)
+	kx, ky, _ := whole.rates()
+	if kx == nil || ky == nil || len(f.Members) == 0 {
+		v.Quadrant = sentence(lead, "no agent's or team's outcomes are known.")
+		return
+	}
+	v.QuadrantLines = [2]float64{*kx, *ky}
+	var ms []member
+	for i, c := range by {
+		if c.judged == 0 {
+			continue
+		}
+		k, cu, g := c.rates()
+		m := member{dim: f.Members[i].Level, name: f.Members[i].Name, contacts: c.contacts, gapContacts: c.gap,
+			kpi: *k, customer: *cu, hasKPI: true, hasCust: true}
+		if g != nil {
+			m.gap, m.hasGap = *g, true
+		}
+		ms = append(ms, m)
+	}
+	if len(ms) == 0 {
+		v.Quadrant = sentence(lead, "no agent or team has judged contacts.")
+		return
+	}
+	bad := func(m member) bool { return m.kpi >= *kx && m.customer < *ky }
+	n := map[string][2]int64{}
+	sizes := map[string][]int64{}
+	for _, m := range ms {
+		sizes[m.dim] = append(sizes[m.dim], m.contacts)
+	}
+	minN := map[string]int64{"agent": sizable(sizes["agent"]), "team": sizable(sizes["team"])}
+	var worst *member
+	for i, m := range ms {
+		var gap any
+		if m.hasGap {
+			gap = m.gap
+		}
+		v.QuadrantRows.Rows = append(v.QuadrantRows.Rows, []any{m.dim, m.name, m.contacts, m.kpi, m.customer, gap, m.gapContacts, bad(m)})
+		c := n[m.dim]
+		c[1]++
+		if bad(m) {
+			c[0]++
+			if m.hasGap && m.contacts >= minN[m.dim] && len(sizes[m.dim]) > 1 && (worst == nil || (m.dim == "team" && worst.dim != "team") ||
+				(m.dim == worst.dim && m.gap > worst.gap)) {
+				worst = &ms[i]
+			}
+		}
+		n[m.dim] = c
+	}
+	all := f.scope(s, Scope{Dim: "all", Period: period})
+	if n["agent"][0]+n["team"][0] == 0 {
+		v.Quadrant = sentence(lead, "no agent or team sits in the “KPI met, customers failed” quadrant: where the scorecard is above average, so are customer outcomes.")
+		return
+	}
+	var parts []string
+	for _, d := range []string{"agent", "team"} {
+		if c := n[d]; c[1] > 1 {
+			sc := f.scope(s, Scope{Dim: d, Period: period})
+			parts = append(parts, fmt.Sprintf("%s of %s", fs.n("quadrant_members", c[0], sc), fs.plural("judged_members", c[1], sc, d, d+"s")))
+		}
+	}
+	if len(parts) == 0 {
+		v.Quadrant = sentence(lead, "a single agent and team are judged: there is nothing to compare.")
+		return
+	}
+	rest := strings.Join(parts, " and ") + " sit in the “KPI met, customers failed” quadrant (scorecard success above the overall " +
+		fs.pct("kpi_rate", *kx, all) + ", customer success below the overall " + fs.pct("customer_rate", *ky, all) + ")."
+	if worst != nil {
+		sc := f.scope(s, Scope{Dim: worst.dim, Member: worst.name, Period: period})
+		rest += fmt.Sprintf(" In %s %s the scorecard counts %s of contacts a success, yet %s of those successes failed the customer.",
+			worst.dim, quoted(worst.name), fs.pct("kpi_rate", worst.kpi, sc), fs.pct("gap_rate", worst.gap, sc))
+	}
+	v.Quadrant = sentence(lead, rest)
+}
+
+func (f *Filters) viewHeatmap(v *FilterView, s Selection) {
+	var fs figs
+	defer func() { v.Figures["heatmap"] = fs.list }()
+	from := f.Periods[s.Period].From
+	type cell struct {
+		all  counts
+		open bool
+	}
+	nd := len(f.Departments)
+	by := map[[2]int64]*cell{}
+	volume := make([]int64, nd)
+	weekSeen := map[int64]bool{}
+	for _, c := range f.Cells {
+		if c[0] >= int64(nd) || c[2] < 0 || f.Weeks[c[2]] < from || !s.in(c[0], c[1]) {
+			continue
+		}
+		k := [2]int64{c[0], c[2]}
+		x, ok := by[k]
+		if !ok {
+			x = &cell{}
+			by[k] = x
+		}
+		x.all.add(c[4:])
+		x.open = x.open || c[3] == 0
+		volume[c[0]] += c[4]
+		weekSeen[c[2]] = true
+	}
+	var weeks []int64
+	for w := range weekSeen {
+		weeks = append(weeks, w)
+	}
+	slices.Sort(weeks)
+	if len(weeks) > 52 {
+		weeks = weeks[len(weeks)-52:]
+	}
+	var deps []int64
+	for d := range volume {
+		if volume[d] > 0 {
+			deps = append(deps, int64(d))
+		}
+	}
+	slices.SortStableFunc(deps, func(a, b int64) int {
+		if volume[a] != volume[b] {
+			if volume[a] > volume[b] {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(f.Departments[a], f.Departments[b])
+	})
+	base := f.scope(s, Scope{})
+	v.HeatmapRows = &Table{Columns: []Column{
+		col("department", "Department", fmtText), col("week", "Week starting", fmtDate),
+		mcol("contacts", "Contacts", fmtInt, "contacts"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
+		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"),
+	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week", Channel: base.Channel}}
+	anySettled := false
+	var maxClaimed int64
+	for _, d := range deps {
+		for _, w := range weeks {
+			if x := by[[2]int64{d, w}]; x != nil {
+				anySettled = anySettled || !x.open
+				maxClaimed = max(maxClaimed, x.all.claimed)
+			}
+		}
+	}
+	minClaimed := int64(10)
+	if maxClaimed < minClaimed {
+		minClaimed = 1
+	}
+	type hotCell struct {
+		dept, week string
+		rate       float64
+		c          counts
+	}
+	var hot *hotCell
+	for _, d := range deps {
+		v.HeatmapColumns = append(v.HeatmapColumns, f.Departments[d])
+		for _, w := range weeks {
+			x := by[[2]int64{d, w}]
+			if x == nil {
+				continue
+			}
+			var rate any
+			if x.all.claimed > 0 {
+				rate = round(float64(x.all.gap) / float64(x.all.claimed))
+			}
+			if anySettled && x.open {
+				rate = nil
+			}
+			v.HeatmapRows.Rows = append(v.HeatmapRows.Rows, []any{f.Departments[d], f.Weeks[w], x.all.contacts, x.all.gap, rate})
+			if g, ok := rate.(float64); ok && x.all.claimed >= minClaimed && (hot == nil || g > hot.rate) {
+				hot = &hotCell{f.Departments[d], f.Weeks[w], g, x.all}
+			}
+		}
+	}
+	lead := f.lead(&fs, s, true)
+	if hot == nil {
+		v.Heatmap = sentence(lead, "no department week has a gap rate: no contact was counted a success.")
+		return
+	}
+	sc := f.scope(s, weekScope("department", hot.dept, hot.week))
+	where := " in " + quoted(hot.dept)
+	if s.Department >= 0 {
+		where = "" // the lead names it
+	}
+	v.Heatmap = sentence(lead, fmt.Sprintf("the gap was widest%s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
+		where, fs.week(hot.week), fs.pct("gap_rate", hot.rate, sc),
+		fs.n("gap_contacts", hot.c.gap, sc), fs.n("claimed_success_contacts", hot.c.claimed, sc)))
+}
