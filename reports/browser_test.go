@@ -64,6 +64,56 @@ type selfTest struct {
 	Pwned             any            `json:"pwned"`
 	Title             string         `json:"title"`
 	OverflowX         int            `json:"overflowX"`
+	Scenario          *scenario      `json:"scenario"`
+}
+
+// scenario is what selftest.js's drill-down and filter scenario read back
+// from the DOM.
+type scenario struct {
+	Initial struct {
+		Hash     string            `json:"hash"`
+		Panel    *panelState       `json:"panel"`
+		Tiles    [][]any           `json:"tiles"`
+		Findings map[string]string `json:"findings"`
+	} `json:"initial"`
+	Clicks []struct {
+		ID      string      `json:"id"`
+		Kind    string      `json:"kind"`
+		Want    string      `json:"want"`
+		Skipped bool        `json:"skipped"`
+		Panel   *panelState `json:"panel"`
+		Closed  bool        `json:"closed"`
+		Focus   string      `json:"focus"`
+	} `json:"clicks"`
+	Keys []struct {
+		ID             string      `json:"id"`
+		Want           string      `json:"want"`
+		Panel          *panelState `json:"panel"`
+		TimelineShapes int         `json:"timelineShapes"`
+		Closed         bool        `json:"closed"`
+		Focus          string      `json:"focus"`
+	} `json:"keys"`
+	Cut           *panelState `json:"cut"`
+	FilteredClick *struct {
+		Want  string      `json:"want"`
+		Panel *panelState `json:"panel"`
+		Hash  string      `json:"hash"`
+	} `json:"filteredClick"`
+	Filters []struct {
+		Sel      [3]int             `json:"sel"`
+		Hash     string             `json:"hash"`
+		Tiles    [][]any            `json:"tiles"`
+		Findings map[string]string  `json:"findings"`
+		Rows     map[string][][]any `json:"rows"`
+	} `json:"filters"`
+}
+
+type panelState struct {
+	Key        string   `json:"key"`
+	Title      string   `json:"title"`
+	Count      string   `json:"count"`
+	FilterNote bool     `json:"filterNote"`
+	Rows       []string `json:"rows"`
 }
 
 type chartCheck struct {
@@ -82,6 +132,12 @@ var selfTestRE = regexp.MustCompile(`(?s)<pre id="selftest" hidden[^>]*>(.*?)</p
 // returns the self-test verdict and the serialised DOM.
 func renderAndCheck(t *testing.T, f fixture, o Options, windowSize string) (selfTest, string, string) {
 	t.Helper()
+	return renderAndCheckAt(t, f, o, windowSize, "")
+}
+
+// renderAndCheckAt is renderAndCheck with the page opened at a URL hash.
+func renderAndCheckAt(t *testing.T, f fixture, o Options, windowSize, hash string) (selfTest, string, string) {
+	t.Helper()
 	bin := chromium(t)
 	o.SelfTest = true
 	var buf bytes.Buffer
@@ -92,7 +148,7 @@ func renderAndCheck(t *testing.T, f fixture, o Options, windowSize string) (self
 	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom := string(browse(t, bin, page, "--window-size="+windowSize, "--dump-dom"))
+	dom := string(browse(t, bin, page+hash, "--window-size="+windowSize, "--dump-dom"))
 	m := selfTestRE.FindStringSubmatch(dom)
 	if m == nil || strings.TrimSpace(m[1]) == "" {
 		t.Fatalf("the page's self-test wrote no result; the page script did not run to the end")
@@ -224,6 +280,8 @@ func TestBrowserHostile(t *testing.T) {
 	if st.Elements["script"] != 4 || st.Elements["img"] != 0 || st.Elements["iframe"] != 0 {
 		t.Errorf("elements = %v, want 4 scripts, no img, no iframe", st.Elements)
 	}
+	// The drill-down panels and the filtered views keep them text too.
+	hostileDrill(t, st, dom, m)
 	// And the payloads are shown, as text.
 	for _, p := range []string{"&lt;img src=x onerror=", "&lt;/script&gt;&lt;script&gt;", "{{.}}{{template", "javascript:window.__pwned=4"} {
 		if !strings.Contains(dom, p) {

@@ -100,9 +100,13 @@ func (b *builder) build() (*Model, error) {
 		}
 	}
 	// The page's drill-down panels and filters, over the sections built.
+	start := time.Now()
 	b.drillTargets(m)
 	b.drillDown(m)
+	b.log.Debug("report: drill-down built", "took", time.Since(start))
+	start = time.Now()
 	b.filters(m)
+	b.log.Debug("report: filters built", "took", time.Since(start))
 	if err := b.ctx.Err(); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

@@ -1,10 +1,12 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	mcsql "github.com/mcnamara/mcnamara/sql"
 )
@@ -43,8 +45,10 @@ type Drill struct {
 	Lists       map[string]*DrillList `json:"lists"`
 	Journeys    []DrillJourney        `json:"journeys"`
 	// Timeline are the columns of every journey's Timeline rows (those of
-	// the worst-journey cards).
+	// the worst-journey cards); a text cell there is an index into Strings
+	// (names repeat from contact to contact: the file is smaller so).
 	Timeline []Column `json:"timeline"`
+	Strings  []string `json:"strings"`
 	// Note says how customers are named.
 	Note string `json:"note"`
 }
@@ -68,11 +72,14 @@ type DrillList struct {
 }
 
 // DrillRow is one journey of a list: its index in Drill.Journeys and how
-// many of its contacts are behind the element.
+// many of its contacts are behind the element; in JSON the pair [J, N].
 type DrillRow struct {
-	J int   `json:"j"`
-	N int64 `json:"n"`
+	J int
+	N int64
 }
+
+// MarshalJSON writes the row as [J, N].
+func (r DrillRow) MarshalJSON() ([]byte, error) { return json.Marshal([2]int64{int64(r.J), r.N}) }
 
 // DrillJourney is one journey, as a row of a panel and its timeline.
 type DrillJourney struct {
@@ -318,20 +325,26 @@ func (b *builder) drillDown(m *Model) {
 	seen := map[string]bool{}
 	order := b.optCol("journeys", "loops", "BIGINT") + ", " + b.optCol("journeys", "hops", "BIGINT") + ", " + b.optCol("journeys", "customer_hours", "DOUBLE")
 	for _, spec := range b.drills {
-		// the worst journeys first, as the worst-journey cards rank them
+		start := time.Now()
+		// The worst journeys first, as the worst-journey cards rank them
+		// (most contacts, loops, hops, hours of the customer's time; ties by
+		// a hash of the id): the top Top of each element by max_by, which
+		// keeps a heap per element instead of sorting all its journeys.
 		t, err := b.q.query(b.ctx, `WITH k AS (`+spec.behind+`),
 			g AS (SELECT CAST(k1 AS VARCHAR) AS k1, CAST(k2 AS VARCHAR) AS k2, journey_id, count(*) AS n
 				FROM k WHERE journey_id IS NOT NULL GROUP BY ALL),
-			r AS (SELECT g.*, count(*) OVER (PARTITION BY g.k1, g.k2) AS total,
-				row_number() OVER (PARTITION BY g.k1, g.k2 ORDER BY j.contacts DESC, j.loops DESC NULLS LAST, j.hops DESC NULLS LAST,
-					j.customer_hours DESC NULLS LAST, g.journey_id) AS rn
-				FROM g JOIN (SELECT journey_id, contacts, `+order+` FROM journeys) j USING (journey_id))
-			SELECT k1, k2, journey_id, CAST(n AS BIGINT) AS n, CAST(total AS BIGINT) AS total FROM r WHERE rn <= ?
-			ORDER BY k1, k2, rn`, append(slices.Clone(spec.args), b.opts.DrillTop)...)
+			j AS (SELECT journey_id, struct_pack(c := contacts, l := coalesce(loops, -1), h := coalesce(hops, -1),
+					t := coalesce(customer_hours, -1), x := hash(journey_id)) AS worst
+				FROM (SELECT journey_id, CAST(contacts AS BIGINT) AS contacts, `+order+` FROM journeys)),
+			r AS (SELECT g.k1, g.k2, count(*) AS total, max_by(struct_pack(id := g.journey_id, n := g.n), j.worst, ?) AS top
+				FROM g JOIN j USING (journey_id) GROUP BY g.k1, g.k2)
+			SELECT k1, k2, CAST(total AS BIGINT) AS total, unnest(top, recursive := true), generate_subscripts(top, 1) AS pos
+			FROM r ORDER BY k1, k2, pos`, append(slices.Clone(spec.args), b.opts.DrillTop)...)
 		if err != nil {
 			b.log.Warn("report: drill-down lists", "err", err)
 			continue
 		}
+		b.log.Debug("report: drill-down lists", "lists", len(spec.lists), "took", time.Since(start))
 		for key, l := range spec.lists {
 			l.Rows = []DrillRow{} // an element with nothing behind it says so
 			d.Lists[key] = l
@@ -343,7 +356,7 @@ func (b *builder) drillDown(m *Model) {
 			}
 			l := d.Lists[key]
 			l.Total = r.int("total")
-			id := r.str("journey_id")
+			id := r.str("id")
 			refs = append(refs, ref{l, id, r.int("n")})
 			if !seen[id] {
 				seen[id] = true
@@ -354,7 +367,9 @@ func (b *builder) drillDown(m *Model) {
 	if len(d.Lists) == 0 {
 		return
 	}
+	start := time.Now()
 	index, err := b.drillJourneys(d, ids)
+	b.log.Debug("report: drill-down journeys", "journeys", len(ids), "took", time.Since(start))
 	if err != nil {
 		b.log.Warn("report: drill-down journeys", "err", err)
 		return
@@ -399,6 +414,23 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 	for _, r := range ct.recs() {
 		contacts[r.str("journey_id")] = append(contacts[r.str("journey_id")], r)
 	}
+	strs := map[string]int{}
+	intern := func(rows [][]any) [][]any {
+		for _, row := range rows {
+			for k, c := range d.Timeline {
+				if v, ok := row[k].(string); ok && c.Format == fmtText {
+					i, ok := strs[v]
+					if !ok {
+						i = len(d.Strings)
+						strs[v] = i
+						d.Strings = append(d.Strings, v)
+					}
+					row[k] = i
+				}
+			}
+		}
+		return rows
+	}
 	for _, id := range ids {
 		j, ok := byID[id]
 		if !ok {
@@ -407,7 +439,7 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 		cs := contacts[id]
 		dj := DrillJourney{Customer: b.pseudonym(j.str("person_id")), ID: b.pseudonym(id),
 			First: j.str("first_contact_at"), Last: j.str("last_contact_at"),
-			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: timelineRows(d.Timeline, cs)}
+			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: intern(timelineRows(d.Timeline, cs))}
 		if len(cs) > 0 {
 			dj.Gap = cs[0].int("journey_gap")
 		}

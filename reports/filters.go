@@ -122,7 +122,9 @@ func (c *counts) add(v []int64) {
 	}
 }
 
-func (c counts) rates() (kpi, customer, gap *float64) { return rates(c.judged, c.claimed, c.failed, c.gap) }
+func (c counts) rates() (kpi, customer, gap *float64) {
+	return rates(c.judged, c.claimed, c.failed, c.gap)
+}
 
 // filters reads the counts and writes every selection's view.
 func (b *builder) filters(m *Model) {

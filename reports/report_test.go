@@ -33,12 +33,36 @@ func TestModelGolden(t *testing.T) {
 	if m.Tiles.Status != statusOK || len(m.Tiles.Tiles) != 4 || m.Tiles.Tiles[0].Prev == nil || m.Tiles.Tiles[3].Text == "" {
 		t.Errorf("headline = %+v, want three rate tiles with a previous week and the cost tile", m.Tiles)
 	}
+	// The drill-down lists and the filters' counts have goldens of their
+	// own, with every array of values on one line.
+	drill, filters := m.Drill, m.Filters
+	m.Drill, m.Filters = nil, nil
 	got, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, filepath.Join("testdata", "model.golden.json"), append(got, '\n'))
 	golden.Check(t, filepath.Join("testdata", "findings.golden.txt"), findings(m))
+	if drill == nil || filters == nil {
+		t.Fatal("the model has no drill-down lists or no filters")
+	}
+	for name, v := range map[string]any{"drill.golden.json": drill, "filters.golden.json": filters} {
+		got, err := json.MarshalIndent(v, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, filepath.Join("testdata", name), append(oneLineArrays(got), '\n'))
+	}
+}
+
+// innerArray is a JSON array of values (no array or object inside).
+var innerArray = regexp.MustCompile(`\[[^\[\]{}]*\]`)
+
+// oneLineArrays puts every array of values of indented JSON on one line.
+func oneLineArrays(js []byte) []byte {
+	return innerArray.ReplaceAllFunc(js, func(a []byte) []byte {
+		return regexp.MustCompile(`\s*\n\s*`).ReplaceAll(a, nil)
+	})
 }
 
 func allSections(m *Model) []Section {

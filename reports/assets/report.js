@@ -547,9 +547,9 @@
     if (l.in) cols.push({ key: 'in_list', label: l.in, format: 'int' });
     cols.push({ key: 'outcome', label: 'Outcome', format: 'text' });
     return { columns: cols, rows: l.rows.map(function (r) {
-      var j = D.journeys[r.j];
+      var j = D.journeys[r[0]];
       var row = [j.customer, j.id, j.first || null, j.last || null, j.contacts, j.gap];
-      if (l.in) row.push(r.n);
+      if (l.in) row.push(r[1]);
       row.push(j.outcome);
       return row;
     }) };
@@ -578,9 +578,13 @@
     }
     var row = el('tr', 'drill-timeline'), td = el('td');
     td.colSpan = tr.children.length;
-    var sub = { id: 'drill-timeline', chart: { kind: 'timeline' }, table: { columns: D.timeline, rows: j.timeline } };
+    // text cells are indexes into D.strings
+    var rows = j.timeline.map(function (r) {
+      return r.map(function (v, k) { return D.timeline[k].format === 'text' && typeof v === 'number' ? D.strings[v] : v; });
+    });
+    var sub = { id: 'drill-timeline', chart: { kind: 'timeline' }, table: { columns: D.timeline, rows: rows } };
     var deps = {};
-    j.timeline.forEach(function (r) { deps[label(r[3])] = true; });
+    rows.forEach(function (r) { deps[label(r[3])] = true; });
     var box = el('div', 'chart');
     box.style.height = (140 + 26 * Object.keys(deps).length) + 'px';
     box.setAttribute('role', 'img');
@@ -639,7 +643,7 @@
       thead.appendChild(hr);
       tb.appendChild(thead);
       l.rows.forEach(function (r) {
-        var j = D.journeys[r.j], tr = el('tr'), td = el('td');
+        var j = D.journeys[r[0]], tr = el('tr'), td = el('td');
         var b = el('button', 'drill-expand', '▸');
         b.type = 'button';
         b.setAttribute('aria-expanded', 'false');
@@ -649,7 +653,7 @@
         tr.appendChild(td);
         var cells = [label(j.customer), j.first ? date(j.first) + (j.last && date(j.last) !== date(j.first) ? ' – ' + date(j.last) : '') : '–',
           int(j.contacts), int(j.gap)];
-        if (l.in) cells.push(int(r.n));
+        if (l.in) cells.push(int(r[1]));
         cells.push(label(j.outcome));
         cells.forEach(function (v, k) { tr.appendChild(el('td', 'f-' + show[k][1], v)); });
         body.appendChild(tr);

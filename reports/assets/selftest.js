@@ -147,6 +147,16 @@
           var rows = {};
           ['trend', 'quadrant', 'heatmap'].forEach(function (id) { rows[id] = rep.current[id] ? rep.current[id].data.rows : null; });
           sc.filters.push({ sel: s, hash: location.hash, tiles: tiles(), findings: findings(), rows: rows });
+          // a filtered quadrant's points open their lists too
+          var q = drillable.filter(function (c) { return c.id === 'quadrant'; })[0];
+          if (s[0] === 0 && s[1] === 0 && s[2] === 0 && q && rep.drill.targets('quadrant').length) {
+            var t = rep.drill.targets('quadrant')[0];
+            click(q, t);
+            return wait().then(function () {
+              sc.filteredClick = { want: keyOf(q, t), panel: panelState(), hash: location.hash };
+              rep.drill.close();
+            });
+          }
         });
       });
     }
