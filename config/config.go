@@ -65,7 +65,15 @@ type Report struct {
 	PDF bool `toml:"pdf"`
 	// Paper is the PDF's sheet size: one of Papers; empty means "a4".
 	Paper string `toml:"paper"`
+	// DrillTop is how many journeys each drill-down list of the report
+	// embeds, worst first (the panel counts the rest); 0 means the
+	// report's default. At most MaxDrillTop.
+	DrillTop int `toml:"drill_top"`
 }
+
+// MaxDrillTop bounds [report] drill_top and --drill-top: every list's
+// journeys are in the one file.
+const MaxDrillTop = 1000
 
 // Papers are the sheet sizes [report] paper and --paper accept, as the
 // report's PDF printer names them (reports.Papers; a test holds the two
@@ -180,6 +188,9 @@ func (f File) validate() error {
 	}
 	if p := strings.ToLower(strings.TrimSpace(f.Report.Paper)); p != "" && !slices.Contains(Papers, p) {
 		return fmt.Errorf("%s: [report] paper %q: want %s", f.at("report", 0, "paper"), f.Report.Paper, strings.Join(Papers, " or "))
+	}
+	if n := f.Report.DrillTop; n < 0 || n > MaxDrillTop {
+		return fmt.Errorf("%s: [report] drill_top = %d: want 0 (the default) to %d journeys a list", f.at("report", 0, "drill_top"), n, MaxDrillTop)
 	}
 	seen := map[string]bool{}
 	for i, s := range f.Sources {

@@ -45,6 +45,7 @@ func TestLoadErrors(t *testing.T) {
 		{"time zone", "[run]\nkeep_reports = 3\n[lake]\ndir = 'l'\n  business_timezone = 'Mars/Olympus'\n", `mcnamara.toml:5:3: [lake] business_timezone "Mars/Olympus"`},
 		{"metrics", "[lake]\ndir = 'l'\n[metrics.targets.no_such_metric]\ndefault = 3\n", "mcnamara.toml:3:1: [metrics]"},
 		{"paper", "[report]\npdf = true\n  paper = 'A5'\n", `mcnamara.toml:3:3: [report] paper "A5": want a4 or letter`},
+		{"drill_top", "[report]\ntitle = 'x'\n  drill_top = -2\n", `mcnamara.toml:3:3: [report] drill_top = -2: want 0 (the default) to 1000 journeys a list`},
 		{"unknown key in [build]", "[build]\nrepeat_window = 3\n", "mcnamara.toml:2:1: unknown key repeat_window in [build]; did you mean repeat_window_days?"},
 		{"build", "[lake]\ndir = 'l'\n[build]\nrepeat_window_days = 0\n", "mcnamara.toml:3:1: build.repeat_window_days = 0: want a positive number of days"},
 		{"costs", "[costs]\ncurrency = 'dollars'\n", `mcnamara.toml:1:1: [costs]: costs.currency = "dollars"`},

@@ -67,6 +67,7 @@ func (j Job) WriteReportLocked(ctx context.Context, db *sql.DB, path string) err
 		Title:              cfg.Report.Title,
 		PseudonymKey:       []byte(key),
 		RevealCustomerKeys: cfg.Report.ShowCustomerKeys,
+		DrillTop:           cfg.Report.DrillTop,
 		Timezone:           cfg.Lake.BusinessTimezone,
 		Logger:             j.logger(),
 	}

@@ -139,6 +139,9 @@ func (b *builder) drillTargets(m *Model) {
 	}
 	for i := range m.Main {
 		s := &m.Main[i]
+		if s.Status != statusOK || s.Data == nil {
+			continue // a section without data has nothing to open
+		}
 		switch s.ID {
 		case "quadrant":
 			b.drillQuadrant(s)
@@ -149,7 +152,7 @@ func (b *builder) drillTargets(m *Model) {
 		}
 	}
 	for i := range m.Journeys {
-		if s := &m.Journeys[i]; s.ID == "flows" {
+		if s := &m.Journeys[i]; s.ID == "flows" && s.Status == statusOK && s.Data != nil {
 			b.drillFlows(s)
 		}
 	}
