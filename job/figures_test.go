@@ -131,6 +131,8 @@ type auditor struct {
 	worst  map[string]string // journey id → pseudonym of the cards shown
 	// checked counts the figures recomputed, by measure.
 	checked map[string]int
+	// moves are the journeys of each Sankey move (flowJourneys).
+	moves map[string]map[string]int64
 }
 
 func newAuditor(t *testing.T, cfg config.File, db *sql.DB) *auditor {
@@ -337,6 +339,8 @@ func period(p string) string {
 	switch {
 	case p == "settled":
 		return "a_settled"
+	case strings.HasPrefix(p, "settled-since:"):
+		return "a_settled AND a_week >= DATE " + duck.Quote(strings.TrimPrefix(p, "settled-since:"))
 	case strings.HasPrefix(p, "week:"):
 		return "a_week = DATE " + duck.Quote(strings.TrimPrefix(p, "week:"))
 	case strings.HasPrefix(p, "since:"):
@@ -350,6 +354,9 @@ func period(p string) string {
 func (a *auditor) value(measure, arg string, sc reports.Scope) (float64, bool) {
 	a.t.Helper()
 	a.checked[measure]++
+	if sc.Department != "" || sc.Channel != "" {
+		return a.sliceValue(measure, arg, sc)
+	}
 	key := measure + "|" + arg + "|" + sc.Dim + "|" + sc.Period
 	vals, ok := a.cache[key]
 	if !ok {
@@ -500,6 +507,8 @@ func (a *auditor) audit() {
 			a.grid(s.ID, s.Grid)
 		}
 	}
+	a.auditFilters()
+	a.auditDrill()
 	var ms []string
 	for m, n := range a.checked {
 		ms = append(ms, fmt.Sprintf("%s %d", m, n))
@@ -607,7 +616,7 @@ func (a *auditor) figure(where string, f reports.Figure) {
 		a.want(where, f.Text, n, true)
 		return
 	case "quadrant_members":
-		a.want(where, f.Text, a.quadrantMembers(sc.Dim), true)
+		a.want(where, f.Text, a.quadrantMembers(sc), true)
 		return
 	case "shown_members", "flows_shown":
 		return // checked against the table they describe (table)
@@ -830,19 +839,94 @@ func (a *auditor) kpiCounts(sc reports.Scope) (green, measured float64) {
 }
 
 // quadrantMembers counts the members of a dimension, over the settled
-// weeks, whose KPI-met rate is at or above the organisation's and whose
+// weeks (or a filtered view's period and department or channel), whose
+// KPI-met rate is at or above the organisation's (the view's) and whose
 // verified-outcome rate is below it.
-func (a *auditor) quadrantMembers(dim string) float64 {
-	kx, _ := a.value("kpi_rate", "", reports.Scope{Dim: "all", Period: "settled"})
-	ky, _ := a.value("customer_rate", "", reports.Scope{Dim: "all", Period: "settled"})
-	col := rawCol[dim]
+func (a *auditor) quadrantMembers(sc reports.Scope) float64 {
+	all := reports.Scope{Dim: "all", Period: sc.Period, Department: sc.Department, Channel: sc.Channel}
+	kx, _ := a.value("kpi_rate", "", all)
+	ky, _ := a.value("customer_rate", "", all)
+	col := rawCol[sc.Dim]
 	var n float64
+	where, args := sliceWhere(sc)
 	a.scan(&n, fmt.Sprintf(`SELECT count(*) FROM (
 		SELECT count(*) FILTER (WHERE a_judged AND a_claimed) / count(*) FILTER (WHERE a_judged) AS kpi,
 			count(*) FILTER (WHERE a_judged AND NOT a_failed) / count(*) FILTER (WHERE a_judged) AS cust
-		FROM af WHERE a_settled AND %s IS NOT NULL GROUP BY %s HAVING count(*) FILTER (WHERE a_judged) > 0)
-		WHERE round(kpi, 6) >= round(?, 6) AND round(cust, 6) < round(?, 6)`, col, col), kx, ky)
+		FROM af WHERE %s AND %s AND %s IS NOT NULL GROUP BY %s HAVING count(*) FILTER (WHERE a_judged) > 0)
+		WHERE round(kpi, 6) >= round(?, 6) AND round(cust, 6) < round(?, 6)`, period(sc.Period), where, col, col), append(args, kx, ky)...)
 	return n
+}
+
+// sliceWhere narrows af to a scope's department and channel.
+func sliceWhere(sc reports.Scope) (string, []any) {
+	where, args := "true", []any{}
+	if sc.Department != "" {
+		where += " AND d_department = ?"
+		args = append(args, sc.Department)
+	}
+	if sc.Channel != "" {
+		where += " AND d_channel = ?"
+		args = append(args, sc.Channel)
+	}
+	return where, args
+}
+
+// sliceValue recomputes a contact measure over a scope narrowed to a
+// department and/or channel (a filtered view's figure). One query per
+// measure, dimension and period answers every department, channel and
+// week at once (grouping sets), so a view costs no query of its own.
+func (a *auditor) sliceValue(measure, arg string, sc reports.Scope) (float64, bool) {
+	a.t.Helper()
+	agg, ok := contactMeasures[measure]
+	if !ok {
+		a.t.Fatalf("measure %s over a filtered scope %+v: no definition", measure, sc)
+	}
+	dim := sc.Dim
+	if dim == "" {
+		dim = "all"
+	}
+	col, ok := dimCol[dim]
+	if !ok {
+		a.t.Fatalf("measure %s over dimension %q: no definition", measure, dim)
+	}
+	agg = strings.NewReplacer("{met}", "met_"+arg, "{tz}", duck.Quote(a.cfg.Lake.BusinessTimezone),
+		"{dim}", col, "{dimcol}", rawCol[dim], "{arg}", arg, "{kpi}", duck.Ident(arg), "{target}", duck.Ident("target_"+arg)).Replace(agg)
+	group := col
+	if strings.Contains(measure, "members") {
+		group = "'all'"
+	}
+	week, where := "'-'", period(sc.Period)
+	kind := sc.Period
+	if strings.HasPrefix(sc.Period, "week:") {
+		week, kind, where = "strftime(a_week, '%Y-%m-%d')", "week", "true"
+	}
+	key := "slice|" + measure + "|" + arg + "|" + dim + "|" + kind
+	vals, ok := a.cache[key]
+	if !ok {
+		// the slice's own columns (the dimension may be the department)
+		vals = a.grouped(fmt.Sprintf(`SELECT concat_ws('|', %[1]s, %[2]s, coalesce(s_department, '*'), coalesce(s_channel, '*')), %[3]s
+			FROM (SELECT *, d_department AS s_department, d_channel AS s_channel FROM af WHERE %[4]s)
+			GROUP BY GROUPING SETS ((%[1]s, %[2]s, s_department, s_channel), (%[1]s, %[2]s, s_department), (%[1]s, %[2]s, s_channel))`,
+			group, week, agg, where))
+		a.cache[key] = vals
+	}
+	member := sc.Member
+	if member == "" || group == "'all'" {
+		member = "all"
+	}
+	w := "-"
+	if kind == "week" {
+		w = strings.TrimPrefix(sc.Period, "week:")
+	}
+	d, c := sc.Department, sc.Channel
+	if d == "" {
+		d = "*"
+	}
+	if c == "" {
+		c = "*"
+	}
+	v, ok := vals[member+"|"+w+"|"+d+"|"+c]
+	return v, ok
 }
 
 // spearman is the rank correlation, across the members of dim with
@@ -1140,7 +1224,7 @@ func (a *auditor) table(section string, tb *reports.Table) {
 	}
 	rs := tb.RowScope
 	for ri, r := range tb.Rows {
-		sc := reports.Scope{Dim: rs.Dim, Member: rs.Member, Period: rs.Period}
+		sc := reports.Scope{Dim: rs.Dim, Member: rs.Member, Period: rs.Period, Department: rs.Department, Channel: rs.Channel}
 		if rs.DimCol != "" {
 			sc.Dim = cell(r, rs.DimCol)
 		}
@@ -1364,4 +1448,302 @@ func (a *auditor) runTable(tb *reports.Table) {
 			a.t.Errorf("run: mart %s: printed %q, it has %d rows", mart, val, n)
 		}
 	}
+}
+
+// auditFilters recomputes the counts the filtered views are drawn from and
+// every number of every view: its tiles, its sentences and the rows of its
+// charts, each over the view's department, channel and period.
+func (a *auditor) auditFilters() {
+	t := a.t
+	F := a.m.Filters
+	if F == nil {
+		if a.m.Tiles.Week != "" {
+			t.Error("the report has a settled week but no filters")
+		}
+		return
+	}
+	index := func(names []string) map[string]int64 {
+		ix := map[string]int64{}
+		for i, n := range names {
+			ix[n] = int64(i)
+		}
+		return ix
+	}
+	di, ci, wi := index(F.Departments), index(F.Channels), index(F.Weeks)
+	at := func(ix map[string]int64, k string, other int64) int64 {
+		if i, ok := ix[k]; ok {
+			return i
+		}
+		return other
+	}
+	// the cells: contacts of a department, channel, week and settledness,
+	// counted from the glossary's definitions
+	want := map[[4]int64][7]int64{}
+	rows, err := a.db.Query(`SELECT d_department, d_channel, strftime(a_week, '%Y-%m-%d'), a_settled, count(*),
+			count(*) FILTER (WHERE a_judged), count(*) FILTER (WHERE a_judged AND a_claimed),
+			count(*) FILTER (WHERE a_judged AND a_failed), count(*) FILTER (WHERE a_judged AND a_claimed AND a_failed),
+			count(*) FILTER (WHERE person_id IS NOT NULL), count(*) FILTER (WHERE person_id IS NOT NULL AND seq_in_journey > 1)
+		FROM af GROUP BY ALL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var d, c, w string
+		var settled bool
+		var n [7]int64
+		if err := rows.Scan(&d, &c, &w, &settled, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6]); err != nil {
+			t.Fatal(err)
+		}
+		k := [4]int64{at(di, d, int64(len(F.Departments))), at(ci, c, int64(len(F.Channels))), at(wi, w, -1), 0}
+		if settled {
+			k[3] = 1
+		}
+		v := want[k]
+		for i := range v {
+			v[i] += n[i]
+		}
+		want[k] = v
+	}
+	rows.Close()
+	got := map[[4]int64][7]int64{}
+	for _, c := range F.Cells {
+		got[[4]int64(c[:4])] = [7]int64(c[4:])
+	}
+	a.checked["filter_cells"] += len(F.Cells)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("filter cell %v: %v embedded, the contacts give %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d filter cells embedded, the contacts make %d", len(got), len(want))
+	}
+	// the quadrant members' settled contacts by department, channel and band
+	members := map[string]int64{}
+	for i, m := range F.Members {
+		members[m.Level+"\x00"+m.Name] = int64(i)
+	}
+	wantM := map[[4]int64][5]int64{}
+	for _, level := range []string{"agent", "team"} {
+		rows, err := a.db.Query(fmt.Sprintf(`SELECT %s, d_department, d_channel,
+				CASE WHEN a_week >= CAST(? AS DATE) THEN 2 WHEN a_week >= CAST(? AS DATE) THEN 1 ELSE 0 END, count(*),
+				count(*) FILTER (WHERE a_judged), count(*) FILTER (WHERE a_judged AND a_claimed),
+				count(*) FILTER (WHERE a_judged AND a_failed), count(*) FILTER (WHERE a_judged AND a_claimed AND a_failed)
+			FROM af WHERE a_settled AND %s IS NOT NULL GROUP BY ALL`, rawCol[level], rawCol[level]), F.Periods[0].From, F.Periods[1].From)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var m, d, c string
+			var band int64
+			var n [5]int64
+			if err := rows.Scan(&m, &d, &c, &band, &n[0], &n[1], &n[2], &n[3], &n[4]); err != nil {
+				t.Fatal(err)
+			}
+			mi, ok := members[level+"\x00"+m]
+			if !ok {
+				continue // not drawn
+			}
+			k := [4]int64{mi, at(di, d, int64(len(F.Departments))), at(ci, c, int64(len(F.Channels))), band}
+			v := wantM[k]
+			for i := range v {
+				v[i] += n[i]
+			}
+			wantM[k] = v
+		}
+		rows.Close()
+	}
+	gotM := map[[4]int64][5]int64{}
+	for _, c := range F.MemberCells {
+		gotM[[4]int64(c[:4])] = [5]int64(c[4:])
+	}
+	a.checked["filter_member_cells"] += len(F.MemberCells)
+	for k, v := range wantM {
+		if gotM[k] != v {
+			t.Errorf("quadrant member cell %v: %v embedded, the contacts give %v", k, gotM[k], v)
+		}
+	}
+	if len(gotM) != len(wantM) {
+		t.Errorf("%d member cells embedded, the contacts make %d", len(gotM), len(wantM))
+	}
+	// every view: the tiles, the sentences, the rows of the charts
+	measures := []string{"kpi_rate", "customer_rate", "gap_rate"}
+	for key, v := range F.Views {
+		where := "filtered view " + key
+		for i, tile := range v.Tiles {
+			for j, p := range []*float64{tile.Value, tile.Prev, tile.Whole} {
+				if p != nil {
+					a.printed(fmt.Sprintf("%s tile %s %d", where, measures[i], j), pctText(*p), measures[i], "", v.TileScopes[j])
+				}
+			}
+		}
+		for _, part := range []struct{ id, text string }{{"headline", v.Headline}, {"trend", v.Trend}, {"quadrant", v.Quadrant}, {"heatmap", v.Heatmap}} {
+			a.sentences(where+" "+part.id, part.text, "", v.Figures[part.id])
+		}
+		for id, tb := range map[string]*reports.Table{"trend": v.TrendRows, "quadrant": v.QuadrantRows, "heatmap": v.HeatmapRows} {
+			if tb != nil {
+				a.table(where+" "+id, tb)
+			}
+		}
+		a.checked["filtered_views"]++
+	}
+}
+
+// auditDrill recomputes every drill-down list: the journeys behind its
+// element, counted from the glossary's words, and that each embedded
+// journey is one of them, with its contacts, gap contacts and customer.
+func (a *auditor) auditDrill() {
+	t := a.t
+	d := a.m.Drill
+	if d == nil {
+		return
+	}
+	ids := map[string]string{}     // pseudonym → journey id
+	persons := map[string]string{} // journey id → person's pseudonym
+	rows, err := a.db.Query("SELECT journey_id, person_id FROM journeys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var j, p string
+		if err := rows.Scan(&j, &p); err != nil {
+			t.Fatal(err)
+		}
+		ids[a.pseudonym(j)] = j
+		persons[j] = a.pseudonym(p)
+	}
+	rows.Close()
+	// the journeys behind every member of a dimension at once, by measure
+	// and period: member → journey → its contacts behind the member
+	cache := map[string]map[string]map[string]int64{}
+	behind := func(l *reports.DrillList) map[string]int64 {
+		sc := l.Scope
+		var cond string
+		switch l.Measure {
+		case "gap_journeys":
+			// a contact the scorecard counted a success whose customer failed
+			cond = "a_judged AND a_claimed AND a_failed"
+		case "unverified_resolution_journeys":
+			// claimed resolved, and not verified resolved by what followed
+			cond = "a_judged AND a_claimed_resolution AND NOT (NOT followed_by_repeat AND a_verified)"
+		case "flow_journeys":
+			from, to, _ := strings.Cut(sc.Member, "→")
+			return a.flowJourneys(from, to)
+		default:
+			t.Fatalf("drill list %s: no definition of %s", l.Title, l.Measure)
+		}
+		ck := l.Measure + "|" + sc.Dim + "|" + sc.Period
+		if _, ok := cache[ck]; !ok {
+			q := fmt.Sprintf("SELECT %s, journey_id, count(*) FROM af WHERE %s AND %s AND journey_id IS NOT NULL GROUP BY ALL",
+				dimCol[sc.Dim], cond, period(sc.Period))
+			rows, err := a.db.Query(q)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, q)
+			}
+			by := map[string]map[string]int64{}
+			for rows.Next() {
+				var m, j string
+				var n int64
+				if err := rows.Scan(&m, &j, &n); err != nil {
+					t.Fatal(err)
+				}
+				if by[m] == nil {
+					by[m] = map[string]int64{}
+				}
+				by[m][j] = n
+			}
+			rows.Close()
+			cache[ck] = by
+		}
+		return cache[ck][sc.Member]
+	}
+	for key, l := range d.Lists {
+		js := behind(l)
+		a.checked["drill_"+l.Measure]++
+		if l.Total != int64(len(js)) {
+			t.Errorf("drill list %s (%s): %d journeys behind it, the definition gives %d", key, l.Title, l.Total, len(js))
+		}
+		if len(l.Rows) != min(d.Top, len(js)) {
+			t.Errorf("drill list %s: %d journeys embedded of %d, at most %d", key, len(l.Rows), len(js), d.Top)
+		}
+		if sc := l.Scope; strings.HasPrefix(sc.Period, "week:") {
+			if w, _ := time.Parse(time.DateOnly, strings.TrimPrefix(sc.Period, "week:")); !strings.Contains(l.Title, w.Format("2 Jan 2006")) {
+				t.Errorf("drill list %s: title %q does not name the week %s", key, l.Title, sc.Period)
+			}
+		}
+		for _, r := range l.Rows {
+			j := d.Journeys[r.J]
+			id := ids[j.ID]
+			n, ok := js[id]
+			if !ok {
+				t.Errorf("drill list %s: journey %s is not behind %s", key, j.ID, l.Title)
+				continue
+			}
+			if l.In != "" && r.N != n {
+				t.Errorf("drill list %s: journey %s has %d contacts behind it, the definition gives %d", key, j.ID, r.N, n)
+			}
+		}
+	}
+	// the embedded journeys, counted again from their contacts
+	var list []string
+	for _, j := range d.Journeys {
+		list = append(list, ids[j.ID])
+	}
+	type facts struct{ contacts, gap int64 }
+	byID := map[string]facts{}
+	rows, err = a.db.Query(`SELECT journey_id, count(*), count(*) FILTER (WHERE a_judged AND a_claimed AND a_failed)
+		FROM af WHERE journey_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1`, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		var f facts
+		if err := rows.Scan(&id, &f.contacts, &f.gap); err != nil {
+			t.Fatal(err)
+		}
+		byID[id] = f
+	}
+	rows.Close()
+	for i, j := range d.Journeys {
+		id := ids[j.ID]
+		f := byID[id]
+		a.checked["drill_journey"]++
+		if id == "" || j.Contacts != f.contacts || j.Gap != f.gap || j.Customer != persons[id] || len(j.Timeline) != int(min(f.contacts, int64(d.TimelineMax))) {
+			t.Errorf("drill journey %d (%s): %d contacts, %d gap, customer %s, %d on the timeline; the data say %d, %d, %s",
+				i, j.ID, j.Contacts, j.Gap, j.Customer, len(j.Timeline), f.contacts, f.gap, persons[id])
+		}
+	}
+}
+
+// flowJourneys are the journeys that make a move of the Sankey (as flow
+// counts them), each with one; every move's are read at once.
+func (a *auditor) flowJourneys(from, to string) map[string]int64 {
+	if a.moves == nil {
+		a.moves = map[string]map[string]int64{}
+		steps := a.cfg.Build.FlowSteps
+		rows, err := a.db.Query(fmt.Sprintf(`WITH c AS (
+				SELECT f.journey_id, f.seq_in_journey AS seq, coalesce(f.department, '(none)') || '·' || f.channel AS node, j.n, j.outcome
+				FROM contact_facts f JOIN aj j USING (journey_id)),
+			s AS (SELECT *, lag(node) OVER (PARTITION BY journey_id ORDER BY seq) AS prev FROM c)
+			SELECT prev || ' #' || (seq - 1), node || ' #' || seq, journey_id FROM s WHERE seq BETWEEN 2 AND %[1]d
+			UNION ALL
+			SELECT node || ' #' || seq, 'outcome·' || outcome, journey_id FROM s WHERE seq = least(n, %[1]d)`, steps))
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f, t, j string
+			if err := rows.Scan(&f, &t, &j); err != nil {
+				a.t.Fatal(err)
+			}
+			k := f + "→" + t
+			if a.moves[k] == nil {
+				a.moves[k] = map[string]int64{}
+			}
+			a.moves[k][j] = 1
+		}
+	}
+	return a.moves[from+"→"+to]
 }

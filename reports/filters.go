@@ -160,7 +160,8 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 	if err != nil {
 		return nil, fmt.Errorf("headline week %q: %w", m.Tiles.Week, err)
 	}
-	from := func(weeks int) string { return h.AddDate(0, 0, -7*(weeks-1)).Format(time.DateOnly) }
+	// a period reaching back before the first week is every week since it
+	from := func(weeks int) string { return max(h.AddDate(0, 0, -7*(weeks-1)).Format(time.DateOnly), f.Weeks[0]) }
 	f.Periods = []FilterPeriod{
 		{Key: "4w", Label: "Last 4 weeks", From: from(4), Band: 2},
 		{Key: "13w", Label: "Last quarter (13 weeks)", From: from(13), Band: 1},
