@@ -114,6 +114,7 @@ type panelState struct {
 	Count      string   `json:"count"`
 	FilterNote bool     `json:"filterNote"`
 	Rows       []string `json:"rows"`
+	CSV        string   `json:"csv"`
 }
 
 type chartCheck struct {

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,6 +38,43 @@ func checkPanel(t *testing.T, where string, m *Model, want string, p *panelState
 	}
 	if n := map[int64]string{0: "No journey", 1: "The one journey"}[l.Total]; (n == "" && !strings.Contains(p.Count, count(l.Total))) || !strings.Contains(p.Count, n) {
 		t.Errorf("%s: the panel says %q, the list has %d journeys", where, p.Count, l.Total)
+	}
+}
+
+// checkPanelCSV reads back a panel's CSV: a heading and a row per
+// journey listed, the customers in order, and no cell a spreadsheet would
+// evaluate (OWASP's CSV injection: =, +, -, @ at the start).
+func checkPanelCSV(t *testing.T, where string, m *Model, want string, p *panelState) {
+	t.Helper()
+	if p == nil {
+		return
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(p.CSV, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Errorf("%s: the panel's CSV: %v", where, err)
+		return
+	}
+	l := m.Drill.Lists[want]
+	if len(recs) != len(l.Rows)+1 || recs[0][0] != "customer" {
+		t.Errorf("%s: the CSV has %d lines, want a heading and %d rows", where, len(recs), len(l.Rows))
+		return
+	}
+	for i, r := range l.Rows {
+		j := m.Drill.Journeys[r.J]
+		got := recs[i+1][0]
+		if rest, ok := strings.CutPrefix(got, "'"); ok && rest != "" && strings.ContainsRune("=+-@\t\r", rune(strings.TrimLeft(rest, " ")[0])) {
+			got = rest // the quote that keeps a formula text
+		}
+		if got != j.Customer || recs[i+1][1] != j.ID {
+			t.Errorf("%s: CSV row %d is %q %q, want %q %q", where, i+1, recs[i+1][0], recs[i+1][1], j.Customer, j.ID)
+		}
+		for _, cell := range recs[i+1] {
+			if strings.TrimLeft(cell, " ") != "" && strings.ContainsRune("=+-@", rune(strings.TrimLeft(cell, " ")[0])) {
+				if _, err := strconv.ParseFloat(cell, 64); err != nil {
+					t.Errorf("%s: CSV cell %q would be evaluated by a spreadsheet", where, cell)
+				}
+			}
+		}
 	}
 }
 
@@ -103,6 +142,7 @@ func TestBrowserDrill(t *testing.T) {
 	}
 	for _, k := range sc.Keys {
 		checkPanel(t, "keys on "+k.ID, m, k.Want, k.Panel)
+		checkPanelCSV(t, "keys on "+k.ID, m, k.Want, k.Panel)
 		if k.TimelineShapes < 5 {
 			t.Errorf("keys on %s: the first row's timeline drew %d shapes", k.ID, k.TimelineShapes)
 		}
@@ -223,6 +263,7 @@ func hostileDrill(t *testing.T, st selfTest, dom string, m *Model) {
 	}
 	for _, k := range st.Scenario.Keys {
 		checkPanel(t, "hostile keys on "+k.ID, m, k.Want, k.Panel)
+		checkPanelCSV(t, "hostile keys on "+k.ID, m, k.Want, k.Panel)
 	}
 	panel := drillPanelRE.FindString(dom)
 	if panel == "" {

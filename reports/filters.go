@@ -160,8 +160,17 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 	if err != nil {
 		return nil, fmt.Errorf("headline week %q: %w", m.Tiles.Week, err)
 	}
-	// a period reaching back before the first week is every week since it
-	from := func(weeks int) string { return max(h.AddDate(0, 0, -7*(weeks-1)).Format(time.DateOnly), f.Weeks[0]) }
+	// A period starts at the first week with contacts of its calendar
+	// weeks (one reaching back before the data starts at its first week).
+	from := func(weeks int) string {
+		cal := h.AddDate(0, 0, -7*(weeks-1)).Format(time.DateOnly)
+		for _, w := range f.Weeks {
+			if w >= cal {
+				return w
+			}
+		}
+		return m.Tiles.Week
+	}
 	f.Periods = []FilterPeriod{
 		{Key: "4w", Label: "Last 4 weeks", From: from(4), Band: 2},
 		{Key: "13w", Label: "Last quarter (13 weeks)", From: from(13), Band: 1},

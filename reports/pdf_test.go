@@ -224,6 +224,14 @@ func checkPrintedReport(t *testing.T, m *Model, pages []string, pr probeResult) 
 	// Sections start pages. pdftotext reads a page from the top, so a
 	// page's text begins with the heading at its top.
 	all := strings.Join(pages, " ")
+	// Nothing interactive prints: the filter bar (and a drill-down panel).
+	if m.Filters != nil {
+		for _, w := range []string{"Show everything", "follow the filters", "All departments"} {
+			if strings.Contains(all, w) {
+				t.Errorf("the PDF prints the filter bar (%q)", w)
+			}
+		}
+	}
 	startsPage := func(head string) bool {
 		for _, p := range pages {
 			if strings.HasPrefix(p, head) {

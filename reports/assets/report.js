@@ -527,7 +527,7 @@
     return l ? l.title : '';
   }
 
-  var panel = null, opener = null, openKey = null, timelines = [];
+  var panel = null, opener = null, openKey = null, openTable = null, timelines = [];
   function closeDrill() {
     if (!panel) return;
     timelines.forEach(function (ch) { ch.dispose(); });
@@ -627,6 +627,7 @@
     if (filtered()) panel.appendChild(el('p', 'note drill-filter', 'The filters do not narrow this list: it is over every department and channel.'));
     panel.appendChild(el('p', 'note', D.note));
     var t = drillTable(l);
+    openTable = t;
     var dl = el('button', 'csv', 'Download these rows (CSV)');
     dl.type = 'button';
     dl.addEventListener('click', function () { download(csv(t), 'drill-' + key); });
@@ -947,7 +948,8 @@
   }
   window.addEventListener('hashchange', readHash);
   readHash();
-  window.__report.drill = { open: openDrill, close: closeDrill, key: function () { return openKey; }, targets: function (id) {
+  window.__report.drill = { open: openDrill, close: closeDrill, key: function () { return openKey; },
+    csv: function () { return openTable ? csv(openTable) : null; }, targets: function (id) {
     var c = null;
     charts.forEach(function (x) { if (x.id === id) c = x; });
     return c ? targetsOf(c) : [];

@@ -102,6 +102,7 @@
           return wait();
         }).then(function () {
           var got = panelState();
+          if (got) got.csv = rep.drill.csv();
           var exp = document.getElementById('drill') ? document.getElementById('drill').querySelector('.drill-expand') : null;
           if (exp) exp.click();
           return wait(80).then(function () {
