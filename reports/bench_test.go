@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,11 +19,12 @@ import (
 // journeys (at most DrillTop per chart element) and five worst journeys
 // into Go, so its time and size should grow far slower than the contact
 // count. Besides the time of the whole render it reports the time to build
-// the model (model_s), the page's bytes (report_bytes, with the drill-down
-// data, drill_bytes, and the filters' counts and views, filter_bytes, as
-// they are embedded), the journeys the drill-down embeds and their bytes
-// each (drill_journeys, drill_bytes/journey) and its lists. MCNAMARA_BENCH_CONTACTS=10000000 adds a size
-// (e.g. the 10M target); MCNAMARA_BENCH_DRILL_TOP sets DrillTop.
+// the model (model_s), the page's bytes (report_bytes), of which the
+// drill-down data (drill_bytes) and the filters' counts and views
+// (filter_bytes) as embedded, and the drill-down's lists, journeys and
+// bytes a journey. MCNAMARA_BENCH_CONTACTS=10000000 adds a size (the 10M
+// target); MCNAMARA_BENCH_DRILL_TOP sets DrillTop; MCNAMARA_BENCH_LOG=1
+// logs each section's, the drill-down's and the filters' time.
 func BenchmarkReport(b *testing.B) {
 	sizes := []int{100_000, 1_000_000}
 	if v := os.Getenv("MCNAMARA_BENCH_CONTACTS"); v != "" {
@@ -33,6 +35,10 @@ func BenchmarkReport(b *testing.B) {
 		sizes = append(sizes, n)
 	}
 	o := testOptions()
+	if os.Getenv("MCNAMARA_BENCH_LOG") != "" {
+		// each section's, the drill-down's and the filters' time
+		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	if v := os.Getenv("MCNAMARA_BENCH_DRILL_TOP"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

@@ -25,12 +25,11 @@ import (
 // keys.
 
 // DefaultDrillTop is how many journeys a drill-down list embeds when the
-// configuration does not say. At ~440 bytes a journey (measured by
-// BenchmarkReport's drill_bytes/journey) and ~750 lists in the 10M-contact
-// benchmark (500 agents, 25 teams, 12 departments × 13 weeks of heatmap,
-// 12 departments' bars, 50 flows), 10 journeys a list embed at most 7,500
-// journeys ≈ 3.3 MB; lists share journeys, so fewer in practice. See
-// docs/performance.md for the measured sizes.
+// configuration does not say. BenchmarkReport at 10M contacts (500 agents,
+// 25 teams, 12 departments, 4 channels, 13 weeks) draws 683 elements that
+// open a list: 10 journeys each is at most 6,830 journeys, shared down to
+// 4,079, at 478 bytes a journey (drill_bytes/journey) 1.95 MB; the whole
+// page is 5.0 MB, under the 8 MB budget (docs/performance.md).
 const DefaultDrillTop = 10
 
 // drillTimeline is how many contacts a drilled journey's timeline shows.

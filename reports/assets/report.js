@@ -636,7 +636,7 @@
       // shown: the customer, the dates, the counts and the outcome (the CSV
       // also carries the journey's pseudonym and the exact times)
       var wrap = el('div', 'table-wrap'), tb = el('table'), thead = el('thead'), hr = el('tr'), body = el('tbody');
-      var show = [['Customer', 'text'], ['Contacts from', 'text'], ['Contacts', 'int'], ['Gap contacts in the journey', 'int']];
+      var show = [['Customer', 'text'], ['Contacts from', 'text'], ['Contacts', 'int'], ['Gap contacts', 'int']];
       if (l.in) show.push([l.in, 'int']);
       show.push(['Outcome', 'text']);
       hr.appendChild(el('th', null, ''));
