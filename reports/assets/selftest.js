@@ -95,7 +95,7 @@
           });
         }).then(function () {
           // by keyboard: focus the chart, two steps right, Enter
-          c.el.focus();
+          c.el.focus({ preventScroll: true });
           key(c.el, 'ArrowRight');
           key(c.el, 'ArrowRight');
           key(c.el, 'Enter');
@@ -170,6 +170,7 @@
         var exp = document.querySelector('#drill .drill-expand');
         if (exp) exp.click();
       }
+      window.scrollTo(0, 0); // focusing the charts scrolled to them
       return wait(80);
     }).then(function () { return sc; });
   }
@@ -223,6 +224,7 @@
     out.javascriptURLs = jsURLs;
     out.pwned = window.__pwned || 0;
     out.title = document.title;
+    out.scrollY = window.scrollY;
     out.overflowX = document.documentElement.scrollWidth - document.documentElement.clientWidth;
     var pre = document.getElementById('selftest');
     pre.textContent = JSON.stringify(out);
