@@ -1,0 +1,47 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/mcnamara/mcnamara/job"
+)
+
+// TestExitCodes: main's one mapping of the job's errors, the alert code
+// included, and the precedence of a run that fired alerts, rejected rows
+// or refused files (job.RunOutcome decides which error a run ends with).
+func TestExitCodes(t *testing.T) {
+	breach := []job.Breach{{Metric: "gap_ratio", Dimension: "department", Member: "Tech", Value: 0.7, Threshold: 0.5, Bound: "max"}}
+	alerted := job.RunResult{Alerts: job.AlertResult{Breaches: breach}}
+	rejected := job.RunResult{}
+	rejected.Ingest.Batch.RowsRejected = 3
+	both := alerted
+	both.Ingest.Batch.RowsRejected = 3
+	refused := both
+	refused.Ingest.FileErrors = []error{errors.New("inbox/x.csv: missing column contact_id")}
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"usage", job.Usagef("bad flag"), exitUsage},
+		{"rejected", job.RejectedError{Rows: 2}, exitRejected},
+		{"locked", fmt.Errorf("run: %w", job.ErrLocked), exitLocked},
+		{"alert", job.AlertError{Breaches: breach}, exitAlert},
+		{"alert, wrapped", fmt.Errorf("run: %w", job.AlertError{Breaches: breach}), exitAlert},
+		{"other", errors.New("disk on fire"), exitError},
+		{"run: alerts", job.RunOutcome(alerted), exitAlert},
+		{"run: rejected rows", job.RunOutcome(rejected), exitRejected},
+		{"run: alerts and rejected rows", job.RunOutcome(both), exitAlert},
+		{"run: a refused file, alerts and rejected rows", job.RunOutcome(refused), exitError},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("%s: exit code %d, want %d (%v)", tt.name, got, tt.want, tt.err)
+		}
+	}
+	if job.RunOutcome(job.RunResult{}) != nil {
+		t.Error("a clean run ends without an error")
+	}
+}
