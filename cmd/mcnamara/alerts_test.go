@@ -3,6 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mcnamara/mcnamara/job"
@@ -43,5 +48,32 @@ func TestExitCodes(t *testing.T) {
 	}
 	if job.RunOutcome(job.RunResult{}) != nil {
 		t.Error("a clean run ends without an error")
+	}
+}
+
+// TestREADMEExitCodes: the README's table of exit codes lists every code
+// main returns (the signal codes are a row of their own).
+func TestREADMEExitCodes(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n## Exit codes\n")
+	if !ok {
+		t.Fatal("README.md has no ## Exit codes section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	listed := map[int]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\| (\d+) \|`).FindAllStringSubmatch(section, -1) {
+		n, _ := strconv.Atoi(m[1])
+		listed[n] = true
+	}
+	for _, code := range []int{exitOK, exitError, exitUsage, exitRejected, exitLocked, exitAlert} {
+		if !listed[code] {
+			t.Errorf("README's exit-code table lacks %d", code)
+		}
+	}
+	if !strings.Contains(section, "| 130, 143 |") {
+		t.Error("README's exit-code table lacks the signal codes")
 	}
 }
