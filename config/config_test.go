@@ -215,6 +215,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("[[sources]]\nname='a'\ncolums=3\n[sources.columns]\nx='y'\n")
 	f.Add("[metrics.targets.csat_score]\ndefualt = 4\n'quoted key' = 1\n")
 	f.Add("a.b.c = 1\n[x.\"y\".z]\nq = [1, 2]\n")
+	f.Add("[alerts.gap_ratio]\nmax = 0.3\ndimensions = ['team']\n[alerts]\nfcr = { min = 1 }\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		p := filepath.Join(t.TempDir(), "mcnamara.toml")
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {

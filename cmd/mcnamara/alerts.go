@@ -26,12 +26,8 @@ record (metric, dimension, member, value, threshold; one JSON object with
 --log-format json) and printed; the command then exits 5. It reads the lake
 only, without the lock, as a query does.
 
-The alerts (--list shows them with their dimensions):
-  gap_ratio           the gap rate over the settled contacts (the gap mart's
-                      settled grain) above max
-  measured_fcr_ratio  measured FCR at window_days (the fcr_ladder mart's
-                      total grain) below min
-  rejected_ratio      rejected rows / rows read of the batch above max
+The alerts (--list says what each one measures, its dimensions and windows):
+` + alertsHelp() + `
 
 Exit codes: 0 no alert, 1 error, 2 configuration (or no [alerts]), 5 an
 alert fired.`,
@@ -65,6 +61,19 @@ alert fired.`,
 	}
 	cmd.Flags().BoolVar(&list, "list", false, "list the alerts [alerts.<name>] can set, and exit")
 	return cmd
+}
+
+// alertsHelp lists the kinds for --help, from the one table of them.
+func alertsHelp() string {
+	var lines []string
+	for _, a := range metrics.Alerts() {
+		how := "fires above max"
+		if a.Bound() == "min" {
+			how = "fires below min"
+		}
+		lines = append(lines, fmt.Sprintf("  %-28s %s (%s)", "[alerts."+a.Name+"]", a.Title, how))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // printBreaches says each breach in a line (they are logged too).
