@@ -23,14 +23,21 @@ deps:
 		else echo "g++ is required: sudo apt-get install -y g++"; exit 1; fi; }
 
 # The report inlines echarts so it renders offline. It comes from the npm
-# package (not a CDN), fetched once and embedded with go:embed.
+# package (not a CDN), fetched once and embedded with go:embed; `go
+# generate ./reports` runs this target too. It is not committed: the
+# repository holds no third-party code. The file is pinned by its sha256
+# (it carries its Apache-2.0 licence header into every report).
+ECHARTS_SHA256 := bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1
 assets: $(ECHARTS_JS)
 $(ECHARTS_JS):
 	@command -v npm >/dev/null || { echo "npm is required to fetch echarts@$(ECHARTS_VERSION): apt-get install -y npm"; exit 1; }
 	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null \
 		&& tar -xzf echarts-$(ECHARTS_VERSION).tgz package/dist/echarts.min.js \
-		&& cd - >/dev/null && mv $$tmp/package/dist/echarts.min.js $@ && rm -rf $$tmp \
-		&& echo "fetched echarts@$(ECHARTS_VERSION) -> $@"
+		&& cd - >/dev/null \
+		&& { echo "$(ECHARTS_SHA256)  $$tmp/package/dist/echarts.min.js" | sha256sum -c --quiet \
+			|| { echo "echarts@$(ECHARTS_VERSION) from npm does not match the pinned sha256 $(ECHARTS_SHA256): not using it"; rm -rf $$tmp; exit 1; }; } \
+		&& mv $$tmp/package/dist/echarts.min.js $@ && rm -rf $$tmp \
+		&& echo "fetched echarts@$(ECHARTS_VERSION) -> $@ (sha256 verified)"
 
 # Headless Chromium (the report's browser tests, and `report --pdf`) and
 # poppler-utils (pdftoppm, pdftotext, pdfinfo: the PDF tests read the PDF

@@ -36,6 +36,9 @@ type File struct {
 	Metrics metrics.Config        `toml:"metrics"`
 	Costs   metrics.Costs         `toml:"costs"`
 	Report  Report                `toml:"report"`
+	// Alerts are the [alerts.<name>] thresholds judged at the end of
+	// `mcnamara run` (metrics.Alerts lists the kinds).
+	Alerts map[string]metrics.AlertSpec `toml:"alerts"`
 
 	path string // where it was read from, for messages and relative paths
 	text string // its text, to point messages at a line
@@ -173,6 +176,27 @@ func (f File) Rates() (metrics.Rates, error) {
 	return r, nil
 }
 
+// AlertRules are the [alerts] thresholds in force (none when the section
+// is absent), a bad one named with its file, line and column.
+func (f File) AlertRules() ([]metrics.AlertRule, error) {
+	rules, err := metrics.AlertRules(f.Alerts)
+	var se *metrics.AlertSpecError
+	if !errors.As(err, &se) {
+		return rules, err
+	}
+	where := f.at("alerts."+se.Alert, 0, se.Key)
+	if where == f.path { // an inline table: `gap_ratio = { max = 0.3 }` in [alerts]
+		where = f.at("alerts", 0, se.Alert)
+	}
+	msg := se.Error()
+	if _, known := metrics.LookupAlert(se.Alert); !known {
+		if near := nearest(se.Alert, metrics.AlertNames()); near != "" {
+			msg += fmt.Sprintf("; did you mean [alerts.%s]?", near)
+		}
+	}
+	return nil, fmt.Errorf("%s: %s", where, msg)
+}
+
 func (f File) validate() error {
 	if _, err := time.LoadLocation(f.Lake.BusinessTimezone); err != nil {
 		return fmt.Errorf("%s: [lake] business_timezone %q is not an IANA time zone (e.g. Europe/Berlin)", f.at("lake", 0, "business_timezone"), f.Lake.BusinessTimezone)
@@ -191,6 +215,9 @@ func (f File) validate() error {
 	}
 	if n := f.Report.DrillTop; n < 0 || n > MaxDrillTop {
 		return fmt.Errorf("%s: [report] drill_top = %d: want 0 (the default) to %d journeys a list", f.at("report", 0, "drill_top"), n, MaxDrillTop)
+	}
+	if _, err := f.AlertRules(); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, s := range f.Sources {

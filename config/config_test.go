@@ -3,8 +3,11 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func write(t *testing.T, text string) string {
@@ -49,6 +52,28 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown key in [build]", "[build]\nrepeat_window = 3\n", "mcnamara.toml:2:1: unknown key repeat_window in [build]; did you mean repeat_window_days?"},
 		{"build", "[lake]\ndir = 'l'\n[build]\nrepeat_window_days = 0\n", "mcnamara.toml:3:1: build.repeat_window_days = 0: want a positive number of days"},
 		{"costs", "[costs]\ncurrency = 'dollars'\n", `mcnamara.toml:1:1: [costs]: costs.currency = "dollars"`},
+		{"unknown alert", "[lake]\ndir = 'l'\n\n[alerts.gap_rate]\nmax = 0.3\n",
+			"mcnamara.toml:4:1: [alerts.gap_rate]: no such alert (alerts: gap_ratio, measured_fcr_ratio, rejected_ratio); did you mean [alerts.gap_ratio]?"},
+		{"unknown alert, inline", "[alerts]\n  fcr = { min = 0.6 }\n", "mcnamara.toml:2:3: [alerts.fcr]: no such alert"},
+		{"unknown key in an alert", "[alerts.measured_fcr_ratio]\nmin = 0.6\nwindow_day = 7\n",
+			"mcnamara.toml:3:1: unknown key window_day in [alerts.measured_fcr_ratio]; did you mean window_days?"},
+		{"alert without its bound", "[alerts.gap_ratio]\ndimensions = ['team']\n", "mcnamara.toml:1:1: [alerts.gap_ratio]: give max, the ratio past which it fires"},
+		{"alert with the other bound", "[alerts.measured_fcr_ratio]\n\n  max = 0.6\n",
+			"mcnamara.toml:3:3: [alerts.measured_fcr_ratio] max: measured_fcr_ratio fires when it is below its bound: give min"},
+		{"alert bound not a ratio", "[alerts.rejected_ratio]\nmax = 5\n", "mcnamara.toml:2:1: [alerts.rejected_ratio] max: 5: want a ratio from 0 to 1"},
+		{"alert bound negative", "[alerts.gap_ratio]\nmax = -0.1\n", "mcnamara.toml:2:1: [alerts.gap_ratio] max: -0.1: want a ratio from 0 to 1"},
+		{"alert bound nan", "[alerts.gap_ratio]\nmax = nan\n", "mcnamara.toml:2:1: [alerts.gap_ratio] max: NaN: want a ratio from 0 to 1"},
+		{"alert bound a string", "[alerts.gap_ratio]\nmax = '0.3'\n", "mcnamara.toml: toml: line 2"},
+		{"alert dimension", "[alerts.gap_ratio]\nmax = 0.3\ndimensions = ['department', 'queue']\n",
+			`mcnamara.toml:3:1: [alerts.gap_ratio] dimensions: "queue": want department, team, agent, channel, topic, all`},
+		{"alert dimension twice", "[alerts.gap_ratio]\nmax = 0.3\ndimensions = ['team', 'team']\n", `mcnamara.toml:3:1: [alerts.gap_ratio] dimensions: "team" named twice`},
+		{"alert dimensions empty", "[alerts.gap_ratio]\nmax = 0.3\ndimensions = []\n", "mcnamara.toml:3:1: [alerts.gap_ratio] dimensions: empty"},
+		{"alert dimension of another kind", "[alerts.rejected_ratio]\nmax = 0\ndimensions = ['department']\n", `mcnamara.toml:3:1: [alerts.rejected_ratio] dimensions: "department": want batch, source`},
+		{"alert window", "[alerts.measured_fcr_ratio]\nmin = 0.6\nwindow_days = 14\n",
+			"mcnamara.toml:3:1: [alerts.measured_fcr_ratio] window_days: 14: want one of 1, 3, 7, 30"},
+		{"alert window where none", "[alerts.gap_ratio]\nmax = 0.3\nwindow_days = 7\n", "mcnamara.toml:3:1: [alerts.gap_ratio] window_days: gap_ratio has no window"},
+		{"alert min_count", "[alerts.gap_ratio]\nmax = 0.3\nmin_count = -1\n", "mcnamara.toml:3:1: [alerts.gap_ratio] min_count: -1: want zero or more claimed_success_contacts"},
+		{"alerts flat", "[alerts]\ngap_ratio_max = 0.3\n", "mcnamara.toml: toml: line 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,6 +88,85 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "none.toml"), true); err == nil {
 		t.Error("a missing required config must be an error")
+	}
+}
+
+// TestAlertRules: the [alerts] tables become rules in the kinds' order,
+// with the kinds' defaults where a key is left out.
+func TestAlertRules(t *testing.T) {
+	f, err := Load(write(t, `
+[alerts.rejected_ratio]
+max = 0
+
+[alerts]
+gap_ratio = { max = 0.25, dimensions = ["team", "all"], min_count = 30 }
+
+[alerts.measured_fcr_ratio]
+min = 0.6
+`), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := f.AlertRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rule struct {
+		Name       string
+		Threshold  float64
+		Dimensions []string
+		WindowDays int
+		MinCount   int64
+	}
+	var got []rule
+	for _, r := range rules {
+		got = append(got, rule{r.Name, r.Threshold, r.Dimensions, r.WindowDays, r.MinCount})
+	}
+	want := []rule{
+		{"gap_ratio", 0.25, []string{"team", "all"}, 0, 30},
+		{"measured_fcr_ratio", 0.6, []string{"department", "all"}, 7, 0},
+		{"rejected_ratio", 0, []string{"batch"}, 0, 0},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+	if rules, err := Defaults().AlertRules(); err != nil || len(rules) != 0 {
+		t.Errorf("no [alerts]: rules %v, %v; want none", rules, err)
+	}
+}
+
+// TestStarterAlerts: the starter's [alerts] example, commented out so that
+// a first run exits 0, loads once uncommented, with the rules it says.
+func TestStarterAlerts(t *testing.T) {
+	var b strings.Builder
+	in := false
+	for _, line := range strings.SplitAfter(Starter(), "\n") {
+		if strings.HasPrefix(line, "# [alerts") {
+			in = true
+		} else if strings.TrimSpace(line) == "" {
+			in = false
+		}
+		if in {
+			if l, ok := strings.CutPrefix(line, "# "); ok && !strings.HasPrefix(l, "#") {
+				line = l
+			}
+		}
+		b.WriteString(line)
+	}
+	f, err := Load(write(t, b.String()), true)
+	if err != nil {
+		t.Fatalf("the starter with its [alerts] uncommented does not load: %v\n%s", err, b.String())
+	}
+	rules, err := f.AlertRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range rules {
+		names = append(names, r.Name)
+	}
+	if want := []string{"gap_ratio", "measured_fcr_ratio", "rejected_ratio"}; !slices.Equal(names, want) {
+		t.Errorf("the starter's alerts are %v, want every kind: %v", names, want)
 	}
 }
 
@@ -112,6 +216,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("[[sources]]\nname='a'\ncolums=3\n[sources.columns]\nx='y'\n")
 	f.Add("[metrics.targets.csat_score]\ndefualt = 4\n'quoted key' = 1\n")
 	f.Add("a.b.c = 1\n[x.\"y\".z]\nq = [1, 2]\n")
+	f.Add("[alerts.gap_ratio]\nmax = 0.3\ndimensions = ['team']\n[alerts]\nfcr = { min = 1 }\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		p := filepath.Join(t.TempDir(), "mcnamara.toml")
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {

@@ -149,6 +149,36 @@ var commonFigures = map[string]string{
 	"settled_through": `SELECT strftime(timezone((SELECT time_zone FROM coverage), max(started_at) - to_seconds({window})), '%-d %b %Y %H:%M')
 		FROM contact_facts`,
 	"last_day": "SELECT strftime(timezone((SELECT time_zone FROM coverage), max(started_at)), '%-d %B') FROM contact_facts",
+	// the FCR ladder, from the glossary: a contact of an identified
+	// customer is repeated at W days when the same person's next contact
+	// (any journey) starts within W days of its start; judged only once
+	// its W days have run before the end of the data
+	"fcr1_judged":   fcrSQL(1, "count(*)"),
+	"fcr1_measured": fcrSQL(1, "1 - count(*) FILTER (WHERE next_at <= started_at + to_seconds(86400)) / count(*)"),
+	"fcr1_claimed":  fcrSQL(1, "count(*) FILTER (WHERE claimed) / count(*)"),
+	"fcr7_judged":   fcrSQL(7, "count(*)"),
+	"fcr7_measured": fcrSQL(7, "1 - count(*) FILTER (WHERE next_at <= started_at + to_seconds(7 * 86400)) / count(*)"),
+	"fcr7_claimed":  fcrSQL(7, "count(*) FILTER (WHERE claimed) / count(*)"),
+	// the cost of the gap: handle time of the contacts that followed a
+	// claimed success in their journey, in agent hours
+	"gap_hours": `SELECT coalesce(sum(handle_seconds) FILTER (WHERE first_claimed < seq_in_journey), 0) / 3600 FROM (
+		SELECT handle_seconds, seq_in_journey,
+			min(seq_in_journey) FILTER (WHERE claimed_success) OVER (PARTITION BY journey_id) AS first_claimed
+		FROM contact_facts WHERE journey_id IS NOT NULL)`,
+	"agent_hours": "SELECT coalesce(sum(handle_seconds), 0) / 3600 FROM contact_facts",
+}
+
+// fcrSQL is agg over the contacts of identified customers whose w days
+// have run before the end of the data (the last contact's start), each
+// with next_at, the start of the same person's next contact, and claimed,
+// whether the organisation marked it resolved (its disposition, or its
+// SLA verdict where it has none).
+func fcrSQL(w int, agg string) string {
+	return fmt.Sprintf(`SELECT %s FROM (
+		SELECT started_at, coalesce(disposition = 'resolved', sla_met, false) AS claimed,
+			lead(started_at) OVER (PARTITION BY person_id ORDER BY started_at, hash(source_system, contact_id)) AS next_at
+		FROM contact_facts WHERE person_id IS NOT NULL)
+	WHERE started_at + to_seconds(%d) <= (SELECT max(started_at) FROM contact_facts)`, agg, w*86400)
 }
 
 type docFigures map[string]any

@@ -32,15 +32,20 @@ type RunResult struct {
 	Built   bool
 	Build   build.Result
 	Reports []string // the HTML and PDF files written
+	// Alerts are the [alerts] rules judged once the marts and the report
+	// were written (none when nothing was built).
+	Alerts AlertResult
 }
 
 // Run is the whole pipeline under one hold of the lake lock: ingest the
 // sources' new files, and when there was something new (or Force, or the
-// marts lag the lake) build the marts and write the report(s).
+// marts lag the lake) build the marts, write the report(s) and then judge
+// the [alerts] over them. A run that built nothing judges nothing: its
+// marts are the ones the previous run judged.
 func (j Job) Run(ctx context.Context, opts RunOptions, sources []ingest.Source) (RunResult, error) {
 	var out RunResult
 	cfg, log := j.Config, j.logger()
-	err := j.WithLake(ctx, opts.Wait, func(db *sql.DB) error {
+	work := func(db *sql.DB) error {
 		res, err := j.IngestLocked(ctx, db, sources)
 		if err != nil {
 			return err
@@ -102,6 +107,20 @@ func (j Job) Run(ctx context.Context, opts RunOptions, sources []ingest.Source) 
 			out.Reports = append(out.Reports, PDFPath(r))
 		}
 		return nil
+	}
+	err := j.WithLake(ctx, opts.Wait, func(db *sql.DB) error {
+		if err := work(db); err != nil || !out.Built {
+			return err
+		}
+		// Last, once everything is written: an alert is not a failure of
+		// the work. Its batch is tonight's (none when nothing was new).
+		var batch *lake.Batch
+		if out.Ingest.Committed {
+			batch = &out.Ingest.Batch
+		}
+		var err error
+		out.Alerts, err = j.EvaluateAlerts(ctx, db, batch)
+		return err
 	})
 	return out, err
 }

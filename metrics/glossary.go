@@ -29,6 +29,15 @@ func Concepts(windowDays float64) []Concept {
 		{"McNamara gap", "A contact that is a claimed success and a failed outcome at once: the scorecard is green, the customer is not."},
 		{"Hop", "A journey moving from one department or channel to another."},
 		{"Loop", "A journey returning to a department or channel it had already visited."},
+		{"Ping-pong", "A move back to the department (or agent) of two contacts before, from another one: A → B → A, the customer passed to another person and back. Counted apart from other loops."},
+		{"Call-count KPI", "Contacts an agent handled on a business day (abandoned ones excluded): the number of calls reps are paid on. Over a group, handled contacts per agent-day worked; per agent-day because exports carry no shift time."},
+		{"Measured FCR at W days", "First-contact resolution as the customer's next move shows it: the share of an identified customer's contacts not followed by another contact of the same person (in any journey) within W days (1, 3, 7, 30: the FCR ladder). A contact whose W days run past the end of the data is open at that rung, never counted as resolved."},
+		{"Claimed FCR", "Of the same contacts, the share the organisation marked resolved (its disposition, or SLA met where there is none), drawn beside every rung of the ladder."},
+		{"Agent cost", "What a contact cost in agent time: its handle time (talk, hold and after-call work, as the source counts it) × the loaded agent hour of its channel, plus the channel's flat cost per contact (a branch or store visit)."},
+		{"Failure-demand cost", "The agent cost of the 2nd and later contacts of journeys: work caused by not getting it right the first time."},
+		{"Cost of the gap", "The agent cost of the contacts that followed a gap contact in its journey: the rework a false success caused."},
+		{"Cost per resolved journey", "The agent cost of the journeys verified resolved / their number: what a resolved customer costs, beside the cost per contact."},
+		{"Scorecard status", "A KPI against the target in force: green when it holds, amber when it misses by no more than the amber band ([metrics] amber_band, a share of the target: 10% unless configured), red otherwise."},
 		{"Spearman ρ", "Rank correlation from −1 to 1 between how often members (agents, teams) meet a KPI and how often their customers fail: above 0, meeting the KPI goes with more failed customers."},
 	}
 }

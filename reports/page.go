@@ -16,8 +16,10 @@ import (
 )
 
 // The whole assets directory is embedded so that the package builds before
-// `make assets` has fetched echarts; Render then says what to do.
+// `make assets` (or `go generate ./reports`) has fetched echarts; Render
+// then says what to do.
 //
+//go:generate make -C .. assets
 //go:embed assets
 var assets embed.FS
 

@@ -25,6 +25,10 @@ const (
 	exitUsage    = 2 // bad flags, arguments or configuration
 	exitRejected = 3 // finished, but some input rows were rejected
 	exitLocked   = 4 // another run holds the lake lock
+	// finished, everything written, but an [alerts] threshold was
+	// crossed; it outranks exitRejected (a run with both exits 5), and
+	// every error outranks it
+	exitAlert = 5
 	// An interrupted command exits 128 + the signal's number, as a shell
 	// reports a process the signal killed: 130 (SIGINT), 143 (SIGTERM).
 	exitSignalBase = 128
@@ -103,10 +107,13 @@ func signalContext(parent context.Context, sigs ...os.Signal) (context.Context, 
 // exitCode maps the job's typed errors to the documented exit codes.
 func exitCode(err error) int {
 	var u job.UsageError
+	var a job.AlertError
 	var r job.RejectedError
 	switch {
 	case errors.As(err, &u):
 		return exitUsage
+	case errors.As(err, &a):
+		return exitAlert
 	case errors.As(err, &r):
 		return exitRejected
 	case errors.Is(err, job.ErrLocked):

@@ -52,6 +52,7 @@ Start here:
 
 Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 3 finished with rejected rows, 4 another run holds the lake lock,
+5 finished but an [alerts] threshold was crossed (outranks 3),
 130/143 stopped by SIGINT/SIGTERM (what was committed stays).`,
 		Example: `  mcnamara demo
   mcnamara init && mcnamara run --config mcnamara.toml
@@ -90,6 +91,7 @@ Exit codes: 0 ok, 1 error, 2 usage or configuration error,
 		newMetricsCmd(g),
 		newExportCmd(g),
 		newCheckCmd(g),
+		newAlertsCmd(g),
 		newVersionCmd(g),
 	)
 	return root, g

@@ -25,12 +25,17 @@ input says so and exits 0 without rebuilding, unless the marts lag the lake
 them up to date and writes the report. ` + "`mcnamara check`" + ` says whether the
 marts are up to date.
 
+Once the marts and the report are written it judges the [alerts]
+thresholds (` + "`mcnamara alerts`" + ` judges them on demand): each breach is logged as
+one warning record (metric, dimension, member, value, threshold) and
+printed, and the run exits 5. A run that built nothing judges nothing.
+
 Non-interactive and cron-friendly: no prompts, progress only on a terminal,
 --log-format json for log collectors. SIGINT/SIGTERM stop it cleanly: what
 was not committed is dropped and the previous lake, marts and report stay.
 
 Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked,
-130/143 stopped by SIGINT/SIGTERM.`,
+5 an alert fired (outranks 3), 130/143 stopped by SIGINT/SIGTERM.`,
 		Example: `  # crontab: every night at 02:30
   30 2 * * *  cd /srv/mcnamara && mcnamara run --config mcnamara.toml --log-format json >> run.log 2>&1`,
 		Args: cobra.NoArgs,
@@ -56,7 +61,8 @@ Exit codes: 0 ok, 1 error, 2 configuration, 3 rows rejected, 4 locked,
 			} else {
 				fmt.Fprintln(cmd.OutOrStdout(), "run: no new input; nothing rebuilt")
 			}
-			return job.Outcome(res.Ingest)
+			printBreaches(cmd.OutOrStdout(), res.Alerts)
+			return job.RunOutcome(res)
 		},
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of exiting with code 4")

@@ -95,8 +95,11 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 			fmt.Sprintf("%s AS %s", num, duck.Ident(m.Name+"__num")),
 			fmt.Sprintf("%s AS %s", den, duck.Ident(m.Name+"__den")),
 			fmt.Sprintf("count(%s) AS %s", k, duck.Ident(m.Name+"__n")),
-			fmt.Sprintf("sum(CAST(round(%s * 1e6) AS BIGINT)) FILTER (WHERE %s IS NOT NULL) AS %s", t, k, duck.Ident(m.Name+"__tsum")),
-			fmt.Sprintf("count(%s) FILTER (WHERE %s IS NOT NULL) AS %s", t, k, duck.Ident(m.Name+"__tn")))
+			// CASE, not FILTER: over the gap's six grouping sets, 22 FILTER
+			// clauses took twice the time of the whole aggregation without
+			// them (1M contacts, DuckDB 1.5)
+			fmt.Sprintf("sum(CASE WHEN %s IS NOT NULL THEN CAST(round(%s * 1e6) AS BIGINT) END) AS %s", k, t, duck.Ident(m.Name+"__tsum")),
+			fmt.Sprintf("count(CASE WHEN %s IS NOT NULL THEN %s END) AS %s", k, t, duck.Ident(m.Name+"__tn")))
 		cols = append(cols,
 			fmt.Sprintf("sum(%s) / nullif(sum(%s), 0) * %s AS %s", duck.Ident(m.Name+"__num"), duck.Ident(m.Name+"__den"), num64(mul), k),
 			fmt.Sprintf("CAST(sum(%s) AS BIGINT) AS %s", duck.Ident(m.Name+"__n"), duck.Ident(m.Name+"_contacts")),

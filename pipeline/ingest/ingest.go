@@ -86,7 +86,7 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 	for _, b := range batches {
 		for _, in := range b.Inputs {
 			if in.Error == "" && in.Skipped == "" && in.Retries == "" {
-				loaded[loadKey{in.SHA256, in.Mapping}] = b.ID
+				loaded[keyOf(in)] = b.ID
 			}
 		}
 	}
@@ -111,7 +111,7 @@ func Run(ctx context.Context, db *sql.DB, o Options, sources []Source) (Result, 
 				return Result{}, err
 			}
 			in.Source = s.Name
-			switch prev, dup := loaded[loadKey{in.SHA256, in.Mapping}]; {
+			switch prev, dup := loaded[keyOf(in)]; {
 			case dup:
 				in.Skipped = "already loaded by batch " + prev
 				o.Logger.Info("skip file already loaded", "file", f, "batch", prev)
@@ -241,6 +241,19 @@ func (l *loader) commit() error {
 
 // loadKey identifies a file already loaded through a mapping.
 type loadKey struct{ sha256, mapping string }
+
+// keyOf is an input's loadKey. A configured source is known by its name
+// and table, not by its mapping's name: that name holds the config file's
+// path as it was given, so `--config mcnamara.toml` one night and
+// `--config /srv/mcnamara/mcnamara.toml` the next would otherwise reload
+// every file (and reject each row as a duplicate). Files ingested without
+// a source (`ingest FILE --mapping`) are known by their mapping.
+func keyOf(in lake.Input) loadKey {
+	if in.Source != "" {
+		return loadKey{in.SHA256, "source " + in.Source + " -> " + in.Table}
+	}
+	return loadKey{in.SHA256, in.Mapping}
+}
 
 type loader struct {
 	conn    *sql.Conn

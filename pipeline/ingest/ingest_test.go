@@ -289,3 +289,34 @@ func csvRecord(t *testing.T, content []byte, n int64) ([]byte, bool) {
 		}
 	}
 }
+
+// TestSourceKnownByName: a configured source's file is not loaded again
+// when the same config is given by another path (its mapping's name holds
+// the path as given), while the same file through a source of another name
+// is a new load.
+func TestSourceKnownByName(t *testing.T) {
+	ctx := context.Background()
+	root, db := t.TempDir(), openDB(t)
+	files := []string{"testdata/cases/clean/calls.csv"}
+	ingestAs := func(mappingName, source string) ingest.Result {
+		t.Helper()
+		m := testMapping(t)
+		m.Name = mappingName
+		res, err := ingest.Run(ctx, db, ingest.Options{Lake: root, BusinessTZ: "America/New_York"},
+			[]ingest.Source{{Name: source, Mapping: m, Files: files}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := ingestAs("mcnamara.toml [source phone]", "phone"); !res.Committed {
+		t.Fatal("the first load committed nothing")
+	}
+	res := ingestAs("/srv/mcnamara/mcnamara.toml [source phone]", "phone")
+	if res.Committed {
+		t.Errorf("the same source by another config path loaded the file again: %+v", res.Batch.Inputs)
+	}
+	if res := ingestAs("/srv/mcnamara/mcnamara.toml [source phone-copy]", "phone-copy"); !res.Committed {
+		t.Error("the same file through another source was skipped as a re-delivery")
+	}
+}
