@@ -1510,14 +1510,7 @@ func (a *auditor) auditFilters() {
 		got[[4]int64(c[:4])] = [7]int64(c[4:])
 	}
 	a.checked["filter_cells"] += len(F.Cells)
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("filter cell %v: %v embedded, the contacts give %v", k, got[k], v)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d filter cells embedded, the contacts make %d", len(got), len(want))
-	}
+	sameCells(t, "filter cell", got, want)
 	// the quadrant members' settled contacts by department, channel and band
 	members := map[string]int64{}
 	for i, m := range F.Members {
@@ -1558,14 +1551,7 @@ func (a *auditor) auditFilters() {
 		gotM[[4]int64(c[:4])] = [5]int64(c[4:])
 	}
 	a.checked["filter_member_cells"] += len(F.MemberCells)
-	for k, v := range wantM {
-		if gotM[k] != v {
-			t.Errorf("quadrant member cell %v: %v embedded, the contacts give %v", k, gotM[k], v)
-		}
-	}
-	if len(gotM) != len(wantM) {
-		t.Errorf("%d member cells embedded, the contacts make %d", len(gotM), len(wantM))
-	}
+	sameCells(t, "quadrant member cell", gotM, wantM)
 	// every view: the tiles, the sentences, the rows of the charts
 	measures := []string{"kpi_rate", "customer_rate", "gap_rate"}
 	for key, v := range F.Views {
@@ -1746,4 +1732,18 @@ func (a *auditor) flowJourneys(from, to string) map[string]int64 {
 		}
 	}
 	return a.moves[from+"→"+to]
+}
+
+// sameCells compares the counts a report embeds (got) with the ones the
+// contacts give (want), cell by cell and in number.
+func sameCells[K, V comparable](t *testing.T, what string, got, want map[K]V) {
+	t.Helper()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s %v: %v embedded, the contacts give %v", what, k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d %ss embedded, the contacts make %d", len(got), what, len(want))
+	}
 }

@@ -545,6 +545,39 @@ type member struct {
 	hasKPI, hasCust, hasGap bool
 }
 
+// quadrantRows are the quadrant's table rows of members ms, with, per
+// dimension, how many sit in the "KPI met, customers failed" quadrant (bad)
+// and of how many ([bad, all]), and the member the finding names: the
+// widest gap among the sizable bad members, a team before an agent (a team
+// is where management acts). The unfiltered section and every filtered
+// view use it, so they name the same member for the same data.
+func quadrantRows(ms []member, bad func(member) bool) (rows [][]any, n map[string][2]int64, worst *member) {
+	n = map[string][2]int64{}
+	sizes := map[string][]int64{}
+	for _, m := range ms {
+		sizes[m.dim] = append(sizes[m.dim], m.contacts)
+	}
+	minN := map[string]int64{"agent": sizable(sizes["agent"]), "team": sizable(sizes["team"])}
+	for i, m := range ms {
+		var gap any
+		if m.hasGap {
+			gap = m.gap
+		}
+		rows = append(rows, []any{m.dim, m.name, m.contacts, m.kpi, m.customer, gap, m.gapContacts, bad(m)})
+		c := n[m.dim]
+		c[1]++
+		if bad(m) {
+			c[0]++
+			if m.hasGap && m.contacts >= minN[m.dim] && len(sizes[m.dim]) > 1 && (worst == nil || (m.dim == "team" && worst.dim != "team") ||
+				(m.dim == worst.dim && m.gap > worst.gap)) {
+				worst = &ms[i]
+			}
+		}
+		n[m.dim] = c
+	}
+	return rows, n, worst
+}
+
 // noMember is how the gap mart names a missing agent, team or department:
 // contacts without an agent are not an agent (nor without a team a team,
 // without a department a department), so the member panels leave it out.
@@ -596,31 +629,8 @@ func (b *builder) quadrant(s *Section) error {
 		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
 		col("kpi_met_customers_failed", "In the “KPI met, customers failed” quadrant", fmtBool),
 	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: "settled"}}
-	n := map[string][2]int64{}
-	var worst *member
-	sizes := map[string][]int64{}
-	for _, m := range ms {
-		sizes[m.dim] = append(sizes[m.dim], m.contacts)
-	}
-	minN := map[string]int64{"agent": sizable(sizes["agent"]), "team": sizable(sizes["team"])}
-	for i, m := range ms {
-		var gap any
-		if m.hasGap {
-			gap = m.gap
-		}
-		s.Data.Rows = append(s.Data.Rows, []any{m.dim, m.name, m.contacts, m.kpi, m.customer, gap, m.gapContacts, bad(m)})
-		c := n[m.dim]
-		c[1]++
-		if bad(m) {
-			c[0]++
-			// Prefer a team for the sentence: it is where management acts.
-			if m.hasGap && m.contacts >= minN[m.dim] && len(sizes[m.dim]) > 1 && (worst == nil || (m.dim == "team" && worst.dim != "team") ||
-				(m.dim == worst.dim && m.gap > worst.gap)) {
-				worst = &ms[i]
-			}
-		}
-		n[m.dim] = c
-	}
+	rows, n, worst := quadrantRows(ms, bad)
+	s.Data.Rows = append(s.Data.Rows, rows...)
 	var f figs
 	defer func() { s.Figures = f.list }()
 	if n["agent"][0]+n["team"][0] == 0 {

@@ -593,30 +593,8 @@ func (f *Filters) viewQuadrant(v *FilterView, s Selection, whole counts) {
 		return
 	}
 	bad := func(m member) bool { return m.kpi >= *kx && m.customer < *ky }
-	n := map[string][2]int64{}
-	sizes := map[string][]int64{}
-	for _, m := range ms {
-		sizes[m.dim] = append(sizes[m.dim], m.contacts)
-	}
-	minN := map[string]int64{"agent": sizable(sizes["agent"]), "team": sizable(sizes["team"])}
-	var worst *member
-	for i, m := range ms {
-		var gap any
-		if m.hasGap {
-			gap = m.gap
-		}
-		v.QuadrantRows.Rows = append(v.QuadrantRows.Rows, []any{m.dim, m.name, m.contacts, m.kpi, m.customer, gap, m.gapContacts, bad(m)})
-		c := n[m.dim]
-		c[1]++
-		if bad(m) {
-			c[0]++
-			if m.hasGap && m.contacts >= minN[m.dim] && len(sizes[m.dim]) > 1 && (worst == nil || (m.dim == "team" && worst.dim != "team") ||
-				(m.dim == worst.dim && m.gap > worst.gap)) {
-				worst = &ms[i]
-			}
-		}
-		n[m.dim] = c
-	}
+	rows, n, worst := quadrantRows(ms, bad)
+	v.QuadrantRows.Rows = append(v.QuadrantRows.Rows, rows...)
 	all := f.scope(s, Scope{Dim: "all", Period: period})
 	if n["agent"][0]+n["team"][0] == 0 {
 		v.Quadrant = sentence(lead, "no agent or team sits in the “KPI met, customers failed” quadrant: where the scorecard is above average, so are customer outcomes.")
