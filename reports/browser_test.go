@@ -75,6 +75,7 @@ type scenario struct {
 		Panel    *panelState       `json:"panel"`
 		Tiles    [][]any           `json:"tiles"`
 		Findings map[string]string `json:"findings"`
+		Selects  []string          `json:"selects"`
 	} `json:"initial"`
 	Clicks []struct {
 		ID      string      `json:"id"`

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,6 +129,10 @@ func TestBrowserDrill(t *testing.T) {
 	sc := st.Scenario
 	if sc == nil {
 		t.Fatal("the page's scenario did not run")
+	}
+	// before any choice the selectors say what the page shows: everything
+	if want := []string{"All departments", "All channels", m.Filters.Periods[len(m.Filters.Periods)-1].Label}; !slices.Equal(sc.Initial.Selects, want) {
+		t.Errorf("the filter selectors show %q on load, want %q", sc.Initial.Selects, want)
 	}
 	if len(sc.Clicks) != 4 || len(sc.Keys) != 4 {
 		t.Fatalf("%d charts clicked, %d keyed; want the quadrant, the resolution bars, the heatmap and the flows", len(sc.Clicks), len(sc.Keys))

@@ -898,6 +898,8 @@
     pick('dept', 'Department', ['All departments'].concat(F.departments.map(label)));
     pick('channel', 'Channel', ['All channels'].concat(F.channels.map(label)));
     pick('period', 'Period', F.periods.map(function (p) { return p.label; }));
+    // the selectors show what the page shows (every week) before any choice
+    selects.dept.value = String(sel.d + 1); selects.channel.value = String(sel.c + 1); selects.period.value = String(sel.p);
     var reset = el('button', 'filters-reset', 'Show everything');
     reset.type = 'button';
     reset.addEventListener('click', function () { setSel(-1, -1, F.periods.length - 1); writeHash(); });

@@ -76,7 +76,8 @@
   // The drill-down and filter scenario: what a user does, read back from
   // the DOM for the browser tests to compare with the model.
   function scenario(rep) {
-    var sc = { initial: { hash: location.hash, panel: panelState(), tiles: tiles(), findings: findings() }, clicks: [], keys: [], filters: [] };
+    var sc = { initial: { hash: location.hash, panel: panelState(), tiles: tiles(), findings: findings(),
+      selects: Array.prototype.map.call(document.querySelectorAll('#filters select'), function (s) { return s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : ''; }) }, clicks: [], keys: [], filters: [] };
     var M = JSON.parse(document.getElementById('report-model').textContent), F = M.filters, byId = {};
     (M.main || []).concat(M.journeys || []).forEach(function (x) { byId[x.id] = x; });
     var keyOf = function (c, t) { return (rep.current[c.id] || byId[c.id]).drill[t.row]; };
