@@ -132,19 +132,16 @@ func (b *builder) one(id, title string, f func(*Section) error) func() []Section
 }
 
 func (b *builder) loadSchema() error {
-	t, err := b.q.query(b.ctx, `SELECT table_name, column_name, data_type
-		FROM information_schema.columns
-		WHERE table_catalog = current_database() AND table_schema = current_schema()`)
+	cols, err := rows[schemaRow](b, "headline", "schema")
 	if err != nil {
 		return fmt.Errorf("report: read the database schema: %w", err)
 	}
 	b.schema = map[string]map[string]string{}
-	for _, r := range t.recs() {
-		tn := r.str("table_name")
-		if b.schema[tn] == nil {
-			b.schema[tn] = map[string]string{}
+	for _, c := range cols {
+		if b.schema[c.Table] == nil {
+			b.schema[c.Table] = map[string]string{}
 		}
-		b.schema[tn][r.str("column_name")] = r.str("data_type")
+		b.schema[c.Table][c.Column] = c.Type
 	}
 	return nil
 }
@@ -209,17 +206,14 @@ func (b *builder) loadSpan() {
 	if !b.has("contact_facts", "started_at") {
 		return
 	}
-	t, err := b.q.query(b.ctx, `SELECT count(*) AS n,
-		timezone(?, min(started_at)) AS first, timezone(?, max(started_at)) AS last
-		FROM contact_facts`, b.opts.Timezone, b.opts.Timezone)
+	t, err := rows[spanRow](b, "headline", "span", b.opts.Timezone, b.opts.Timezone)
 	if err != nil {
 		b.log.Warn("report: read the period covered", "err", err)
 		return
 	}
-	if len(t.rows) == 1 {
-		r := t.recs()[0]
-		b.span.contacts = r.int("n")
-		b.span.first, b.span.last = r.str("first"), r.str("last")
+	if len(t) == 1 && t[0].First != nil && t[0].Last != nil {
+		b.span.contacts = t[0].Contacts
+		b.span.first, b.span.last = *t[0].First, *t[0].Last
 		b.span.ok = b.span.contacts > 0 && b.span.last != ""
 	}
 }
@@ -233,24 +227,18 @@ func (b *builder) loadTotal() {
 	if !b.has("gap", gapCols...) || !b.has("coverage", "data_end", "repeat_window_days") {
 		return
 	}
-	t, err := b.q.query(b.ctx, `SELECT CAST(judged_contacts AS BIGINT) AS judged,
-			CAST(claimed_success_contacts AS BIGINT) AS claimed,
-			CAST(outcome_failed_contacts AS BIGINT) AS failed,
-			CAST(gap_contacts AS BIGINT) AS gap,
-			(SELECT strftime(data_end - to_seconds(repeat_window_days * 86400), '%Y-%m-%dT%H:%M:%S.%fZ') FROM coverage) AS through,
-			(SELECT timezone(?, data_end - to_seconds(repeat_window_days * 86400)) FROM coverage) AS through_local
-		FROM gap WHERE dimension = 'all' AND grain = 'settled'`, b.opts.Timezone)
+	t, err := rows[settledTotalRow](b, "headline", "settled_total", b.opts.Timezone)
 	if err != nil {
 		b.log.Warn("report: read the whole-period rates", "err", err)
 		return
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return // no contact is settled yet
 	}
-	r := t.recs()[0]
-	b.total.ok = r.int("judged") > 0
-	b.total.through, b.total.throughLocal = r.str("through"), r.str("through_local")
-	b.total.kpi, b.total.customer, b.total.gap = rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap"))
+	r := t[0]
+	b.total.ok = r.Judged > 0
+	b.total.through, b.total.throughLocal = strOr(r.Through), strOr(r.ThroughLocal)
+	b.total.kpi, b.total.customer, b.total.gap = rates(r.Judged, r.Claimed, r.Failed, r.Gap)
 }
 
 // settledSpan names the settled contacts: "those that started by 23 Nov
@@ -327,34 +315,19 @@ func (b *builder) trend(s *Section) error {
 	if err := b.need("gap", gapCols...); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT CAST(period_start AS DATE) AS week, settled,
-			CAST(contacts AS BIGINT) AS contacts,
-			CAST(judged_contacts AS BIGINT) AS judged, CAST(claimed_success_contacts AS BIGINT) AS claimed,
-			CAST(outcome_failed_contacts AS BIGINT) AS failed, CAST(gap_contacts AS BIGINT) AS gap_contacts,
-			CAST(failure_demand_ratio AS DOUBLE) AS failure_demand_share
-		FROM gap WHERE dimension = 'all' AND grain = 'week' AND period_start IS NOT NULL
-		ORDER BY week DESC LIMIT 104`)
+	t, err := rows[trendWeekRow](b, "trend", "weeks")
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return noData("No data: the gap mart has no weekly rows for dimension “all”.")
 	}
-	slices.Reverse(t.rows)
+	slices.Reverse(t)
 	s.Chart = &Chart{Kind: "trend"}
-	s.Data = &Table{Columns: []Column{
-		col("week", "Week starting", fmtDate),
-		mcol("contacts", "Contacts", fmtInt, "contacts"),
-		mcol("kpi_rate", "KPI-met rate (scorecard success)", fmtPct, "kpi_rate"),
-		mcol("customer_rate", "Verified-outcome rate (customer not failed)", fmtPct, "customer_rate"),
-		mcol("gap_rate", "Gap rate (successes that failed the customer)", fmtPct, "gap_rate"),
-		mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		mcol("failure_demand_share", "Failure demand share", fmtPct, "failure_demand_share"),
-	}, RowScope: &RowScope{Dim: "all", WeekCol: "week"}}
-	for _, r := range t.recs() {
-		w := weekRow{week: r.str("week"), settled: r.bool("settled"), contacts: r.int("contacts"), gapContacts: r.int("gap_contacts"),
-			fd: r.rounded("failure_demand_share")}
-		w.kpi, w.customer, w.gap = rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap_contacts"))
+	s.Data = &Table{Columns: trendColumns(), RowScope: &RowScope{Dim: "all", WeekCol: "week"}}
+	for _, r := range t {
+		w := weekRow{week: r.Week, settled: r.Settled, contacts: r.Contacts, gapContacts: r.GapContacts, fd: roundedPtr(r.FailureDemandShare)}
+		w.kpi, w.customer, w.gap = rates(r.Judged, r.Claimed, r.Failed, r.GapContacts)
 		b.weeks = append(b.weeks, w)
 		if w.settled {
 			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nullable(w.kpi), nullable(w.customer), nullable(w.gap), w.gapContacts, nullable(w.fd)})
@@ -366,6 +339,7 @@ func (b *builder) trend(s *Section) error {
 			s.Data.Rows = append(s.Data.Rows, []any{w.week, w.contacts, nil, nil, nil, w.gapContacts, nullable(w.fd)})
 		}
 	}
+	s.Chart.Option = trendOption(s.Data)
 	var f figs
 	defer func() { s.Figures = f.list }()
 	tot := b.total
@@ -397,13 +371,6 @@ func (b *builder) trend(s *Section) error {
 			f.pct("gap_rate", *last.gap, weekScope("all", "", last.week)), f.week(last.week))
 	}
 	s.Finding += "."
-	for _, w := range b.weeks {
-		if !w.settled {
-			// The page shades the weeks whose outcomes are still open.
-			s.Chart.Params = map[string]any{"open_from": w.week}
-			break
-		}
-	}
 	if !b.weeks[len(b.weeks)-1].settled {
 		s.Note = fmt.Sprintf("The latest weeks (shaded) are still open: their customers may yet come back within the %s-day repeat window. Their rates are left out until then: they would count only the contacts whose outcome is already known, a biased few.",
 			f.window(b.meta.RepeatWindowDays))
@@ -509,13 +476,10 @@ func (b *builder) openHeadline(in Headline) (h Headline) {
 	h = in
 	var f figs
 	defer func() { h.Figures = f.list }()
-	t, err := b.q.query(b.ctx, `SELECT CAST(judged_contacts AS BIGINT) AS judged, CAST(claimed_success_contacts AS BIGINT) AS claimed,
-			CAST(outcome_failed_contacts AS BIGINT) AS failed, CAST(gap_contacts AS BIGINT) AS gap
-		FROM gap WHERE dimension = 'all' AND grain = 'total'`)
+	t, err := rows[countsRow](b, "headline", "open_total")
 	var kpi, cust, gap *float64
-	if err == nil && len(t.rows) == 1 {
-		r := t.recs()[0]
-		kpi, cust, gap = rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap"))
+	if err == nil && len(t) == 1 {
+		kpi, cust, gap = rates(t[0].Judged, t[0].Claimed, t[0].Failed, t[0].Gap)
 	}
 	h.Tiles = []Tile{
 		{Key: "kpi", Measure: "kpi_rate", Label: "KPI-met rate", Help: "Judged contacts the scorecard counts a success: resolved and every KPI target held.", Value: kpi, Good: "up"},
@@ -662,64 +626,53 @@ func (b *builder) resolution(s *Section) error {
 	if !b.total.ok {
 		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no resolution is verified.", b.window()))
 	}
-	t, err := b.q.query(b.ctx, `WITH d AS (
-			SELECT member AS department, contacts, judged_contacts AS judged,
-				claimed_resolution_contacts AS claimed_n, verified_resolution_contacts AS verified_n,
-				handle_time_seconds AS aht_seconds, target_handle_time_seconds AS aht_target_seconds
-			FROM gap WHERE dimension = 'department' AND grain = 'settled' AND member <> ? AND judged_contacts > 0)
-		SELECT department, CAST(contacts AS BIGINT) AS contacts,
-			claimed_n / judged AS claimed, verified_n / judged AS verified,
-			CAST(aht_seconds AS DOUBLE) AS aht_seconds, CAST(aht_target_seconds AS DOUBLE) AS aht_target_seconds,
-			count(*) OVER () AS departments
-		FROM d ORDER BY contacts DESC, department LIMIT 30`, noMember)
+	t, err := rows[resolutionRow](b, "resolution", "departments", noMember)
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return noData("No data: the gap mart has no department with judged contacts in the settled weeks.")
 	}
 	s.Chart = &Chart{Kind: "resolution"}
-	s.Height = max(260, 90+46*len(t.rows)) // two bars per department
+	s.Height = max(260, 90+46*len(t)) // two bars per department
 	s.Data = &Table{Columns: []Column{
 		col("department", "Department", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
 		mcol("claimed", "Claimed resolution", fmtPct, "claimed_resolution_rate"), mcol("verified", "Verified resolution", fmtPct, "verified_resolution_rate"),
 		mcol("aht_seconds", "Average handle time", fmtDur, "aht_seconds"), mcol("aht_target_seconds", "Handle-time target", fmtDur, "aht_target_seconds"),
 	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", Period: "settled"}}
-	var widest rec
+	var widest *resolutionRow
 	var widestDiff float64
-	found := false
 	var ns []int64
-	for _, r := range t.recs() {
-		ns = append(ns, r.int("contacts"))
+	for _, r := range t {
+		ns = append(ns, r.Contacts)
 	}
 	minN := sizable(ns)
-	for _, r := range t.recs() {
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.int("contacts"), nullable(r.rounded("claimed")), nullable(r.rounded("verified")),
-			nullable(r.rounded("aht_seconds")), nullable(r.rounded("aht_target_seconds"))})
-		c, ok1 := r.num("claimed")
-		v, ok2 := r.num("verified")
-		if ok1 && ok2 && r.int("contacts") >= minN && (!found || c-v > widestDiff) {
-			widest, widestDiff, found = r, c-v, true
+	for i, r := range t {
+		s.Data.Rows = append(s.Data.Rows, []any{r.Department, r.Contacts, nullable(roundedPtr(r.Claimed)), nullable(roundedPtr(r.Verified)),
+			nullable(roundedPtr(r.AHTSeconds)), nullable(roundedPtr(r.AHTTargetSeconds))})
+		if r.Claimed != nil && r.Verified != nil && r.Contacts >= minN && (widest == nil || *r.Claimed-*r.Verified > widestDiff) {
+			widest, widestDiff = &t[i], *r.Claimed-*r.Verified
 		}
 	}
+	s.Chart.Option = resolutionChart.option(s.Data, nil)
 	var f figs
 	defer func() { s.Figures = f.list }()
 	switch {
-	case !found:
+	case widest == nil:
 		s.Finding = "No department has both a claimed and a verified resolution rate."
 	case widestDiff <= 0:
 		s.Finding = "In every department verified resolution matches or beats what the scorecard claims."
 	default:
-		sc := Scope{Dim: "department", Member: widest.str("department"), Period: "settled"}
+		sc := Scope{Dim: "department", Member: widest.Department, Period: "settled"}
 		s.Finding = fmt.Sprintf("%s reports %s of its judged contacts resolved, but only %s were verified resolved by what the customer did next — the widest difference of %s.",
-			quoted(widest.str("department")), f.pct("claimed_resolution_rate", widest.float("claimed"), sc),
-			f.pct("verified_resolution_rate", widest.float("verified"), sc),
-			f.plural("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}, "department", "departments"))
+			quoted(widest.Department), f.pct("claimed_resolution_rate", *widest.Claimed, sc),
+			f.pct("verified_resolution_rate", *widest.Verified, sc),
+			f.plural("shown_members", int64(len(t)), Scope{Dim: "department", Period: "settled"}, "department", "departments"))
 	}
 	s.Note = "Over the judged contacts among the settled ones (" + b.settledSpan(&f) + ")."
-	if more := t.recs()[0].int("departments"); more > int64(len(t.rows)) {
+	if more := t[0].Departments; more > int64(len(t)) {
 		s.Note += fmt.Sprintf(" Showing the %s departments with the most contacts of %s.",
-			f.n("shown_members", int64(len(t.rows)), Scope{Dim: "department", Period: "settled"}),
+			f.n("shown_members", int64(len(t)), Scope{Dim: "department", Period: "settled"}),
 			f.n("judged_members", more, Scope{Dim: "department", Period: "settled"}))
 	}
 	return nil

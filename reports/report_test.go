@@ -37,6 +37,25 @@ func TestModelGolden(t *testing.T) {
 	// own, with every array of values on one line.
 	drill, filters := m.Drill, m.Filters
 	m.Drill, m.Filters = nil, nil
+	// Each chart's echarts option, built in Go, has a golden of its own
+	// (testdata/chart-<section>.golden.json); the model's golden keeps the
+	// rest of the section.
+	for _, group := range [][]Section{m.Main, m.Journeys, m.Reference} {
+		for i := range group {
+			c := group[i].Chart
+			if c == nil || c.Option == nil {
+				continue
+			}
+			opt, err := json.MarshalIndent(c.Option, "", " ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, filepath.Join("testdata", "chart-"+group[i].ID+".golden.json"), append(oneLineArrays(opt), '\n'))
+			cc := *c
+			cc.Option = nil
+			group[i].Chart = &cc
+		}
+	}
 	got, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		t.Fatal(err)

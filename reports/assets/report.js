@@ -156,28 +156,6 @@
     };
   };
 
-  build.cost = function (s) {
-    var p = s.chart.params || {}, cur = p.currency || 'USD';
-    var rows = objects(s.data).filter(function (r) { return r.level === 'department'; });
-    var bar = function (name, key, color) {
-      return { name: name, type: 'bar', data: rows.map(function (r) { return r[key]; }), itemStyle: { color: color },
-        label: { show: true, position: 'right', fontSize: 10, formatter: function (x) { return money(x.value, cur); } } };
-    };
-    return {
-      legend: { top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 160, right: 80, top: 36, bottom: 28 },
-      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
-        var r = rows[ps[0].dataIndex];
-        return tip(label(r.member), [['Cost of the gap', money(r.gap_cost, cur)], ['Gap rework hours', int(r.gap_hours)],
-          ['Failure-demand cost', money(r.failure_demand_cost, cur)], ['Agent cost', money(r.agent_cost, cur)],
-          ['Cost per contact', money(r.cost_per_contact, cur)], ['Cost per resolved customer', money(r.cost_per_resolved_journey, cur)]]);
-      } }),
-      xAxis: { type: 'value', axisLabel: { formatter: function (v) { return money(v, cur); } } },
-      yAxis: { type: 'category', data: rows.map(function (r) { return r.member; }), inverse: true, axisLabel: catLabel },
-      series: [bar('Cost of the gap (rework)', 'gap_cost', C.verm), bar('Failure-demand cost', 'failure_demand_cost', C.grey)]
-    };
-  };
-
   build.trend = function (s) {
     var rows = objects(s.data);
     var weeks = rows.map(function (r) { return r.week; });
@@ -242,27 +220,6 @@
       yAxis: { type: 'value', name: 'Customer success →', nameLocation: 'middle', nameGap: 46,
         min: lo(minY), max: 1, axisLabel: { formatter: pct } },
       series: [agents, series('team', 'Teams', C.orange, 'diamond')]
-    };
-  };
-
-  build.resolution = function (s) {
-    var rows = objects(s.data).slice().reverse();
-    var bar = function (name, key, color) {
-      return { name: name, type: 'bar', data: rows.map(function (r) { return r[key]; }), itemStyle: { color: color },
-        label: { show: true, position: 'right', formatter: function (p) { return pct(p.value); }, fontSize: 11 } };
-    };
-    return {
-      legend: legend,
-      grid: { left: 160, right: 56, top: 36, bottom: 28 },
-      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
-        var r = rows[ps[0].dataIndex];
-        return tip(label(r.department), [['Contacts', int(r.contacts)], ['Claimed resolution', pct(r.claimed)],
-          ['Verified resolution', pct(r.verified)], ['Average handle time', dur(r.aht_seconds)],
-          ['Handle-time target', dur(r.aht_target_seconds)]]);
-      } }),
-      xAxis: pctAxis,
-      yAxis: { type: 'category', data: rows.map(function (r) { return r.department; }), axisLabel: catLabel },
-      series: [bar('Claimed resolution (scorecard)', 'claimed', C.blue), bar('Verified resolution (customer)', 'verified', C.orange)]
     };
   };
 
@@ -414,7 +371,7 @@
   document.querySelectorAll('.chart[data-section]').forEach(function (el) {
     var s = sections[el.getAttribute('data-section')];
     var kind = s && s.chart && s.chart.kind;
-    if (!build[kind]) return;
+    if (!build[kind] && !(s && s.chart && s.chart.option)) return;
     if (s.height) el.style.height = s.height + 'px';
     var chart = echarts.init(el, null, { renderer: 'svg' });
     chart.setOption(option(kind, s));
@@ -423,10 +380,37 @@
     charts.push({ id: s.id, kind: kind, el: el, chart: chart });
   });
   function option(kind, s) {
+    if (s.chart && s.chart.option) return hook(JSON.parse(JSON.stringify(s.chart.option)));
     var opt = build[kind](s);
     opt.animation = false;
     opt.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif' };
     return opt;
+  }
+  // An option built in Go (reports/chart.go) is complete but for the two
+  // functions JSON cannot carry: the tooltip's, which escapes and joins the
+  // text Go wrote (a data item's tip, or the option's tips by category),
+  // and a label's that shows a data item's text. Neither formats a number.
+  function hook(o) {
+    if (o.tooltip && o.tooltip.formatter === '@tip') {
+      o.tooltip.formatter = function (ps) {
+        var p = Array.isArray(ps) ? ps[0] : ps, t;
+        if (!p) return '';
+        t = Array.isArray(ps) ? (o.tips || [])[p.dataIndex] : p.data && p.data.tip;
+        if (!t) return '';
+        var lines = [];
+        if (o.tipLines) o.tipLines.forEach(function (n, i) { lines.push([n, t[i + 1]]); });
+        else for (var i = 1; i + 1 < t.length; i += 2) lines.push([t[i], t[i + 1]]);
+        return tip(t[0], lines);
+      };
+      o.tooltip.renderMode = 'html';
+      o.tooltip.appendToBody = false;
+    }
+    (o.series || []).forEach(function (se) {
+      if (se.label && se.label.formatter === '@text') {
+        se.label.formatter = function (p) { return p.data && p.data.text != null ? String(p.data.text) : ''; };
+      }
+    });
+    return o;
   }
   // Follow the container, whatever changed its width (window, print
   // layout, a late scrollbar).
@@ -500,7 +484,6 @@
   // The data row index a clicked (or keyed) echarts element draws.
   function rowOf(kind, s, p) {
     if (kind === 'sankey') return p.dataType === 'edge' ? p.dataIndex : null;
-    if (kind === 'resolution') return p.componentType === 'series' ? s.data.rows.length - 1 - p.dataIndex : null;
     // a data item names its row (i): echarts copies items, not their rows' indexes
     if (p.data && p.data.i != null) return p.data.i;
     return null;
@@ -511,14 +494,16 @@
     if (!s || !s.drill) return out;
     if (c.kind === 'sankey') {
       (s.chart.params.links || []).forEach(function (l, i) { out.push({ seriesIndex: 0, dataIndex: i, dataType: 'edge', row: i }); });
-    } else if (c.kind === 'resolution') {
-      for (var i = s.data.rows.length - 1; i >= 0; i--) out.push({ seriesIndex: 0, dataIndex: s.data.rows.length - 1 - i, row: i });
     } else {
+      // an element a row, the first series' for a row several draw (the
+      // two bars of a department)
+      var seen = {};
       (opt.series || []).forEach(function (se, si) {
         (se.data || []).forEach(function (d, di) {
-          if (d && d.i != null) out.push({ seriesIndex: si, dataIndex: di, row: d.i });
+          if (d && d.i != null && !seen[d.i]) { seen[d.i] = true; out.push({ seriesIndex: si, dataIndex: di, row: d.i }); }
         });
       });
+      out.sort(function (a, b) { return a.row - b.row; });
     }
     return out.filter(function (t) { return s.drill[t.row]; });
   }
