@@ -45,8 +45,8 @@ type Option struct {
 	VisualMap []opts.VisualMap `json:"visualMap,omitempty"`
 	Series    []Series         `json:"series"`
 	UseUTC    bool             `json:"useUTC,omitempty"`
-	Animation bool            `json:"animation"`
-	TextStyle *opts.TextStyle `json:"textStyle,omitempty"`
+	Animation bool             `json:"animation"`
+	TextStyle *opts.TextStyle  `json:"textStyle,omitempty"`
 	// Not echarts options (hand-built; the page's tooltip function reads
 	// them): TipLines name the lines of the tooltips (a Tip holds the
 	// title then one value a line), written once, not per item; Tips are
@@ -73,9 +73,9 @@ type Series struct {
 
 // MarkArea is a shaded band of a series (hand-built: see above).
 type MarkArea struct {
-	Silent    bool             `json:"silent"`
-	ItemStyle *opts.ItemStyle  `json:"itemStyle,omitempty"`
-	Label     *opts.Label      `json:"label,omitempty"`
+	Silent    bool            `json:"silent"`
+	ItemStyle *opts.ItemStyle `json:"itemStyle,omitempty"`
+	Label     *opts.Label     `json:"label,omitempty"`
 	Data      [][2]MarkCorner `json:"data"`
 }
 
