@@ -111,14 +111,7 @@ const monthRowGroup = 32768
 // by the column partition, directory p and syncs it. rowGroup 0 is
 // DuckDB's default size.
 func copyTo(ctx context.Context, conn *sql.Conn, q, p, partition string, rowGroup int) (int64, error) {
-	opts := "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
-	if rowGroup > 0 {
-		opts += fmt.Sprintf(", ROW_GROUP_SIZE %d", rowGroup)
-	}
-	if partition != "" {
-		opts += ", PARTITION_BY (" + partition + ")"
-	}
-	r, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", q, duck.Quote(p), opts))
+	r, err := conn.ExecContext(ctx, copySQL(q, p, partition, rowGroup))
 	if err != nil {
 		return 0, err
 	}
@@ -129,6 +122,18 @@ func copyTo(ctx context.Context, conn *sql.Conn, q, p, partition string, rowGrou
 		}
 	}
 	return rows, nil
+}
+
+// copySQL is the COPY statement of copyTo.
+func copySQL(q, p, partition string, rowGroup int) string {
+	opts := "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
+	if rowGroup > 0 {
+		opts += fmt.Sprintf(", ROW_GROUP_SIZE %d", rowGroup)
+	}
+	if partition != "" {
+		opts += ", PARTITION_BY (" + partition + ")"
+	}
+	return fmt.Sprintf("COPY (%s) TO %s (%s)", q, duck.Quote(p), opts)
 }
 
 // writeMonthly writes a whole monthly mart to tmp/<name>/: its schema file
