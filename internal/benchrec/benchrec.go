@@ -250,13 +250,17 @@ func index(rs []Result) (map[key]Result, []key) {
 }
 
 // Table prints one run's results: stage, size, wall, rows/s, peak RSS,
-// bytes and the metrics named in metrics (every metric when nil).
+// bytes and the metrics named in metrics (nil: the ratios and the fsync
+// time; a step's time is in the file).
 func Table(w io.Writer, r Run, metrics []string) {
 	idx, order := index(r.Results)
 	if metrics == nil {
 		seen := map[string]bool{}
 		for _, k := range order {
 			for _, m := range sortedKeys(idx[k].Metrics) {
+				if !headline(m) {
+					continue
+				}
 				if !seen[m] {
 					seen[m] = true
 					metrics = append(metrics, m)
@@ -344,6 +348,11 @@ func Compare(w io.Writer, old, new Run) {
 		fmt.Fprintf(w, "note: measured on different machines or Go versions (%d CPUs, %s vs %d CPUs, %s)\n",
 			old.Host.CPUs, old.Host.GoVersion, new.Host.CPUs, new.Host.GoVersion)
 	}
+}
+
+// headline tells the metrics Table shows by default.
+func headline(m string) bool {
+	return strings.Contains(m, "ratio") || strings.Contains(m, "over_") || m == "fsync_s"
 }
 
 func sortedKeys(m map[string]float64) []string {

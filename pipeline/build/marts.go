@@ -55,20 +55,27 @@ func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
 // writeReady writes the marts that exist now and were not written yet. A
 // mart defined as a view is then redefined over its file(s).
 func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
+	if len(w.written) == len(Marts) {
+		return nil
+	}
+	// One look at the temp catalog per call, not one per mart: after
+	// every one of ~25 steps, 13 lookups cost ~0.4 s of a 100k build.
+	kinds, err := tempKinds(ctx, conn)
+	if err != nil {
+		return err
+	}
 	for _, m := range Marts {
 		if _, done := w.written[m.Name]; done {
 			continue
 		}
-		kind, err := tempKind(ctx, conn, m.Name)
-		if err != nil {
-			return err
-		}
+		kind := kinds[m.Name]
 		if kind == "" {
 			continue // its model has not run yet
 		}
 		t0 := time.Now()
 		var rows int64
 		var src, path string
+		var err error
 		if m.Month != "" {
 			path = filepath.Join(w.dir, m.Name)
 			src = filepath.Join(w.tmp, m.Name, "*.parquet")
