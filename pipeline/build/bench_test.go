@@ -45,10 +45,13 @@ func BenchmarkBuild(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
+	// One spill directory for every size: DuckDB cannot switch it once a
+	// size has spilled (the sizes share the process's database instance).
+	spill := b.TempDir()
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: "3GB", TempDir: b.TempDir()})
+			db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: "3GB", TempDir: spill})
 			if err != nil {
 				b.Fatal(err)
 			}
