@@ -45,8 +45,7 @@ func BenchmarkBuild(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
-	// One spill directory for every size: DuckDB cannot switch it once a
-	// size has spilled (the sizes share the process's database instance).
+	// One spill directory for every size.
 	spill := b.TempDir()
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
