@@ -8,7 +8,7 @@ BIN := bin/mcnamara
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test test-short bench fuzz lint deps assets browser clean
+.PHONY: all build run test test-short bench bench-large benchtool fuzz lint deps assets browser clean
 
 ECHARTS_VERSION := 5.6.0
 ECHARTS_JS := reports/assets/echarts.min.js
@@ -69,8 +69,33 @@ test: deps assets browser
 test-short: deps assets
 	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -short -timeout 30m ./...
 
-bench: deps assets
-	CGO_ENABLED=1 $(GO) test $(GOFLAGS_BUILD) -run '^$$' -bench . -benchmem ./... | tee bench/latest.txt
+# make bench: every benchmark once (BENCHTIME), one package at a time (two
+# at once would share the 2 cores), each appending its results to a JSON
+# lines file that benchtool then collects into bench/results/<commit>-
+# <time>.json (stage, size, wall, rows/s, peak RSS, bytes, ratios) and
+# prints as a table. `go run ./internal/benchtool compare OLD.json
+# NEW.json` compares two runs. BENCH and BENCHPKG narrow it, e.g.
+# make bench BENCH=Build BENCHPKG=./pipeline/build; sizes come from the
+# benchmarks' environment (MCNAMARA_BENCH_CONTACTS, MCNAMARA_BENCH_ROWS, …).
+BENCH ?= .
+BENCHPKG ?= ./...
+BENCHTIME ?= 1x
+benchtool:
+	$(GO) build -o bin/benchtool ./internal/benchtool
+
+bench: deps assets benchtool
+	@mkdir -p bench/results
+	@rec=bench/results/run-$$(date -u +%Y%m%dT%H%M%SZ).jsonl; \
+	CGO_ENABLED=1 MCNAMARA_BENCH_RECORD=$$PWD/$$rec $(GO) test $(GOFLAGS_BUILD) -p 1 -timeout 0 -run '^$$' \
+		-bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem $(BENCHPKG) | tee bench/latest.txt; \
+	./bin/benchtool collect -in $$rec -dir bench/results -command "make bench BENCH=$(BENCH) BENCHPKG=$(BENCHPKG) BENCHTIME=$(BENCHTIME)"
+
+# make bench-large: CONTACTS (default 100M) contacts end to end through
+# the CLI with memory_limit MEMORY_LIMIT (default 8GiB), spilling into
+# SPILL_DIR; see bench/large.sh. Hours on 2 cores; needs ~80 GB of disk
+# at 100M.
+bench-large: build benchtool
+	CONTACTS=$(or $(CONTACTS),100000000) bench/large.sh
 
 # Every fuzz test of a parser of outside input, FUZZTIME each (go test
 # -fuzz takes one target at a time). Their seed corpora run in `make test`;

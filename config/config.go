@@ -52,6 +52,9 @@ type Lake struct {
 	BusinessTimezone string `toml:"business_timezone"`
 	MemoryLimit      string `toml:"memory_limit"`
 	Threads          int    `toml:"threads"`
+	// TempDirectory is where DuckDB spills what exceeds memory_limit
+	// (relative to the config file); empty: lake/_staging/duckdb_tmp.
+	TempDirectory string `toml:"temp_directory"`
 }
 
 // Report settings.

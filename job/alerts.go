@@ -228,7 +228,7 @@ func (j Job) Alerts(ctx context.Context) (AlertResult, error) {
 	if len(all) > 0 {
 		latest = &all[len(all)-1]
 	}
-	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads})
+	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads, TempDir: cfg.Lake.TempDirectory})
 	if err != nil {
 		return AlertResult{}, err
 	}

@@ -56,7 +56,7 @@ func (j Job) writeViews(ctx context.Context, root, path string) ([]string, error
 	cfg := j.Config
 	// Not OpenDB: its spill directory is in the lake, which this reader
 	// must leave alone (no lock is held).
-	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads})
+	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads, TempDir: cfg.Lake.TempDirectory})
 	if err != nil {
 		return nil, err
 	}

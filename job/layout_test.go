@@ -27,6 +27,10 @@ var mayImport = map[string][]string{
 	"sql":             {},
 	"sql/":            {"sql/"},
 	"internal/golden": {},
+	// benchmark results as JSON, and the command that collects, compares
+	// and measures them (make bench, make bench-large)
+	"internal/benchrec":  {},
+	"internal/benchtool": {"internal/benchrec"},
 }
 
 // TestImportDirection holds every package of the module to mayImport.

@@ -27,7 +27,7 @@ func (j Job) Query(ctx context.Context, req query.Request, out string, stdout io
 	if _, err := os.Stat(root); err != nil {
 		return Usagef("lake %s: %v (run `mcnamara ingest` or `mcnamara demo` first)", root, err)
 	}
-	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads})
+	db, err := duck.Open(ctx, duck.Options{MemoryLimit: cfg.Lake.MemoryLimit, Threads: cfg.Lake.Threads, TempDir: cfg.Lake.TempDirectory})
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,17 @@ func (j Job) OpenDB(ctx context.Context) (*sql.DB, error) {
 	return duck.Open(ctx, duck.Options{
 		MemoryLimit: cfg.Lake.MemoryLimit,
 		Threads:     cfg.Lake.Threads,
-		TempDir:     filepath.Join(cfg.Lake.Dir, "_staging", "duckdb_tmp"),
+		TempDir:     j.TempDir(),
 	})
+}
+
+// TempDir is where DuckDB spills: [lake] temp_directory, else the lake's
+// staging area.
+func (j Job) TempDir() string {
+	if d := j.Config.Lake.TempDirectory; d != "" {
+		return d
+	}
+	return filepath.Join(j.Config.Lake.Dir, "_staging", "duckdb_tmp")
 }
 
 // Sources decides what to load: the files named on the command line

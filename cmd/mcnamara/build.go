@@ -12,6 +12,7 @@ import (
 
 func newBuildCmd(g *globals) *cobra.Command {
 	var wait, printSQL, full bool
+	var withWrites string
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build the marts (contact_facts, journeys, gap, journey_flows, …) from the lake",
@@ -35,7 +36,10 @@ which and why. lake/marts/_build.json records what the marts were built from.
 
 --print-sql prints the SQL the build would run (settings and catalog
 included) without touching the lake: paste it into any DuckDB that has the
-input views to reproduce the marts.
+input views to reproduce the marts. With --with-writes DIR it adds the
+settings the build runs under and the COPY statements that write the
+marts into DIR: the build's work done by DuckDB alone (the benchmarks
+compare the two).
 
 Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 		Example: `  mcnamara build --config mcnamara.toml
@@ -53,7 +57,7 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 				if err != nil {
 					return err
 				}
-				return printScript(cmd.OutOrStdout(), opts)
+				return printScript(cmd.OutOrStdout(), opts, withWrites)
 			}
 			res, err := j.Build(cmd.Context(), wait, full)
 			if err != nil {
@@ -68,11 +72,15 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lake lock instead of failing with exit code 4")
 	cmd.Flags().BoolVar(&full, "full", false, "rebuild every mart from the whole lake instead of updating incrementally")
 	cmd.Flags().BoolVar(&printSQL, "print-sql", false, "print the SQL the build runs and exit")
+	cmd.Flags().StringVar(&withWrites, "with-writes", "", "with --print-sql: also print the settings and the COPY statements writing the marts into this directory")
 	return cmd
 }
 
-func printScript(w io.Writer, o build.Options) error {
+func printScript(w io.Writer, o build.Options, writes string) error {
 	steps, err := build.Script(o)
+	if writes != "" {
+		steps, err = build.WriteScript(o, writes)
+	}
 	if err != nil {
 		return job.Usage(err)
 	}

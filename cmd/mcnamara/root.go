@@ -109,6 +109,9 @@ func loadConfig(g *globals) (config.File, error) {
 	} else {
 		cfg.Lake.Dir = cfg.Resolve(cfg.Lake.Dir)
 	}
+	if cfg.Lake.TempDirectory != "" {
+		cfg.Lake.TempDirectory = cfg.Resolve(cfg.Lake.TempDirectory)
+	}
 	return cfg, nil
 }
 

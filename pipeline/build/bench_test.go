@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcnamara/mcnamara/internal/benchrec"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
@@ -43,10 +45,12 @@ func BenchmarkBuild(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
+	// One spill directory for every size.
+	spill := b.TempDir()
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: "3GB", TempDir: b.TempDir()})
+			db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: "3GB", TempDir: spill})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -67,16 +71,64 @@ func BenchmarkBuild(b *testing.B) {
 				// keep the marts, e.g. to compare two versions of the models
 				lakeDir = filepath.Join(keep, strconv.Itoa(n))
 			}
+			// The same models and mart writes run by DuckDB alone (the
+			// script of `build --print-sql --with-writes`), side by side:
+			// odd iterations run it first, so neither always finds the
+			// other's warm caches.
+			direct := filepath.Join(b.TempDir(), "direct")
+			script, err := build.WriteScript(o, direct)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var buildTime, duckTime, syncTime time.Duration
+			defer build.TimeSyncs(&syncTime)()
+			var martBytes int64
+			i := 0
 			for b.Loop() {
-				if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
+				runBuild := func() {
+					t0 := time.Now()
+					if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
+						b.Fatal(err)
+					}
+					buildTime += time.Since(t0)
+				}
+				runDuck := func() {
+					t0 := time.Now()
+					runScript(b, db, script, direct)
+					duckTime += time.Since(t0)
+				}
+				if i%2 == 0 {
+					runBuild()
+					runDuck()
+				} else {
+					runDuck()
+					runBuild()
+				}
+				i++
+				if martBytes, err = benchrec.DirBytes(filepath.Join(lakeDir, "marts")); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "contacts/s")
-			steps.report(b)
-			if hwm := peakRSS(); hwm > 0 {
+			per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
+			b.ReportMetric(float64(n)*float64(b.N)/buildTime.Seconds(), "contacts/s")
+			b.ReportMetric(per(buildTime), "build_s")
+			b.ReportMetric(per(duckTime), "duckdb_s")
+			b.ReportMetric(buildTime.Seconds()/duckTime.Seconds(), "ratio_vs_duckdb")
+			stepMetrics := steps.report(b)
+			hwm := peakRSS()
+			if hwm > 0 {
 				b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
 			}
+			ratio := buildTime.Seconds() / duckTime.Seconds()
+			stepMetrics["ratio_vs_duckdb"] = ratio
+			// fsync of the marts' files and directories (the build's
+			// crash safety; DuckDB alone does not sync)
+			stepMetrics["fsync_s"] = per(syncTime)
+			b.ReportMetric(per(syncTime), "fsync_s")
+			record(b, benchrec.Result{Stage: "build", Size: int64(n), Unit: "contacts", WallSeconds: per(buildTime),
+				PeakRSSBytes: hwm, Bytes: martBytes, Metrics: stepMetrics})
+			record(b, benchrec.Result{Stage: "build_duckdb", Size: int64(n), Unit: "contacts", WallSeconds: per(duckTime),
+				Metrics: map[string]float64{"build_over_duckdb": ratio}})
 		})
 	}
 }
@@ -193,10 +245,11 @@ func (h *stepTimes) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *stepTimes) WithGroup(string) slog.Handler      { return h }
 
 // report reports every model's time and the monthly marts' writes, per
-// build.
-func (h *stepTimes) report(b *testing.B) {
+// build, and returns them.
+func (h *stepTimes) report(b *testing.B) map[string]float64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	out := map[string]float64{}
 	monthly := map[string]bool{}
 	for _, m := range build.Marts {
 		monthly[m.Name+"_write"] = m.Month != ""
@@ -206,6 +259,42 @@ func (h *stepTimes) report(b *testing.B) {
 			continue
 		}
 		b.ReportMetric(d.Seconds()/float64(b.N), step+"_s")
+		out[step+"_s"] = d.Seconds() / float64(b.N)
+	}
+	return out
+}
+
+// runScript runs the steps on a connection of their own (temp tables and
+// variables live on it), into a fresh directory dir, as DuckDB alone would.
+func runScript(b *testing.B, db *sql.DB, steps []build.Step, dir string) {
+	b.Helper()
+	ctx := context.Background()
+	if err := os.RemoveAll(dir); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+	}()
+	for _, s := range steps {
+		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+			b.Fatalf("duckdb alone: %s: %v", s.Name, err)
+		}
+	}
+}
+
+// record appends a result to the run's JSON file (make bench).
+func record(b *testing.B, r benchrec.Result) {
+	b.Helper()
+	if err := benchrec.Append(r); err != nil {
+		b.Fatal(err)
 	}
 }
 
@@ -252,5 +341,44 @@ func TestBenchInputsBuild(t *testing.T) {
 	}
 	if len(res.Marts) == 0 {
 		t.Error("the build wrote no marts")
+	}
+
+	// The script of `build --print-sql --with-writes`, run by DuckDB alone,
+	// writes the same marts: the benchmark's comparison is of the same work.
+	direct := filepath.Join(t.TempDir(), "direct")
+	script, err := build.WriteScript(o, direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(direct, 0o755)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, s := range script {
+		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+	}
+	for _, m := range res.Marts {
+		built, alone := filepath.Join(m.Path, "*.parquet"), filepath.Join(direct, m.Name+".parts", "*", "*.parquet")
+		if !strings.HasSuffix(m.Path, ".parquet") {
+			built = filepath.Join(m.Path, "[0-9n]*.parquet") // the months, not the schema file
+		} else {
+			built, alone = m.Path, filepath.Join(direct, m.Name+".parquet")
+		}
+		var diff int64
+		q := fmt.Sprintf(`SELECT count(*) FROM (
+		    (SELECT * FROM read_parquet(%[1]s, hive_partitioning = false) EXCEPT ALL SELECT * FROM read_parquet(%[2]s, hive_partitioning = false))
+		    UNION ALL
+		    (SELECT * FROM read_parquet(%[2]s, hive_partitioning = false) EXCEPT ALL SELECT * FROM read_parquet(%[1]s, hive_partitioning = false)))`,
+			duck.Quote(built), duck.Quote(alone))
+		if err := conn.QueryRowContext(ctx, q).Scan(&diff); err != nil {
+			t.Fatalf("compare %s: %v", m.Name, err)
+		}
+		if diff != 0 {
+			t.Errorf("mart %s: %d rows differ between the build and its script run by DuckDB alone", m.Name, diff)
+		}
 	}
 }

@@ -544,6 +544,24 @@ func tempKind(ctx context.Context, conn *sql.Conn, name string) (string, error) 
 	return kind, nil
 }
 
+// tempKinds is tempKind of every temp object.
+func tempKinds(ctx context.Context, conn *sql.Conn) (map[string]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp'")
+	if err != nil {
+		return nil, fmt.Errorf("list temp tables: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, kind string
+		if err := rows.Scan(&name, &kind); err != nil {
+			return nil, err
+		}
+		out[name] = kind
+	}
+	return out, rows.Err()
+}
+
 func dropTemp(ctx context.Context, conn *sql.Conn, name string) error {
 	kind, err := tempKind(ctx, conn, name)
 	if err != nil || kind == "" {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcnamara/mcnamara/internal/benchrec"
 	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
@@ -120,9 +121,14 @@ func BenchmarkIncremental(b *testing.B) {
 	b.ReportMetric(incr.Seconds()/full.Seconds(), "ratio")
 	b.ReportMetric(float64(persons), "persons_recomputed")
 	b.ReportMetric(float64(added), "day_contacts")
-	if hwm := peakRSS(); hwm > 0 {
+	hwm := peakRSS()
+	if hwm > 0 {
 		b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
 	}
+	per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
+	record(b, benchrec.Result{Stage: "update_1day", Size: n, Unit: "contacts", WallSeconds: per(incr), PeakRSSBytes: hwm,
+		Metrics: map[string]float64{"over_full": incr.Seconds() / full.Seconds(), "persons_recomputed": float64(persons), "day_contacts": float64(added)}})
+	record(b, benchrec.Result{Stage: "update_full_rebuild", Size: n, Unit: "contacts", WallSeconds: per(full)})
 }
 
 func countContacts(b *testing.B, db *sql.DB) int64 {

@@ -55,20 +55,27 @@ func (w *martWriter) cleanup() { os.RemoveAll(w.tmp) }
 // writeReady writes the marts that exist now and were not written yet. A
 // mart defined as a view is then redefined over its file(s).
 func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.Logger) error {
+	if len(w.written) == len(Marts) {
+		return nil
+	}
+	// One look at the temp catalog per call, not one per mart: after
+	// every one of ~25 steps, 13 lookups cost ~0.4 s of a 100k build.
+	kinds, err := tempKinds(ctx, conn)
+	if err != nil {
+		return err
+	}
 	for _, m := range Marts {
 		if _, done := w.written[m.Name]; done {
 			continue
 		}
-		kind, err := tempKind(ctx, conn, m.Name)
-		if err != nil {
-			return err
-		}
+		kind := kinds[m.Name]
 		if kind == "" {
 			continue // its model has not run yet
 		}
 		t0 := time.Now()
 		var rows int64
 		var src, path string
+		var err error
 		if m.Month != "" {
 			path = filepath.Join(w.dir, m.Name)
 			src = filepath.Join(w.tmp, m.Name, "*.parquet")
@@ -111,14 +118,7 @@ const monthRowGroup = 32768
 // by the column partition, directory p and syncs it. rowGroup 0 is
 // DuckDB's default size.
 func copyTo(ctx context.Context, conn *sql.Conn, q, p, partition string, rowGroup int) (int64, error) {
-	opts := "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
-	if rowGroup > 0 {
-		opts += fmt.Sprintf(", ROW_GROUP_SIZE %d", rowGroup)
-	}
-	if partition != "" {
-		opts += ", PARTITION_BY (" + partition + ")"
-	}
-	r, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", q, duck.Quote(p), opts))
+	r, err := conn.ExecContext(ctx, copySQL(q, p, partition, rowGroup))
 	if err != nil {
 		return 0, err
 	}
@@ -129,6 +129,18 @@ func copyTo(ctx context.Context, conn *sql.Conn, q, p, partition string, rowGrou
 		}
 	}
 	return rows, nil
+}
+
+// copySQL is the COPY statement of copyTo.
+func copySQL(q, p, partition string, rowGroup int) string {
+	opts := "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1"
+	if rowGroup > 0 {
+		opts += fmt.Sprintf(", ROW_GROUP_SIZE %d", rowGroup)
+	}
+	if partition != "" {
+		opts += ", PARTITION_BY (" + partition + ")"
+	}
+	return fmt.Sprintf("COPY (%s) TO %s (%s)", q, duck.Quote(p), opts)
 }
 
 // writeMonthly writes a whole monthly mart to tmp/<name>/: its schema file

@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -188,4 +189,66 @@ func prelude(o Options, cat *metrics.Catalog) string {
 	}
 	p("INSERT INTO cost_rates VALUES\n    %s;\n", strings.Join(rows, ",\n    "))
 	return b.String()
+}
+
+// Settings is the SQL of the settings a build runs its script under (see
+// configure): what DuckDB needs to do the same work as the build.
+func Settings(o Options) string {
+	var b strings.Builder
+	b.WriteString("SET preserve_insertion_order = false;\n")
+	b.WriteString("SET partitioned_write_flush_threshold = 122880;\n")
+	if o.MemoryLimit != "" {
+		fmt.Fprintf(&b, "SET memory_limit = %s;\n", duck.Quote(o.MemoryLimit))
+	}
+	if o.Threads > 0 {
+		fmt.Fprintf(&b, "SET threads = %d;\n", o.Threads)
+	}
+	return b.String()
+}
+
+// WriteScript is Script with the marts' writes: the settings first, then
+// after each model that makes a mart the COPY statements that write it
+// into dir as the build does (a monthly mart: its schema file and the
+// months, partitioned by _month into dir/<mart>.parts; the others one file
+// in their order), and a mart defined as a view read back from its files.
+// It is the build's work done by DuckDB alone, without the build's
+// renames, syncs and record (`mcnamara build --print-sql --with-writes`).
+func WriteScript(o Options, dir string) ([]Step, error) {
+	steps, err := Script(o)
+	if err != nil {
+		return nil, err
+	}
+	out := []Step{{Name: "00_settings.sql", SQL: Settings(o)}}
+	for _, s := range steps {
+		out = append(out, s)
+		for _, m := range Marts {
+			if s.Model.Name != m.Name {
+				continue
+			}
+			var q, files string
+			if m.Month != "" {
+				parts := filepath.Join(dir, m.Name+".parts")
+				q = copySQL("SELECT * FROM "+duck.Ident(m.Name)+" LIMIT 0", filepath.Join(dir, m.Name+"_"+schemaFile), "", 0) + ";\n" +
+					copySQL(fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(m.Month), duck.Ident(m.Name)), parts, "_month", monthRowGroup) + ";\n"
+				files = filepath.Join(parts, "*", "*.parquet")
+			} else {
+				src := "SELECT * FROM " + duck.Ident(m.Name)
+				if m.OrderBy != "" {
+					src += " ORDER BY " + m.OrderBy
+				}
+				files = filepath.Join(dir, m.Name+".parquet")
+				q = copySQL(src, files, "", 0) + ";\n"
+			}
+			if isView(s.SQL, m.Name) {
+				q += fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM read_parquet(%s);\n", duck.Ident(m.Name), duck.Quote(files))
+			}
+			out = append(out, Step{Name: m.Name + ".write.sql", SQL: q})
+		}
+	}
+	return out, nil
+}
+
+// isView tells whether a model's SQL defines name as a view.
+func isView(sql, name string) bool {
+	return strings.Contains(sql, "CREATE OR REPLACE TEMP VIEW "+name+" AS")
 }
