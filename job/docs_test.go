@@ -59,6 +59,16 @@ var datasetFigures = map[string]map[string]string{
 			FROM contact_facts WHERE department LIKE '%(TT)' AND {settled}`,
 		"top_dept":     topDept("department"),
 		"top_dept_gap": topDept("g"),
+		// gaming signals: which detectors the call log can feed, and what
+		// they find
+		"gaming_tests":         "SELECT count(p_value) FROM gaming_signals",
+		"gaming_flags":         "SELECT count(DISTINCT (dimension, member, signal)) FILTER (WHERE flagged) FROM gaming_signals",
+		"gaming_bunch_agents":  "SELECT count(statistic) FROM gaming_signals WHERE dimension = 'agent' AND measure = 'density_contrast'",
+		"gaming_bunch_max_z":   "SELECT max(statistic) FROM gaming_signals WHERE measure = 'density_contrast'",
+		"gaming_bunch_disp":    "SELECT max(dispersion) FROM gaming_signals WHERE dimension = 'agent' AND measure = 'density_contrast'",
+		"gaming_padding_tests": "SELECT count(statistic) FROM gaming_signals WHERE signal IN ('hold_padding', 'transfer_padding')",
+		"gaming_slope_teams":   "SELECT count(statistic) FROM gaming_signals WHERE measure = 'aht_slope'",
+		"gaming_survey_tests":  "SELECT count(statistic) FROM gaming_signals WHERE measure = 'came_back_survey_share'",
 	},
 	"cfpb-complaints-disputes": {
 		"companies": "SELECT n FROM kpi_outcome_correlation WHERE dimension = 'agent' AND kpi = 'sla_met_ratio'",

@@ -35,7 +35,29 @@ type BuildSettings struct {
 	// AsOf judges the data as it stood at that instant (contacts and
 	// outcomes after it are ignored); zero means the end of the data.
 	AsOf time.Time `toml:"as_of"`
+
+	// The gaming detectors (gaming_signals; docs/definitions.md, "Gaming
+	// signals"). GamingAlpha is the familywise false-positive rate: a test
+	// flags when its p-value is under GamingAlpha / the number of tests the
+	// mart ran (Bonferroni). GamingBand is the width of the handle-time
+	// bands around the AHT target T, as a share of T ([1−b, 1) just under
+	// it, [1, 1+b) just over). GamingMinCount is the fewest contacts a cell
+	// of a test (a band, a group, an expected count) may hold for the test
+	// to run. The AHT and repeat slopes are fitted on the weeks holding at
+	// least GamingWeekContacts contacts, on GamingMinWeeks weeks or more,
+	// with intervals at GamingConfidence.
+	GamingAlpha        float64 `toml:"gaming_alpha"`
+	GamingBand         float64 `toml:"gaming_band"`
+	GamingMinCount     int     `toml:"gaming_min_count"`
+	GamingMinWeeks     int     `toml:"gaming_min_weeks"`
+	GamingWeekContacts int     `toml:"gaming_week_contacts"`
+	GamingConfidence   float64 `toml:"gaming_confidence"`
 }
+
+// GamingZ is the standard normal quantile of the slopes' two-sided
+// interval at GamingConfidence (1.96 at 0.95); the build turns it into
+// Student's t for the weeks fitted (the t_quantile macro).
+func (s BuildSettings) GamingZ() float64 { return math.Sqrt2 * math.Erfinv(s.GamingConfidence) }
 
 // DefaultBuildSettings returns the documented defaults of [build].
 func DefaultBuildSettings() BuildSettings {
@@ -45,6 +67,12 @@ func DefaultBuildSettings() BuildSettings {
 		TravelMinutesPerVisit: 30,
 		Resolution:            "auto",
 		FlowSteps:             6,
+		GamingAlpha:           0.05,
+		GamingBand:            0.15,
+		GamingMinCount:        10,
+		GamingMinWeeks:        6,
+		GamingWeekContacts:    20,
+		GamingConfidence:      0.95,
 	}
 }
 
@@ -72,6 +100,30 @@ func (s BuildSettings) Validate() error {
 	}
 	if s.FlowSteps < 1 || s.FlowSteps > 50 {
 		return fmt.Errorf("build.flow_steps = %d: want 1 to 50", s.FlowSteps)
+	}
+	share := func(name string, v, hi float64) error {
+		if math.IsNaN(v) || v <= 0 || v >= hi {
+			return fmt.Errorf("build.%s = %v: want a number between 0 and %v (exclusive)", name, v, hi)
+		}
+		return nil
+	}
+	if err := share("gaming_alpha", s.GamingAlpha, 1); err != nil {
+		return err
+	}
+	if err := share("gaming_band", s.GamingBand, 0.5); err != nil {
+		return err
+	}
+	if err := share("gaming_confidence", s.GamingConfidence, 1); err != nil {
+		return err
+	}
+	if s.GamingMinCount < 1 {
+		return fmt.Errorf("build.gaming_min_count = %d: want 1 or more contacts", s.GamingMinCount)
+	}
+	if s.GamingMinWeeks < 3 {
+		return fmt.Errorf("build.gaming_min_weeks = %d: want 3 or more weeks (a slope's interval needs a residual)", s.GamingMinWeeks)
+	}
+	if s.GamingWeekContacts < 1 {
+		return fmt.Errorf("build.gaming_week_contacts = %d: want 1 or more contacts", s.GamingWeekContacts)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ func newGenerateCmd(g *globals) *cobra.Command {
 		seed     uint64
 		start    string
 		daily    bool
+		noGaming bool
 		format   string
 	)
 	cmd := &cobra.Command{
@@ -66,7 +67,7 @@ survey tool and the MDM then call that system CONNECT.`,
 				return job.Usagef("--start %q: want a date like 2026-01-05", start)
 			}
 			sum, err := synth.Generate(cmd.Context(), synth.Options{
-				Out: out, Contacts: contacts, Days: days, Seed: seed, Start: st, Daily: daily, Format: format, Logger: g.logger,
+				Out: out, Contacts: contacts, Days: days, Seed: seed, Start: st, Daily: daily, Format: format, NoGaming: noGaming, Logger: g.logger,
 			})
 			if err != nil {
 				return fmt.Errorf("generate: %w", err)
@@ -86,6 +87,7 @@ survey tool and the MDM then call that system CONNECT.`,
 	f.Uint64Var(&seed, "seed", 1, "random seed; same seed and flags → identical files")
 	f.StringVar(&start, "start", synth.DefaultStart.Format(time.DateOnly), "first day (business time zone "+synth.BusinessZone+")")
 	f.StringVar(&format, "format", "csv", "the phone system's export: csv (an ACD call log) or parquet (Amazon Connect data lake contact records)")
+	f.BoolVar(&noGaming, "no-gaming", false, "plant none of the gaming behaviours (the gaming detectors' false-positive check)")
 	f.BoolVar(&daily, "daily", false, "write one file per export and day (e.g. acd_calls_2026-01-05.csv), like a nightly feed")
 	return cmd
 }

@@ -143,6 +143,12 @@ func prelude(o Options, cat *metrics.Catalog) string {
 	p("SET VARIABLE time_zone = %s;\n", duck.Quote(o.TimeZone))
 	p("SET VARIABLE resolution = %s;\n", duck.Quote(o.Resolution))
 	p("SET VARIABLE flow_steps = %d;\n", o.FlowSteps)
+	p("SET VARIABLE gaming_alpha = %s;\n", num64(o.GamingAlpha))
+	p("SET VARIABLE gaming_band = %s;\n", num64(o.GamingBand))
+	p("SET VARIABLE gaming_min_count = %d;\n", o.GamingMinCount)
+	p("SET VARIABLE gaming_min_weeks = %d;\n", o.GamingMinWeeks)
+	p("SET VARIABLE gaming_week_contacts = %d;\n", o.GamingWeekContacts)
+	p("SET VARIABLE gaming_z = %s;  -- normal quantile of gaming_confidence %s\n", num64(o.GamingZ()), num(o.GamingConfidence))
 	if o.AsOf.IsZero() {
 		p("SET VARIABLE as_of = CAST(NULL AS TIMESTAMPTZ);\n")
 	} else {

@@ -50,6 +50,17 @@
 //     six weeks, passed between store, Warranty and Accounts, closed as
 //     "resolved" twice, ending in a refund, a voided order and a
 //     re-purchase (journeys are compressed when --days is under 60).
+//   - Gaming (unless Options.NoGaming): four phone teams, neither rushed
+//     nor planted otherwise, each game the AHT target one way (gaming.go):
+//     "bunch_and_pass" cuts 80% of the calls that would overrun the target
+//     (T < handle < 2T) to [0.86T, 0.995T) and transfers them (65%) or
+//     promises a callback; "hold_until_hang_up" cuts them the same way by
+//     holding the caller from 0.5–0.7T until they give up (wrapped
+//     unresolved); "aht_push_after_target_change" shortens its calls (and
+//     its chance to fix) by a factor falling from 0.8 to 0.5 from a third
+//     into the export on; "survey_only_easy_calls" offers the survey on 90%
+//     of the calls that fixed the need and on no other. Each plant names
+//     the gaming_signals detectors that should flag its team.
 //   - Systems that do not talk: each system has its own customer key and
 //     id formats; the MDM (identity map) links 97% of keys to the person;
 //     CRM case numbers appear on some contacts only (80% of calls, 60% of
@@ -162,7 +173,9 @@
 //	              pair), ping_pong_need_share, fcr_overclaim_department and
 //	              fcr_overclaim_claim_prob, survey send/response
 //	              probabilities, churn_model, identity_coverage,
-//	              nightmare_every_nth_person, nightmare_script
+//	              nightmare_every_nth_person, nightmare_script; gaming
+//	              (behaviour, team, department, agents, signals, from: the
+//	              slide's target change) and gaming_params
 //	files         per export: name (or the daily glob), files, rows (data
 //	              rows, header excluded)
 //	totals        contacts (= rows of the three contact exports),

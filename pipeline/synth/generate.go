@@ -43,9 +43,12 @@ type Options struct {
 	// Format of the phone system's export: "csv" (the default, the ACD's
 	// call log) or "parquet" (an Amazon Connect analytics data lake
 	// contact_record table, written through parquet-go; see parquet.go).
-	Format  string
-	Workers int // simulation goroutines; 0 = min(2, GOMAXPROCS). Does not change the output.
-	Logger  *slog.Logger
+	Format string
+	// NoGaming plants none of the gaming behaviours (gaming.go): the
+	// detectors' false-positive check. Every other planted effect stays.
+	NoGaming bool
+	Workers  int // simulation goroutines; 0 = min(2, GOMAXPROCS). Does not change the output.
+	Logger   *slog.Logger
 	// Progress, when set, is called after each step of each phase
 	// ("simulate": contacts; "write": rows) from the calling goroutine.
 	Progress func(phase string, done, total int64)
@@ -115,6 +118,9 @@ func newGen(o Options) (*gen, error) {
 	// Warm-up days let journeys be under way when the export starts.
 	g.cal = newCalendar(o.Start, min(maxWarmupDays, max(o.Days, 7)), o.Days, loc)
 	g.org = buildOrg(o.Seed, o.Contacts, o.Days)
+	if !o.NoGaming {
+		g.org.plantGaming(o.Seed)
+	}
 	g.ids = newIDSpace(o.Seed)
 	// About one person in 3.5 contacts; a handful of nightmares even in
 	// small runs, about one per 2,500 people in large ones.

@@ -201,6 +201,7 @@ type agent struct {
 	xfer   float64 // multiplier of the chance to transfer
 	warmth float64 // CSAT offset
 	rushed bool
+	game   game   // planted gaming behaviour (its team's)
 	early  bool   // early or late shift
 	off    [2]int // weekdays off
 }
@@ -211,6 +212,7 @@ type team struct {
 	dept   dept
 	ch     channel
 	rushed bool
+	game   game // planted gaming behaviour (gaming.go)
 	agents []int
 }
 

@@ -398,7 +398,11 @@ loop:
 			a = &g.org.agents[ai]
 			c.agent, c.team = int32(ai), int32(a.team)
 			proper := handleMedian[d] * n.complexity
-			h := s.lognormal(proper*a.speed, 0.5)
+			slide := 1.0
+			if a.game == gameSlide {
+				slide = g.slideFactor(t)
+			}
+			h := s.lognormal(proper*a.speed*slide, 0.5)
 			if ch == chStore {
 				c.handle = int32(math.Max(2, math.Round(h/60))) * 60
 			} else {
@@ -413,6 +417,7 @@ loop:
 					c.hold = 0
 				}
 			}
+			cut := s.cutCall(&c, a)
 			// Did it really fix the need?
 			var pFix float64
 			switch {
@@ -432,10 +437,14 @@ loop:
 				hf := math.Min(1, 0.35+0.65*float64(c.handle)/proper)
 				pFix = 0.8 * n.difficulty * a.skill * hf
 			}
-			c.fixed = r.Float64() < pFix
-			if c.fixed {
+			c.fixed = r.Float64() < pFix*slide
+			switch {
+			case cut:
+				c.fixed = false
+				c.disp, c.xfer = s.gameDisposition(n, &c, a)
+			case c.fixed:
 				c.disp = dispResolved
-			} else {
+			default:
 				c.disp, c.xfer = s.claim(n, &c, a)
 			}
 			if n.nightmare {
@@ -483,6 +492,12 @@ loop:
 			ps := surveySendOther
 			if c.disp == dispResolved {
 				ps = surveySendResolved
+			}
+			if a.game == gameSurvey {
+				ps = 0
+				if c.fixed {
+					ps = gameSurveyFixed
+				}
 			}
 			if r.Float64() < ps {
 				s.survey(&c, a, n)

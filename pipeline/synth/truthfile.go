@@ -36,6 +36,7 @@ type Params struct {
 	TimeZone          string `json:"timezone"`
 	Daily             bool   `json:"daily"`
 	WarmupDays        int    `json:"warmup_days"`
+	NoGaming          bool   `json:"no_gaming,omitempty"`
 }
 
 // Targets are the scorecard targets the claimed-success figures use.
@@ -78,6 +79,11 @@ type Planted struct {
 	IdentityCoverage        float64  `json:"identity_coverage"`
 	NightmareEveryNthPerson int64    `json:"nightmare_every_nth_person"`
 	NightmareScript         []string `json:"nightmare_script"`
+	// Gaming are the planted gaming behaviours (none with
+	// Options.NoGaming), each a phone team and its agents, with the
+	// detectors that should flag the team; GamingParams their parameters.
+	Gaming       []GamingPlant `json:"gaming"`
+	GamingParams *GamingParams `json:"gaming_params,omitempty"`
 }
 
 // Totals count what the files hold.
@@ -268,7 +274,7 @@ func (g *gen) truth(t *tally, files []FileInfo) *Truth {
 	tr := &Truth{Schema: TruthSchema, Files: files}
 	tr.Params = Params{Seed: g.seed, ContactsRequested: g.opts.Contacts, Days: g.opts.Days,
 		Start: cal.dateString(cal.first), End: cal.dateString(cal.first + cal.days), TimeZone: BusinessZone,
-		Daily: g.opts.Daily, WarmupDays: cal.first}
+		Daily: g.opts.Daily, WarmupDays: cal.first, NoGaming: g.opts.NoGaming}
 	tr.Targets = Targets{RepeatWindowDays: repeatWindowDays, ChurnWindowDays: churnWindowDays, CSATTarget: csatTarget}
 	for c := range nChannels {
 		tr.Targets.AnswerTargetSeconds = append(tr.Targets.AnswerTargetSeconds, ChannelSeconds{channelName[c], int(answerTarget[c])})
@@ -297,6 +303,7 @@ func (g *gen) truth(t *tally, files []FileInfo) *Truth {
 		"+0.15 (fixed) or +0.35 (not) for cancellation needs; capped at 0.75; effort = contacts + hops; " +
 		"the churn event follows 2..60 days after the need's last contact"
 	p.IdentityCoverage = identityCoverage
+	p.Gaming, p.GamingParams = g.gamingTruth()
 	p.NightmareEveryNthPerson = g.nightmareEvery
 	for _, st := range nightmareScript {
 		s := channelName[st.ch] + " " + deptName[st.dept] + ": " + dispName[st.disp]

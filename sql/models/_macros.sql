@@ -74,3 +74,27 @@ CREATE OR REPLACE TEMP MACRO flow_edges(steps, ends) AS TABLE
     JOIN (SELECT journey_id, outcome FROM query_table(ends) WHERE contacts > getvariable('flow_steps')) j
       ON j.journey_id = s.journey_id
     WHERE s.seq = getvariable('flow_steps') AND s.n > getvariable('flow_steps');
+
+-- The upper tail of the standard normal, P(Z > z): the p-value of a
+-- one-sided z test (gaming_signals.sql). erfc by the Chebyshev fit of
+-- Numerical Recipes (erfcc), relative error under 1.2e-7 everywhere, so
+-- tiny p-values keep their digits.
+CREATE OR REPLACE TEMP MACRO erfc_pos(x) AS
+    (1.0 / (1.0 + 0.5 * x)) * exp(-x * x - 1.26551223 + (1.0 / (1.0 + 0.5 * x)) * (1.00002368
+        + (1.0 / (1.0 + 0.5 * x)) * (0.37409196 + (1.0 / (1.0 + 0.5 * x)) * (0.09678418
+        + (1.0 / (1.0 + 0.5 * x)) * (-0.18628806 + (1.0 / (1.0 + 0.5 * x)) * (0.27886807
+        + (1.0 / (1.0 + 0.5 * x)) * (-1.13520398 + (1.0 / (1.0 + 0.5 * x)) * (1.48851587
+        + (1.0 / (1.0 + 0.5 * x)) * (-0.82215223 + (1.0 / (1.0 + 0.5 * x)) * 0.17087277)))))))));
+CREATE OR REPLACE TEMP MACRO normal_sf(z) AS
+    CASE WHEN z >= 0 THEN 0.5 * erfc_pos(z / sqrt(2.0))
+         ELSE 1 - 0.5 * erfc_pos(-z / sqrt(2.0)) END;
+
+-- Student's t quantile with df degrees of freedom at the two-sided level
+-- whose normal quantile is z (the build's gaming_z): the Cornish–Fisher
+-- expansion in 1/df (Abramowitz & Stegun 26.7.5), within 0.001 of the
+-- exact value from 4 degrees of freedom on (2.776 for 4 at 95%).
+CREATE OR REPLACE TEMP MACRO t_quantile(z, df) AS
+    z + (z^3 + z) / 4 / df
+      + (5 * z^5 + 16 * z^3 + 3 * z) / 96 / df^2
+      + (3 * z^7 + 19 * z^5 + 17 * z^3 - 15 * z) / 384 / df^3
+      + (79 * z^9 + 776 * z^7 + 1482 * z^5 - 1920 * z^3 - 945 * z) / 92160 / df^4;
