@@ -153,6 +153,7 @@ func (j Job) ReportMeta() (reports.Meta, error) {
 		LakeDir:          cfg.Lake.Dir,
 		ConfigPath:       cfg.Path(),
 		RepeatWindowDays: opts.RepeatWindowDays,
+		Build:            opts.BuildSettings,
 	}
 	for _, b := range batches {
 		rb := reports.Batch{ID: b.ID, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt,

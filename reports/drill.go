@@ -148,6 +148,8 @@ func (b *builder) drillTargets(m *Model) {
 			b.drillHeatmap(s)
 		case "resolution":
 			b.drillResolution(s)
+		case "gaming", "gaming_surveys":
+			b.drillGaming(s)
 		}
 	}
 	for i := range m.Journeys {
@@ -171,17 +173,36 @@ func cellText(t *Table, r []any, key string) string {
 }
 
 func (b *builder) drillQuadrant(s *Section) {
+	b.drillMembers(s, "", "(as the quadrant)")
+}
+
+// drillGaming opens, from a gaming flag, the member's gap journeys: where
+// to listen first.
+func (b *builder) drillGaming(s *Section) {
+	b.drillMembers(s, "signal_label", "(the calls to listen to first)")
+}
+
+// drillMembers makes the agent and team rows of s.Data (columns level,
+// member) open the member's gap journeys over the settled contacts; the
+// column what (if any) names what the row shows, why says why to look.
+func (b *builder) drillMembers(s *Section, what, why string) {
 	if !b.has("contact_facts", "gap", "agent_id", "team") || !b.total.ok {
 		return
 	}
 	t := s.Data
 	b.drillRows(s, func(r []any) (string, string) {
-		return cellText(t, r, "level"), cellText(t, r, "member")
+		if l := cellText(t, r, "level"); l == "agent" || l == "team" {
+			return l, cellText(t, r, "member")
+		}
+		return "", ""
 	}, func(r []any) DrillList {
 		level, name := cellText(t, r, "level"), cellText(t, r, "member")
-		who := map[string]string{"agent": "Agent", "team": "Team"}[level]
-		return DrillList{Title: who + " " + quoted(name),
-			What:    "Journeys with a contact of this " + level + " that the scorecard counted a success but that failed the customer, over the settled contacts (as the quadrant).",
+		title := capital(level) + " " + quoted(name)
+		if w := cellText(t, r, what); what != "" && w != "" {
+			title += ": " + w
+		}
+		return DrillList{Title: title,
+			What:    "Journeys with a contact of this " + level + " that the scorecard counted a success but that failed the customer, over the settled contacts " + why + ".",
 			Measure: "gap_journeys", Scope: Scope{Dim: level, Member: name, Period: "settled"},
 			In: "Gap contacts of this " + level}
 	}, `SELECT 'agent' AS k1, agent_id AS k2, journey_id FROM contact_facts

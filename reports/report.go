@@ -20,6 +20,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
+	"github.com/mcnamara/mcnamara/metrics"
 	"io"
 	"log/slog"
 	"time"
@@ -73,6 +74,10 @@ type Meta struct {
 	// channel ([costs]).
 	Currency  string
 	AgentHour map[string]float64
+	// Build are the definitions' parameters in force ([build]): the gaming
+	// sections read their band and week size; zero values mean the
+	// defaults.
+	Build metrics.BuildSettings
 }
 
 // Concept is one glossary term.
