@@ -154,7 +154,7 @@ func benchFixture(b testing.TB, n int) fixture {
 		(SELECT count(*) FROM stage.contact_facts) AS contacts, 0 AS anonymous_contacts, 0 AS open_contacts,
 		(SELECT count(DISTINCT person_id) FROM stage.contact_facts) AS persons, (SELECT count(*) FROM stage.journeys) AS journeys,
 		0 AS open_journeys, (SELECT max(started_at) FROM stage.contact_facts) AS data_end, 7 AS repeat_window_days`)
-	writeMarts(b, db, dir, []string{"metric_targets", "rejects", "fcr_ladder", "cost"})
+	writeMarts(b, db, dir, []string{"metric_targets", "rejects", "fcr_ladder", "cost", "gaming_signals"})
 	mustExec(b, db, `DROP SCHEMA stage CASCADE`)
 	var size int64
 	entries, _ := os.ReadDir(filepath.Join(dir, "marts"))

@@ -101,7 +101,7 @@ type DrillJourney struct {
 type drillSpec struct {
 	behind string
 	args   []any
-	keys   map[string]string
+	keys   map[string][]string // an element → the lists of its rows (a member may be several)
 	lists  map[string]*DrillList
 }
 
@@ -114,7 +114,7 @@ func (b *builder) drillRows(s *Section, name func(row []any) (k1, k2 string), li
 	if s.Status != statusOK || s.Data == nil {
 		return
 	}
-	spec := &drillSpec{behind: behind, args: args, keys: map[string]string{}, lists: map[string]*DrillList{}}
+	spec := &drillSpec{behind: behind, args: args, keys: map[string][]string{}, lists: map[string]*DrillList{}}
 	s.Drill = make([]string, len(s.Data.Rows))
 	for i, r := range s.Data.Rows {
 		k1, k2 := name(r)
@@ -123,7 +123,7 @@ func (b *builder) drillRows(s *Section, name func(row []any) (k1, k2 string), li
 		}
 		key := fmt.Sprintf("%s-%d", s.ID, i+1)
 		l := list(r)
-		spec.keys[k1+"\x00"+k2] = key
+		spec.keys[k1+"\x00"+k2] = append(spec.keys[k1+"\x00"+k2], key)
 		spec.lists[key] = &l
 		s.Drill[i] = key
 	}
@@ -373,15 +373,14 @@ func (b *builder) drillDown(m *Model) {
 			d.Lists[key] = l
 		}
 		for _, r := range t.recs() {
-			key, ok := spec.keys[r.str("k1")+"\x00"+r.str("k2")]
-			if !ok {
-				continue // not drawn
-			}
-			l := d.Lists[key]
-			l.Total = r.int("total")
+			keys := spec.keys[r.str("k1")+"\x00"+r.str("k2")] // none: not drawn
 			id := r.str("id")
-			refs = append(refs, ref{l, id, r.int("n")})
-			if !seen[id] {
+			for _, key := range keys {
+				l := d.Lists[key]
+				l.Total = r.int("total")
+				refs = append(refs, ref{l, id, r.int("n")})
+			}
+			if len(keys) > 0 && !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}

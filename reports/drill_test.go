@@ -75,6 +75,9 @@ func TestDrillLists(t *testing.T) {
 			t.Errorf("%s: %d drill keys for %d rows", s.ID, len(s.Drill), len(s.Data.Rows))
 		}
 		for i, k := range s.Drill {
+			if k == "" && cellText(s.Data, s.Data.Rows[i], "level") == "all" {
+				continue // the centre's row: a comparison, not an element to open
+			}
 			if d.Lists[k] == nil {
 				t.Errorf("%s row %d: key %q names no list", s.ID, i+1, k)
 			}

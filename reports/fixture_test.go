@@ -381,6 +381,33 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	for i, d := range w.departments {
 		mustExec(t, db, `INSERT INTO stage.targets VALUES (?, ?)`, d, deptTarget[i])
 	}
+	// what the gaming sections read: the AHT target in force, a hold, the
+	// 7-day repeat flag of the judged contacts
+	mustExec(t, db, `ALTER TABLE stage.contact_facts ADD COLUMN target_handle_time_seconds DOUBLE`)
+	mustExec(t, db, `UPDATE stage.contact_facts f SET target_handle_time_seconds = t.target FROM stage.targets t WHERE t.department = f.department`)
+	mustExec(t, db, `ALTER TABLE stage.contact_facts ADD COLUMN hold_seconds DOUBLE`)
+	mustExec(t, db, `UPDATE stage.contact_facts SET hold_seconds = CASE WHEN handle_seconds > 300 THEN 30 ELSE 0 END`)
+	mustExec(t, db, `ALTER TABLE stage.contact_facts ADD COLUMN repeat_within_7d BOOLEAN`)
+	mustExec(t, db, `UPDATE stage.contact_facts SET repeat_within_7d = CASE WHEN NOT window_open THEN followed_by_repeat END`)
+	// a gaming_signals mart of one flag of each kind, on the first agent and
+	// team (names from the data: the hostile world's too)
+	mustExec(t, db, `CREATE TABLE stage.gaming_signals AS
+		WITH m AS (SELECT min(agent_id) AS agent, min(team) AS team, min(business_date) AS d0, max(business_date) AS d1
+			FROM stage.contact_facts WHERE agent_id IS NOT NULL AND team IS NOT NULL)
+		SELECT v.dimension, CASE v.dimension WHEN 'agent' THEN m.agent ELSE m.team END AS member, v.signal, v.measure,
+			v.statistic, v.p_value, v.p_threshold, v.dispersion, v.estimate, v.lo, v.hi, v.value, v.baseline,
+			CAST(v.contacts AS BIGINT) AS contacts, v.flagged, m.d0 AS period_start, m.d1 AS period_end
+		FROM m, (VALUES
+			('agent', 'bunching', 'density_contrast', 5.2, 1e-7, 0.001, 1.1, 2.1, 1.6, 2.6, 0.93, 0.69, 420, true),
+			('agent', 'bunching', 'handoff_share', NULL, NULL, NULL, NULL, 0.61, NULL, NULL, 0.61, 0.25, 260, true),
+			('agent', 'transfer_padding', 'handoff_share', 4.4, 1e-5, 0.001, 1.0, 0.4, 0.3, 0.5, 0.61, 0.21, 900, true),
+			('agent', 'hold_padding', 'held_share', 0.4, 0.34, 0.001, 1.0, 0.01, -0.04, 0.06, 0.31, 0.30, 880, false),
+			('team', 'aht_down_repeats_up', 'aht_slope', 6.1, NULL, NULL, NULL, -21.5, -28.6, -14.4, 402.0, NULL, 3100, true),
+			('team', 'aht_down_repeats_up', 'repeat_slope', 4.8, NULL, NULL, NULL, 0.018, 0.010, 0.026, 0.39, NULL, 3100, true),
+			('agent', 'selective_survey', 'came_back_survey_share', 3.9, 5e-5, 0.001, 1.2, 0.14, 0.07, 0.21, 0.02, 0.19, 1100, true),
+			('agent', 'selective_survey', 'csat_came_back', NULL, NULL, NULL, NULL, 4.3, NULL, NULL, 4.3, NULL, 9, true),
+			('agent', 'selective_survey', 'csat_not_back', NULL, NULL, NULL, NULL, 4.4, NULL, NULL, 4.4, NULL, 170, true)
+		) v(dimension, signal, measure, statistic, p_value, p_threshold, dispersion, estimate, lo, hi, value, baseline, contacts, flagged)`)
 	mustExec(t, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets", w.repeatWindow()))
 	mustExec(t, db, `CREATE TABLE stage.kpi_outcome_correlation AS `+corrSQL("stage.contact_facts", w.kpiCols()))
 	// the FCR ladder: a contact followed in its journey counts as repeated
@@ -453,6 +480,9 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	return f
 }
 
+// fixtureMarts are the marts the fixture writes.
+var fixtureMarts = []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects", "fcr_ladder", "cost", "gaming_signals"}
+
 // writeMarts copies the staging tables to lake/marts/*.parquet and attaches
 // them as views, the way the pipeline's lake.AttachMarts does.
 func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
@@ -461,7 +491,7 @@ func writeMarts(t testing.TB, db *sql.DB, dir string, without []string) {
 	if err := os.MkdirAll(marts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects", "fcr_ladder", "cost"} {
+	for _, m := range fixtureMarts {
 		if slices.Contains(without, m) {
 			continue
 		}

@@ -156,10 +156,10 @@ func (b *builder) gaming(s *Section) error {
 	}
 	flags := gamingFlags(rs)
 	family := tests[0].Family
-	tested := map[string]int64{}  // dimension → members tested by any signal (the most of a signal)
+	tested := map[string]int64{}  // dimension → members any signal tested
 	flagged := map[string]int64{} // dimension|signal → members flagged
 	for _, t := range tests {
-		tested[t.Dimension] = max(tested[t.Dimension], t.Tested)
+		tested[t.Dimension] = t.Tested
 		flagged[t.Dimension+"|"+t.Signal] = t.Flagged
 	}
 	s.Data = &Table{Columns: []Column{
@@ -178,25 +178,26 @@ func (b *builder) gaming(s *Section) error {
 			round(g.strength()), round(g.statistic), round(g.threshold),
 			nullable(roundedPtr(g.value)), nullable(roundedPtr(g.baseline)), g.contacts, g.from, g.to})
 	}
-	var f figs
-	defer func() { s.Figures = f.list }()
+	var f, fn figs // the finding's figures, then the note's
+	defer func() { s.Figures = append(f.list, fn.list...) }()
 	alpha := b.meta.Build.GamingAlpha
 	if alpha <= 0 {
 		alpha = metrics.DefaultBuildSettings().GamingAlpha
 	}
-	s.Note = fmt.Sprintf("A flag is evidence, not a verdict: it says whose calls to listen to. A p-value test flags when its one-sided p-value is under the family-wise false-positive rate, %s, divided by the %s the mart ran (Bonferroni); the slopes flag when both intervals exclude no change. Evidence is the statistic in units of the threshold it had to pass: over one is a flag. docs/definitions.md states every test and its false-positive rate on data with nothing planted.",
-		f.pct("gaming_alpha", alpha, Scope{}), f.plural("gaming_tests", family, Scope{}, "test", "tests"))
+	s.Note = fmt.Sprintf("A flag is evidence, not a verdict: it says whose calls to listen to. A p-value test flags when its one-sided p-value is under the family-wise false-positive rate, %s, divided by the %s the mart ran (Bonferroni); the slopes flag when both intervals lie on the gaming side of zero. Evidence is the statistic in units of the threshold it had to pass: over one is a flag. docs/definitions.md states every test and its false-positive rate on data with nothing planted.",
+		fn.pct("gaming_alpha", alpha, Scope{}), fn.plural("gaming_tests", family, Scope{}, "test", "tests"))
 	who := fmt.Sprintf("%s and %s", f.plural("gaming_tested_members", tested["agent"], Scope{Dim: "agent"}, "agent", "agents"),
 		f.plural("gaming_tested_members", tested["team"], Scope{Dim: "team"}, "team", "teams"))
 	if len(flags) == 0 {
 		s.Finding = "No agent or team shows a gaming signal: of the " + who + " tested, none bunches handle times under the AHT target, pads holds or transfers before it, cuts its AHT while repeats rise or surveys selectively beyond what chance and the centre's own habits explain."
 		return nil
 	}
-	var parts []string
 	members := map[string]bool{}
 	for _, g := range flags {
 		members[g.dimension+"\x00"+g.member] = true
 	}
+	anyText := f.n("gaming_flagged_any", int64(len(members)), Scope{})
+	var parts []string
 	for _, sn := range signalNames {
 		var by []string
 		for _, dim := range []string{"team", "agent"} {
@@ -215,7 +216,7 @@ func (b *builder) gaming(s *Section) error {
 		}
 	}
 	s.Finding = fmt.Sprintf("Of the %s tested, %s show a sign of meeting the scorecard by shifting the work: %s. The strongest evidence is %s %s's %s.",
-		who, f.n("gaming_flagged_any", int64(len(members)), Scope{}), strings.Join(parts, "; "), top.dimension, quoted(top.member), signalLabel(top.signal))
+		who, anyText, strings.Join(parts, "; "), top.dimension, quoted(top.member), signalLabel(top.signal))
 	s.Chart = &Chart{Kind: "gaming", Option: gamingOption(s.Data)}
 	s.Height = max(220, 80+30*len(flags))
 	return nil
@@ -282,9 +283,9 @@ func (b *builder) gamingBunching(s *Section) error {
 	}
 	s.Chart = &Chart{Kind: "gaming_bunching", Option: bunchingOption(s.Data, band)}
 	s.Height = 340
-	var f figs
-	defer func() { s.Figures = f.list }()
-	bandText := f.pct("gaming_band", band, Scope{})
+	var f, fn figs // the finding's figures, then the note's
+	defer func() { s.Figures = append(f.list, fn.list...) }()
+	bandText := fn.pct("gaming_band", band, Scope{})
 	s.Note = fmt.Sprintf("Bins of handle time as a share of each contact's own AHT target; the shaded band is the %s just under the target the bunching test counts. A smooth distribution falls or rises evenly through the target; a cliff at the target is contacts ended to meet it.", bandText)
 	if members == 1 {
 		s.Finding = "No agent or team is flagged for bunching: the centre's handle times pass through the AHT target without a cliff beyond what chance explains."
@@ -424,7 +425,7 @@ func (b *builder) gamingSlopes(s *Section) error {
 	}
 	if len(rs) == 0 {
 		s.Table = nil
-		s.Finding = "No team's AHT fell while its customers' repeats rose beyond noise: no team has both slopes' intervals on the wrong side of no change."
+		s.Finding = "No team's AHT fell while its customers' repeats rose beyond noise: no team has both slopes' intervals on the gaming side of zero."
 		s.Note = "Per team, the least-squares slope per week of its weekly AHT and of its weekly repeat rate (customers back within a week), over the whole weeks whose customers' repeat windows have closed, each with its interval."
 		return nil
 	}
@@ -464,7 +465,7 @@ func (b *builder) gamingSlopes(s *Section) error {
 		f.days("gaming_repeat_days", gamingRepeatDays, Scope{}, ""),
 		f.add(pts(rep.Estimate), "gaming_repeat_rise", rep.Estimate, sc, ""),
 		f.add(pts(rep.Lo), "gaming_repeat_rise_lo", rep.Lo, sc, ""), f.add(pts(rep.Hi), "gaming_repeat_rise_hi", rep.Hi, sc, ""))
-	s.Note = "Least-squares slopes per week over the whole weeks whose customers' repeat windows have closed, each week with enough judged contacts; the intervals are the slopes' own (Student's t), flagged when both exclude no change."
+	s.Note = "Least-squares slopes per week over the whole weeks whose customers' repeat windows have closed, each week with enough judged contacts; the intervals are the slopes' own (Student's t), flagged when both lie on the gaming side of zero."
 	return nil
 }
 
@@ -555,7 +556,7 @@ func (b *builder) gamingSurveys(s *Section) error {
 		mcol("csat_came_back", "CSAT: came back", fmtNum, "csat_came_back"),
 		mcol("csat_not_back", "CSAT: did not come back", fmtNum, "csat_not_back"),
 		mcol("judged", "Judged contacts", fmtInt, "gaming_judged_contacts"),
-		mcol("statistic", "z", fmtNum, "gaming_statistic"),
+		{Key: "statistic", Label: "z", Format: fmtNum, Measure: "gaming_statistic", Arg: "selective_survey"},
 	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: "all"}}
 	for _, r := range rs {
 		s.Data.Rows = append(s.Data.Rows, []any{r.Dimension, r.Member, nullable(roundedPtr(r.RateCameBack)), nullable(roundedPtr(r.RateNotBack)),
@@ -616,8 +617,8 @@ type gamingRow struct {
 type gamingTestRow struct {
 	Dimension string `col:"dimension"`
 	Signal    string `col:"signal"`
-	Tested    int64  `col:"tested"`
 	Flagged   int64  `col:"flagged"`
+	Tested    int64  `col:"tested"`
 	Family    int64  `col:"family"`
 }
 

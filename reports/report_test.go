@@ -116,8 +116,9 @@ func TestDegrades(t *testing.T) {
 		// sections that must say "no data"; all others must be ok.
 		noData []string
 	}{
-		{"no marts at all", []string{"contact_facts", "journeys", "gap", "journey_flows", "kpi_outcome_correlation", "metric_targets", "coverage", "rejects", "fcr_ladder", "cost"},
-			[]string{"trend", "scorecard", "quadrant", "resolution", "fcr", "cost", "heatmap", "goodhart", "flows", "days", "worst", "coverage", "rejects"}},
+		{"no marts at all", fixtureMarts,
+			[]string{"trend", "scorecard", "quadrant", "resolution", "fcr", "cost", "heatmap", "goodhart", "gaming", "gaming_bunching", "gaming_slopes", "gaming_surveys", "flows", "days", "worst", "coverage", "rejects"}},
+		{"no gaming mart", []string{"gaming_signals"}, []string{"gaming", "gaming_bunching", "gaming_slopes", "gaming_surveys"}},
 		{"no metric_targets mart", []string{"metric_targets"}, nil},
 		// the settled weeks come from the gap mart
 		{"no gap mart", []string{"gap"}, []string{"trend", "scorecard", "quadrant", "resolution", "heatmap", "goodhart"}},

@@ -72,7 +72,7 @@ SELECT
     agent_id, team, business_date, handle_seconds, hold_seconds, csat,
     handle_seconds / nullif(target_handle_time_seconds, 0) AS x,
     disposition IN ('transferred', 'callback', 'abandoned') AS handed_off,
-    disposition = 'resolved' AS resolved_wrap,
+    coalesce(disposition = 'resolved', false) AS resolved_wrap,
     repeat_within_7d AS came_back
 FROM contact_facts
 WHERE handle_seconds > 0 AND (agent_id IS NOT NULL OR team IS NOT NULL);

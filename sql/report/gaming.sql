@@ -15,13 +15,14 @@ WHERE flagged AND statistic IS NOT NULL
 ORDER BY CASE dimension WHEN 'team' THEN 0 ELSE 1 END, member, signal, measure;
 
 -- name: tests
--- How many members each signal tested and flagged, by dimension, and the
--- p-value tests the mart ran (the Bonferroni family).
+-- How many members each signal flagged, by dimension; the members any
+-- signal tested (a statistic computed), by dimension; and the p-value tests
+-- the mart ran (the Bonferroni family).
 SELECT dimension, signal,
-	count(DISTINCT member) FILTER (WHERE statistic IS NOT NULL) AS tested,
 	count(DISTINCT member) FILTER (WHERE flagged) AS flagged,
+	(SELECT count(DISTINCT g.member) FROM gaming_signals g WHERE g.dimension = s.dimension AND g.statistic IS NOT NULL) AS tested,
 	(SELECT count(p_value) FROM gaming_signals) AS family
-FROM gaming_signals
+FROM gaming_signals s
 GROUP BY ALL
 ORDER BY dimension, signal;
 
