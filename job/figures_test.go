@@ -60,21 +60,29 @@ func TestFigureAudit(t *testing.T) {
 // targets), on a fixed calendar.
 func demoLake(t *testing.T) (config.File, *sql.DB) {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	sum, err := synth.Generate(ctx, synth.Options{Out: data, Contacts: 200_000, Days: 91, Seed: 1,
+	sum, err := synth.Generate(context.Background(), synth.Options{Out: data, Contacts: 200_000, Days: 91, Seed: 1,
 		Start: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return synthLake(t, dir, sum)
+}
+
+// synthLake ingests a generated centre (sum, in dir/data) through the
+// presets into dir/lake with the targets of its ground truth, builds it,
+// and returns the configuration and a handle on the lake.
+func synthLake(t *testing.T, dir string, sum *synth.Summary) (config.File, *sql.DB) {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.Lake.Dir = filepath.Join(dir, "lake")
 	cfg.Lake.BusinessTimezone = synth.BusinessZone
+	var err error
 	if cfg.Metrics, err = SynthTargets(sum.Truth); err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join(data, "*"))
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(sum.Truth), "*.*"))
 	if err != nil {
 		t.Fatal(err)
 	}

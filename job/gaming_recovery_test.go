@@ -7,13 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mcnamara/mcnamara/config"
-	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
 )
 
@@ -36,40 +33,7 @@ func synthCentre(t *testing.T, o synth.Options) (*sql.DB, *synth.Truth) {
 	if err := json.Unmarshal(b, &truth); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Defaults()
-	cfg.Lake.Dir = filepath.Join(dir, "lake")
-	cfg.Lake.BusinessTimezone = synth.BusinessZone
-	if cfg.Metrics, err = SynthTargets(sum.Truth); err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(o.Out, "*.*"))
-	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == synth.TruthFile })
-	j := Job{Config: cfg}
-	sources, err := j.Sources(files, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = j.WithLake(ctx, false, func(d *sql.DB) error {
-		if _, err := j.IngestLocked(ctx, d, sources); err != nil {
-			return err
-		}
-		_, err := j.BuildLocked(ctx, d, false)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := j.OpenDB(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := lake.AttachMarts(ctx, db, cfg.Lake.Dir); err != nil {
-		t.Fatal(err)
-	}
+	_, db := synthLake(t, dir, sum)
 	return db, &truth
 }
 

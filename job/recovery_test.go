@@ -2,7 +2,6 @@ package job
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"math"
 	"os"
@@ -12,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcnamara/mcnamara/config"
-	"github.com/mcnamara/mcnamara/pipeline/lake"
 	"github.com/mcnamara/mcnamara/pipeline/synth"
 )
 
@@ -80,41 +77,7 @@ func TestRecoversGroundTruth(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cfg := config.Defaults()
-	cfg.Lake.Dir = filepath.Join(dir, "lake")
-	cfg.Lake.BusinessTimezone = synth.BusinessZone
-	if cfg.Metrics, err = SynthTargets(sum.Truth); err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(data, "*.*"))
-	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == synth.TruthFile })
-	j := Job{Config: cfg}
-	sources, err := j.Sources(files, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var db *sql.DB
-	err = j.WithLake(ctx, false, func(d *sql.DB) error {
-		if _, err := j.IngestLocked(ctx, d, sources); err != nil {
-			return err
-		}
-		_, err := j.BuildLocked(ctx, d, false)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err = j.OpenDB(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := lake.AttachInputs(ctx, db, cfg.Lake.Dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := lake.AttachMarts(ctx, db, cfg.Lake.Dir); err != nil {
-		t.Fatal(err)
-	}
+	_, db := synthLake(t, dir, sum)
 
 	// Overall rates. The tolerances absorb the few places where the marts'
 	// rules and the generator's are allowed to differ (which journey an

@@ -134,8 +134,8 @@ func TestBrowserDrill(t *testing.T) {
 	if want := []string{"All departments", "All channels", m.Filters.Periods[len(m.Filters.Periods)-1].Label}; !slices.Equal(sc.Initial.Selects, want) {
 		t.Errorf("the filter selectors show %q on load, want %q", sc.Initial.Selects, want)
 	}
-	if len(sc.Clicks) != 4 || len(sc.Keys) != 4 {
-		t.Fatalf("%d charts clicked, %d keyed; want the quadrant, the resolution bars, the heatmap and the flows", len(sc.Clicks), len(sc.Keys))
+	if len(sc.Clicks) != 6 || len(sc.Keys) != 6 {
+		t.Fatalf("%d charts clicked, %d keyed; want the quadrant, the resolution bars, the heatmap, the gaming flags, the survey bars and the flows", len(sc.Clicks), len(sc.Keys))
 	}
 	for _, c := range sc.Clicks {
 		if !c.Skipped {
