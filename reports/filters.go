@@ -495,15 +495,7 @@ func (f *Filters) viewTrend(v *FilterView, s Selection, ws []filteredWeek, whole
 	var fs figs
 	defer func() { v.Figures["trend"] = fs.list }()
 	base := f.scope(s, Scope{})
-	v.TrendRows = &Table{Columns: []Column{
-		col("week", "Week starting", fmtDate),
-		mcol("contacts", "Contacts", fmtInt, "contacts"),
-		mcol("kpi_rate", "KPI-met rate (scorecard success)", fmtPct, "kpi_rate"),
-		mcol("customer_rate", "Verified-outcome rate (customer not failed)", fmtPct, "customer_rate"),
-		mcol("gap_rate", "Gap rate (successes that failed the customer)", fmtPct, "gap_rate"),
-		mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		mcol("failure_demand_share", "Failure demand share", fmtPct, "failure_demand_share"),
-	}, RowScope: &RowScope{Dim: "all", WeekCol: "week", Department: base.Department, Channel: base.Channel}}
+	v.TrendRows = &Table{Columns: trendColumns(), RowScope: &RowScope{Dim: "all", WeekCol: "week", Department: base.Department, Channel: base.Channel}}
 	for _, w := range ws {
 		var fd *float64
 		if w.all.journeyed > 0 {
@@ -562,12 +554,7 @@ func (f *Filters) viewQuadrant(v *FilterView, s Selection, whole counts) {
 	}
 	period := f.settledPeriod(s)
 	base := f.scope(s, Scope{})
-	v.QuadrantRows = &Table{Columns: []Column{
-		col("level", "Level", fmtText), col("member", "Name", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
-		mcol("kpi_rate", "KPI attainment", fmtPct, "kpi_rate"), mcol("customer_rate", "Customer success", fmtPct, "customer_rate"),
-		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		col("kpi_met_customers_failed", "In the “KPI met, customers failed” quadrant", fmtBool),
-	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: period, Department: base.Department, Channel: base.Channel}}
+	v.QuadrantRows = &Table{Columns: quadrantColumns(), RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: period, Department: base.Department, Channel: base.Channel}}
 	lead := f.lead(&fs, s, true)
 	kx, ky, _ := whole.rates()
 	if kx == nil || ky == nil || len(f.Members) == 0 {
@@ -672,11 +659,7 @@ func (f *Filters) viewHeatmap(v *FilterView, s Selection) {
 		return strings.Compare(f.Departments[a], f.Departments[b])
 	})
 	base := f.scope(s, Scope{})
-	v.HeatmapRows = &Table{Columns: []Column{
-		col("department", "Department", fmtText), col("week", "Week starting", fmtDate),
-		mcol("contacts", "Contacts", fmtInt, "contacts"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"),
-	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week", Channel: base.Channel}}
+	v.HeatmapRows = &Table{Columns: heatmapColumns(), RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week", Channel: base.Channel}}
 	anySettled := false
 	var maxClaimed int64
 	for _, d := range deps {
