@@ -143,7 +143,7 @@ func benchFixture(b testing.TB, n int) fixture {
 	// nodes as the real mart names them (department·channel #step), each
 	// journey ending in its outcome
 	mustExec(b, db, `CREATE TABLE stage.journey_flows AS
-		SELECT from_node, to_node, count(*) AS journeys, 0 AS loop_journeys FROM (
+		SELECT from_node, to_node, count(*) AS journeys, 0 AS loop_journeys, 0 AS ping_pong_journeys FROM (
 			SELECT department || '·' || channel || ' #' || seq_in_journey AS from_node,
 				coalesce(lead(department || '·' || channel || ' #' || seq_in_journey) OVER (PARTITION BY journey_id ORDER BY seq_in_journey),
 					'outcome·' || j.outcome) AS to_node

@@ -43,11 +43,13 @@ type Drill struct {
 	TimelineMax int                   `json:"timeline_max"`
 	Lists       map[string]*DrillList `json:"lists"`
 	Journeys    []DrillJourney        `json:"journeys"`
-	// Timeline are the columns of every journey's Timeline rows (those of
-	// the worst-journey cards); a text cell there is an index into Strings
-	// (names repeat from contact to contact: the file is smaller so).
-	Timeline []Column `json:"timeline"`
-	Strings  []string `json:"strings"`
+	// TimelineOption is the timeline chart of a journey without its
+	// contacts (timelineFrame: the worst-journey cards' chart, built in
+	// Go); the page puts a journey's Timeline points in it. Strings are
+	// the texts of the points' tooltips, each once (names repeat from
+	// contact to contact: the file is smaller so).
+	TimelineOption *Option  `json:"timeline_option"`
+	Strings        []string `json:"strings"`
 	// Note says how customers are named.
 	Note string `json:"note"`
 }
@@ -89,8 +91,10 @@ type DrillJourney struct {
 	Contacts int64  `json:"contacts"`
 	Gap      int64  `json:"gap"` // its gap contacts
 	Outcome  string `json:"outcome"`
-	// Timeline holds the first TimelineMax contacts, in Drill.Timeline's
-	// columns.
+	// Timeline holds the first TimelineMax contacts as the timeline draws
+	// them (timelinePoint): [time, dot, title, line 1, …], every text an
+	// index into Drill.Strings, written by the formatter of the
+	// worst-journey cards.
 	Timeline [][]any `json:"timeline"`
 }
 
@@ -311,7 +315,7 @@ func (b *builder) drillDown(m *Model) {
 	if len(b.drills) == 0 {
 		return
 	}
-	d := &Drill{Top: b.opts.DrillTop, TimelineMax: drillTimeline, Lists: map[string]*DrillList{}, Timeline: timelineColumns()}
+	d := &Drill{Top: b.opts.DrillTop, TimelineMax: drillTimeline, Lists: map[string]*DrillList{}, TimelineOption: timelineFrame()}
 	if b.opts.RevealCustomerKeys {
 		d.Note = "Customers are shown by their person id (pseudonymisation is switched off)."
 	} else {
@@ -417,19 +421,21 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 		contacts[r.str("journey_id")] = append(contacts[r.str("journey_id")], r)
 	}
 	strs := map[string]int{}
-	intern := func(rows [][]any) [][]any {
-		for _, row := range rows {
-			for k, c := range d.Timeline {
-				if v, ok := row[k].(string); ok && c.Format == fmtText {
-					i, ok := strs[v]
-					if !ok {
-						i = len(d.Strings)
-						strs[v] = i
-						d.Strings = append(d.Strings, v)
-					}
-					row[k] = i
+	cols := timelineColumns()
+	points := func(cs []rec) [][]any {
+		var rows [][]any
+		for _, p := range timelinePoints(&Table{Columns: cols, Rows: timelineRows(cols, cs)}) {
+			row := []any{p.At, p.Dot}
+			for _, v := range p.Tip {
+				i, ok := strs[v]
+				if !ok {
+					i = len(d.Strings)
+					strs[v] = i
+					d.Strings = append(d.Strings, v)
 				}
+				row = append(row, i)
 			}
+			rows = append(rows, row)
 		}
 		return rows
 	}
@@ -441,7 +447,7 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 		cs := contacts[id]
 		dj := DrillJourney{Customer: b.pseudonym(j.str("person_id")), ID: b.pseudonym(id),
 			First: j.str("first_contact_at"), Last: j.str("last_contact_at"),
-			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: intern(timelineRows(d.Timeline, cs))}
+			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: points(cs)}
 		if len(cs) > 0 {
 			dj.Gap = cs[0].int("journey_gap")
 		}

@@ -15,17 +15,14 @@ import (
 // cycle is redirected to a "↩ to X" copy of its target: the volume stays
 // visible and the graph stays drawable.
 func (b *builder) flows(s *Section) error {
-	if err := b.need("journey_flows", "from_node", "to_node", "journeys"); err != nil {
+	if err := b.need("journey_flows", "from_node", "to_node", "journeys", "loop_journeys", "ping_pong_journeys"); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT from_node, to_node, CAST(journeys AS BIGINT) AS journeys,
-			`+b.optCol("journey_flows", "loop_journeys", "BIGINT")+`, `+b.optCol("journey_flows", "ping_pong_journeys", "BIGINT")+`
-		FROM journey_flows WHERE journeys > 0 AND from_node IS NOT NULL AND to_node IS NOT NULL
-		ORDER BY journeys DESC, from_node, to_node LIMIT 50`)
+	t, err := rows[flowRow](b, "flows", "edges")
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return noData("No data: the journey_flows mart is empty (no journey moved between departments or channels).")
 	}
 	s.Data = &Table{Columns: []Column{col("from_node", "From", fmtText), col("to_node", "To", fmtText),
@@ -34,16 +31,16 @@ func (b *builder) flows(s *Section) error {
 		mcol("ping_pong_journeys", "Of which back to the department of two contacts before (ping-pong)", fmtInt, "flow_ping_pong_journeys")},
 		RowScope: &RowScope{Dim: "flow"}}
 	var edges []edge
-	var loop rec
-	for _, r := range t.recs() {
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.int("journeys"), r.get("loop_journeys"), r.get("ping_pong_journeys")})
-		edges = append(edges, edge{r.str("from_node"), r.str("to_node"), r.int("journeys")})
-		if r.int("loop_journeys") > 0 && (loop.t == nil || r.int("loop_journeys") > loop.int("loop_journeys")) {
-			loop = r
+	var loop *flowRow
+	for i, r := range t {
+		s.Data.Rows = append(s.Data.Rows, []any{r.From, r.To, r.Journeys, r.Loops, r.PingPongs})
+		edges = append(edges, edge{r.From, r.To, r.Journeys})
+		if r.Loops > 0 && (loop == nil || r.Loops > loop.Loops) {
+			loop = &t[i]
 		}
 	}
 	nodes, links := acyclic(edges)
-	s.Chart = &Chart{Kind: "sankey", Params: map[string]any{"nodes": nodes, "links": links}}
+	s.Chart = &Chart{Kind: "sankey", Option: sankeyOption(nodes, links)}
 	s.Height = max(360, min(900, 40*len(nodes)))
 
 	top := edges[0]
@@ -55,21 +52,19 @@ func (b *builder) flows(s *Section) error {
 	}
 	var total, hopped, looped int64
 	if b.has("journeys", "hops", "loops") {
-		jt, err := b.q.query(b.ctx, `SELECT count(*) AS n, count(*) FILTER (WHERE hops > 0) AS hopped,
-			count(*) FILTER (WHERE loops > 0) AS looped FROM journeys`)
+		jt, err := rows[hopsRow](b, "flows", "journeys")
 		if err != nil {
 			return err
 		}
-		r := jt.recs()[0]
-		total, hopped, looped = r.int("n"), r.int("hopped"), r.int("looped")
+		total, hopped, looped = jt[0].Journeys, jt[0].Hopped, jt[0].Looped
 	}
 	var f figs
 	defer func() { s.Figures = f.list }()
 	move := func() string {
-		if loop.t != nil {
-			sc := Scope{Dim: "flow", Member: loop.str("from_node") + "→" + loop.str("to_node")}
-			return fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.str("from_node")), quoted(loop.str("to_node")),
-				f.plural("flow_loop_journeys", loop.int("loop_journeys"), sc, "journey", "journeys"))
+		if loop != nil {
+			sc := Scope{Dim: "flow", Member: loop.From + "→" + loop.To}
+			return fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.From), quoted(loop.To),
+				f.plural("flow_loop_journeys", loop.Loops, sc, "journey", "journeys"))
 		}
 		sc := Scope{Dim: "flow", Member: top.from + "→" + top.to}
 		return fmt.Sprintf("the largest flow is %s → %s (%s)", quoted(top.from), quoted(top.to), f.plural("flow_journeys", top.n, sc, "journey", "journeys"))
@@ -97,24 +92,14 @@ func (b *builder) pingPongs(f *figs) string {
 	if !b.has("journeys", "ping_pongs") || !b.has("contact_facts", "ping_pong", "journey_contacts", "seq_in_journey", "department") {
 		return ""
 	}
-	t, err := b.q.query(b.ctx, `WITH p AS (
-			SELECT least(department, prev) AS a, greatest(department, prev) AS b, count(*) AS n FROM (
-				SELECT coalesce(department, '(none)') AS department, ping_pong,
-					lag(coalesce(department, '(none)')) OVER (PARTITION BY journey_id ORDER BY seq_in_journey) AS prev
-				FROM contact_facts WHERE journey_contacts >= 3)
-			WHERE ping_pong GROUP BY ALL)
-		SELECT (SELECT count(*) FILTER (WHERE ping_pongs > 0) FROM journeys) AS journeys, a, b, n
-		FROM p ORDER BY n DESC, a, b LIMIT 1`)
-	if err != nil || len(t.rows) == 0 {
+	t, err := rows[pingPongRow](b, "flows", "ping_pongs")
+	if err != nil || len(t) == 0 || t[0].Journeys == 0 {
 		return ""
 	}
-	r := t.recs()[0]
-	if r.int("journeys") == 0 {
-		return ""
-	}
+	r := t[0]
 	return fmt.Sprintf(" %s passed the customer back to a department they had just left (A → B → A), most often between %s and %s (%s).",
-		f.plural("ping_pong_journeys", r.int("journeys"), allTime, "journey", "journeys"), quoted(r.str("a")), quoted(r.str("b")),
-		f.plural("ping_pong_pair", r.int("n"), Scope{Dim: "pair", Member: r.str("a") + "\x00" + r.str("b")}, "ping-pong", "ping-pongs"))
+		f.plural("ping_pong_journeys", r.Journeys, allTime, "journey", "journeys"), quoted(r.A), quoted(r.B),
+		f.plural("ping_pong_pair", r.N, Scope{Dim: "pair", Member: r.A + "\x00" + r.B}, "ping-pong", "ping-pongs"))
 }
 
 func distinctNodes(es []edge) map[string]bool {
@@ -221,33 +206,18 @@ func (b *builder) daysToResolution(s *Section) error {
 	if err := b.need("contact_facts", "journey_id", "seq_in_journey", "channel"); err != nil {
 		return err
 	}
-	sel := []string{"channel", "grouping(channel) AS is_total", "count(*) AS journeys", "median(d) AS median_days", "quantile_cont(d, 0.9) AS p90_days"}
-	for i, bk := range dayBuckets {
-		cond := fmt.Sprintf("d >= %d", bk.lo)
-		if bk.hi > 0 {
-			cond += fmt.Sprintf(" AND d < %d", bk.hi)
-		}
-		sel = append(sel, fmt.Sprintf("count(*) FILTER (WHERE %s) AS b%d", cond, i))
-	}
-	// A journey belongs to the channel of its first contact.
-	t, err := b.q.query(b.ctx, `WITH j AS (
-			SELECT f.channel, CAST(j.days_to_resolution AS DOUBLE) AS d
-			FROM journeys j JOIN contact_facts f ON f.journey_id = j.journey_id AND f.seq_in_journey = 1
-			WHERE j.verified_resolved AND j.days_to_resolution IS NOT NULL)
-		SELECT `+strings.Join(sel, ", ")+` FROM j GROUP BY GROUPING SETS ((channel), ())
-		ORDER BY is_total DESC, journeys DESC, channel LIMIT 13`)
+	t, err := rows[daysRow](b, "days", "channels")
 	if err != nil {
 		return err
 	}
 	// The first row is the total over all channels.
-	if len(t.rows) < 2 || t.recs()[0].int("journeys") == 0 {
+	if len(t) < 2 || !t[0].IsTotal || t[0].Journeys == 0 {
 		return noData("No data: no journey has reached a verified resolution yet.")
 	}
-	all := t.recs()[0]
-	t.rows = t.rows[1:]
+	all := t[0]
+	t = t[1:]
 	cols := []Column{col("channel", "First channel", fmtText), mcol("journeys", "Resolved journeys", fmtInt, "resolved_journeys"),
 		mcol("median_days", "Median days", fmtDays, "median_days"), mcol("p90_days", "90th percentile days", fmtDays, "p90_days")}
-	labels := make([]any, len(dayBuckets))
 	for i, bk := range dayBuckets {
 		c := mcol(fmt.Sprintf("b%d", i), bk.label, fmtInt, "bucket_journeys")
 		c.Arg = fmt.Sprintf("%d-", bk.lo)
@@ -255,45 +225,47 @@ func (b *builder) daysToResolution(s *Section) error {
 			c.Arg += fmt.Sprint(bk.hi)
 		}
 		cols = append(cols, c)
-		labels[i] = bk.label
 	}
 	s.Data = &Table{Columns: cols, RowScope: &RowScope{Dim: "first_channel", MemberCol: "channel", Period: "all"}}
-	s.Chart = &Chart{Kind: "days", Params: map[string]any{"buckets": labels}}
 	// Compare channels on the median, or on the 90th percentile when the
 	// medians agree (often all "same day": most journeys need one contact).
-	var rs []rec
+	var rs []daysRow
 	var most int64
-	for _, r := range t.recs() {
-		row := []any{r.get("channel"), r.int("journeys"), nullable(r.rounded("median_days")), nullable(r.rounded("p90_days"))}
-		for i := range dayBuckets {
-			row = append(row, r.int(fmt.Sprintf("b%d", i)))
+	for _, r := range t {
+		row := []any{strOr(r.Channel), r.Journeys, nullable(roundedPtr(r.Median)), nullable(roundedPtr(r.P90))}
+		for _, n := range r.Buckets() {
+			row = append(row, n)
 		}
 		s.Data.Rows = append(s.Data.Rows, row)
-		most = max(most, r.int("journeys"))
+		most = max(most, r.Journeys)
 	}
+	s.Chart = &Chart{Kind: "days", Option: daysOption(s.Data)}
 	minN := min(most, 5) // enough journeys for a median to mean something
-	for _, r := range t.recs() {
-		if r.int("journeys") >= minN {
+	for _, r := range t {
+		if r.Journeys >= minN {
 			rs = append(rs, r)
 		}
 	}
-	spread := func(key string) (slow, fast rec) {
+	spread := func(key func(daysRow) float64) (slow, fast daysRow) {
 		slow, fast = rs[0], rs[0]
 		for _, r := range rs {
-			if r.float(key) > slow.float(key) {
+			if key(r) > key(slow) {
 				slow = r
 			}
-			if r.float(key) < fast.float(key) {
+			if key(r) < key(fast) {
 				fast = r
 			}
 		}
 		return slow, fast
 	}
-	slow, fast := spread("median_days")
-	slow90, fast90 := spread("p90_days")
+	median := func(r daysRow) float64 { return num0(r.Median) }
+	p90 := func(r daysRow) float64 { return num0(r.P90) }
+	slow, fast := spread(median)
+	slow90, fast90 := spread(p90)
 	var f figs
 	defer func() { s.Figures = f.list }()
-	ch := func(r rec) Scope { return Scope{Dim: "first_channel", Member: r.str("channel"), Period: "all"} }
+	ch := func(r daysRow) Scope { return Scope{Dim: "first_channel", Member: strOr(r.Channel), Period: "all"} }
+	name := func(r daysRow) string { return quoted(strOr(r.Channel)) }
 	within := func(measure string, d float64, sc Scope) string {
 		if d < 1 {
 			return f.add("the same day", measure, d, sc, "")
@@ -301,20 +273,20 @@ func (b *builder) daysToResolution(s *Section) error {
 		return "within " + f.days(measure, d, sc, "")
 	}
 	switch {
-	case len(rs) > 1 && days(slow.float("median_days")) != days(fast.float("median_days")):
+	case len(rs) > 1 && days(median(slow)) != days(median(fast)):
 		s.Finding = fmt.Sprintf("Journeys that start by %s take a median of %s to reach a verified resolution, against %s for %s.",
-			quoted(slow.str("channel")), f.days("median_days", slow.float("median_days"), ch(slow), ""),
-			f.days("median_days", fast.float("median_days"), ch(fast), ""), quoted(fast.str("channel")))
-	case len(rs) > 1 && days(slow90.float("p90_days")) != days(fast90.float("p90_days")):
+			name(slow), f.days("median_days", median(slow), ch(slow), ""),
+			f.days("median_days", median(fast), ch(fast), ""), name(fast))
+	case len(rs) > 1 && days(p90(slow90)) != days(p90(fast90)):
 		s.Finding = fmt.Sprintf("Half of all journeys resolve %s whatever the channel they start in, but one in ten that start by %s takes longer than %s, against %s for %s.",
-			within("median_days", all.float("median_days"), allTime), quoted(slow90.str("channel")),
-			f.days("p90_days", slow90.float("p90_days"), ch(slow90), ""), f.days("p90_days", fast90.float("p90_days"), ch(fast90), ""), quoted(fast90.str("channel")))
-	case (all.float("median_days") < 1) == (all.float("p90_days") < 1) && days(all.float("median_days")) == days(all.float("p90_days")):
+			within("median_days", median(all), allTime), name(slow90),
+			f.days("p90_days", p90(slow90), ch(slow90), ""), f.days("p90_days", p90(fast90), ch(fast90), ""), name(fast90))
+	case (median(all) < 1) == (p90(all) < 1) && days(median(all)) == days(p90(all)):
 		s.Finding = fmt.Sprintf("Nine in ten journeys that reach a verified resolution reach it %s, whatever the channel they start in.",
-			within("p90_days", all.float("p90_days"), allTime))
+			within("p90_days", p90(all), allTime))
 	default:
 		s.Finding = fmt.Sprintf("Half of all journeys reach a verified resolution %s and nine in ten %s.",
-			within("median_days", all.float("median_days"), allTime), within("p90_days", all.float("p90_days"), allTime))
+			within("median_days", median(all), allTime), within("p90_days", p90(all), allTime))
 	}
 	return nil
 }
@@ -570,7 +542,7 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	claimed := claimedIn(j, cs)
 	s.Table = &Table{Columns: timelineColumns(), RowScope: &RowScope{Dim: "journey_contact", Member: sc.Member, ArgCol: "seq"}}
 	s.Table.Rows = timelineRows(s.Table.Columns, cs)
-	s.Chart = &Chart{Kind: "timeline"}
+	s.Chart = &Chart{Kind: "timeline", Option: timelineOption(s.Table)}
 	s.Height = 140 + 26*len(distinct(cs, "department"))
 
 	fs := fmt.Sprintf("This customer made %s", f.plural("contacts", n, sc, "contact", "contacts"))

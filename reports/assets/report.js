@@ -126,36 +126,6 @@
   // ---- one builder per chart kind ----
   var build = {};
 
-  build.fcr = function (s) {
-    var p = s.chart.params || {}, rows = objects(s.data), members = p.members || [], windows = p.windows || [];
-    var by = {};
-    rows.forEach(function (r) {
-      var m = r.level === 'all' ? 'Organisation' : label(r.member);
-      (by[m] = by[m] || {})[r.window_days] = r;
-    });
-    var shades = ['#f6c48a', '#ef9d4a', C.verm, '#7a2e00'];
-    var claimed = members.map(function (m) { var x = by[label(m)] || {}; var r = x[7] || x[windows[windows.length - 1]] || {}; return r.claimed; });
-    var series = [{ name: 'Claimed FCR (scorecard)', type: 'bar', data: claimed, itemStyle: { color: C.blue },
-      label: { show: true, position: 'right', fontSize: 10, formatter: function (p) { return pct(p.value); } } }];
-    windows.forEach(function (w, i) {
-      series.push({ name: 'Measured at ' + w + (w === 1 ? ' day' : ' days'), type: 'bar', itemStyle: { color: shades[i % shades.length] },
-        data: members.map(function (m) { var r = (by[label(m)] || {})[w]; return r ? r.measured : null; }),
-        label: { show: true, position: 'right', fontSize: 10, formatter: function (p) { return pct(p.value); } } });
-    });
-    return {
-      // every rung's colour must print: a plain legend wraps, a scrolling one hides items
-      legend: { top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 160, right: 48, top: 56, bottom: 24 },
-      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
-        var m = members[ps[0].dataIndex];
-        return tip(label(m), ps.map(function (x) { return [x.seriesName, pct(x.value)]; }));
-      } }),
-      xAxis: pctAxis,
-      yAxis: { type: 'category', data: members.map(label), inverse: true, axisLabel: catLabel },
-      series: series
-    };
-  };
-
   build.trend = function (s) {
     var rows = objects(s.data);
     var weeks = rows.map(function (r) { return r.week; });
@@ -248,112 +218,6 @@
         inRange: { color: ['#fbeee6', '#f2b38a', C.verm, '#7a2e00'] } },
       series: [{ name: 'Gap rate', type: 'heatmap', data: data,
         label: { show: weeks.length <= 16, fontSize: 10, formatter: function (p) { return p.data.row.gap_rate == null ? '' : pct(p.data.row.gap_rate); } } }]
-    };
-  };
-
-  build.goodhart = function (s) {
-    var p = s.chart.params || {}, rows = objects(s.data), kpis = p.kpis || [];
-    var selected = {};
-    if (p.selected != null && kpis.indexOf(p.selected) >= 0) {
-      kpis.forEach(function (k) { selected[label(k)] = k === p.selected; });
-    }
-    return {
-      legend: Object.assign({ selectedMode: 'single', selected: selected }, legend),
-      grid: { left: 64, right: 24, top: 40, bottom: 52 },
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        var r = ps.data.row;
-        return tip('Agent ' + label(r.agent), [['KPI', label(r.kpi)], ['KPI met', pct(r.met_rate)],
-          ['Customer success', pct(r.customer_rate)], ['Contacts', int(r.contacts)]]);
-      } }),
-      xAxis: { type: 'value', name: 'Share of contacts meeting the KPI target →', nameLocation: 'middle', nameGap: 30,
-        min: 0, max: 1, axisLabel: { formatter: pct } },
-      yAxis: { type: 'value', name: 'Customer success →', nameLocation: 'middle', nameGap: 46, min: 0, max: 1,
-        axisLabel: { formatter: pct } },
-      series: kpis.map(function (k, i) {
-        return { name: label(k), type: 'scatter', symbolSize: 10, itemStyle: { color: PALETTE[i % PALETTE.length], opacity: 0.8 },
-          data: rows.filter(function (r) { return r.kpi === k; }).map(function (r) { return { value: [r.met_rate, r.customer_rate], row: r }; }) };
-      })
-    };
-  };
-
-  build.sankey = function (s) {
-    var p = s.chart.params || {}, nodes = p.nodes || [], links = p.links || [];
-    var text = function (n) { return (n.back ? '↩ to ' : '') + label(n.label); };
-    return {
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        if (ps.dataType === 'edge') {
-          var l = links[ps.dataIndex];
-          return tip(text(nodes[l.source]) + ' → ' + text(nodes[l.target]), [['Journeys', int(l.value)]]);
-        }
-        return tip(text(nodes[ps.dataIndex]), [['Journeys', int(ps.value)]]);
-      } }),
-      series: [{ type: 'sankey', left: 8, right: 180, top: 10, bottom: 10, nodeGap: 8, draggable: false,
-        emphasis: { focus: 'adjacency' }, lineStyle: { color: 'gradient', opacity: 0.35 },
-        layoutIterations: 64, nodeAlign: 'left',
-        label: { width: 170, overflow: 'truncate', fontSize: 11, formatter: function (ps) { return text(nodes[ps.dataIndex]); } },
-        data: nodes.map(function (n, i) {
-          return { name: 'n' + i, itemStyle: { color: n.back ? C.verm : PALETTE[i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 2] } };
-        }),
-        links: links.map(function (l) { return { source: 'n' + l.source, target: 'n' + l.target, value: l.value }; }) }]
-    };
-  };
-
-  build.days = function (s) {
-    var rows = objects(s.data), buckets = (s.chart.params || {}).buckets || [];
-    return {
-      legend: legend,
-      grid: { left: 56, right: 20, top: 40, bottom: 36 },
-      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
-        var i = ps[0].dataIndex;
-        return tip(buckets[i], rows.map(function (r) {
-          var n = r['b' + i];
-          return [label(r.channel), pct(r.journeys ? n / r.journeys : null) + ' (' + int(n) + ')'];
-        }));
-      } }),
-      xAxis: { type: 'category', data: buckets },
-      yAxis: { type: 'value', axisLabel: { formatter: pct } },
-      series: rows.map(function (r, k) {
-        return { name: label(r.channel), type: 'bar', itemStyle: { color: PALETTE[k % PALETTE.length] },
-          data: buckets.map(function (_, i) { return r.journeys ? r['b' + i] / r.journeys : 0; }) };
-      })
-    };
-  };
-
-  build.timeline = function (s) {
-    var rows = objects(s.table);
-    var deps = [];
-    rows.forEach(function (r) { var d = label(r.department); if (deps.indexOf(d) < 0) deps.push(d); });
-    var pt = function (r) { return { value: [Date.parse(r.contact_at), label(r.department)], row: r }; };
-    var pick = function (f) { return rows.filter(f).map(pt); };
-    var dot = function (name, color, symbol, data) {
-      return { name: name, type: 'scatter', symbol: symbol, symbolSize: 14, z: 3, itemStyle: { color: color }, data: data,
-        label: { show: rows.length <= 12, position: 'top', fontSize: 10, color: C.ink, width: 90, overflow: 'truncate',
-          formatter: function (p) { return label(p.data.row.channel); } } };
-    };
-    return {
-      useUTC: true,
-      legend: legend,
-      grid: { left: 160, right: 30, top: 40, bottom: 30 },
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        var r = ps.data.row;
-        if (!r) return '';
-        return tip('Contact ' + r.seq + ', ' + stamp(r.contact_at), [['Channel', label(r.channel)], ['Department', label(r.department)],
-          ['Team', label(r.team)], ['Agent', label(r.agent_id)], ['Topic', label(r.topic)], ['Wait', dur(r.wait_seconds)],
-          ['Handle', dur(r.handle_seconds)], ['Disposition', label(r.disposition)],
-          ['Scorecard', r.claimed_success ? 'success' : 'not a success'], ['Customer', r.gap ? 'failed despite the success' : '–']]);
-      } }),
-      xAxis: { type: 'time', axisLabel: { hideOverlap: true, formatter: function (v) {
-        var t = new Date(v);
-        return t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()];
-      } } },
-      yAxis: { type: 'category', data: deps, axisLabel: catLabel },
-      series: [
-        { name: 'Path', type: 'line', data: rows.map(pt), symbol: 'none', lineStyle: { color: C.grey, width: 1.5 },
-          itemStyle: { color: C.grey }, z: 1, silent: true },
-        dot('Scorecard: success, customer failed', C.verm, 'diamond', pick(function (r) { return r.claimed_success && r.gap; })),
-        dot('Scorecard: success', C.blue, 'circle', pick(function (r) { return r.claimed_success && !r.gap; })),
-        dot('Scorecard: not a success', C.grey, 'circle', pick(function (r) { return !r.claimed_success; }))
-      ]
     };
   };
 
@@ -493,7 +357,8 @@
     var s = shown(c.id), out = [], opt = c.chart.getOption();
     if (!s || !s.drill) return out;
     if (c.kind === 'sankey') {
-      (s.chart.params.links || []).forEach(function (l, i) { out.push({ seriesIndex: 0, dataIndex: i, dataType: 'edge', row: i }); });
+      // a link a row, in the order of the rows
+      (((opt.series || [])[0] || {}).links || []).forEach(function (l, i) { out.push({ seriesIndex: 0, dataIndex: i, dataType: 'edge', row: i }); });
     } else {
       // an element a row, the first series' for a row several draw (the
       // two bars of a department)
@@ -563,15 +428,21 @@
     }
     var row = el('tr', 'drill-timeline'), td = el('td');
     td.colSpan = tr.children.length;
-    // text cells are indexes into D.strings
-    var rows = j.timeline.map(function (r) {
-      return r.map(function (v, k) { return D.timeline[k].format === 'text' && typeof v === 'number' ? D.strings[v] : v; });
+    // the chart Go built without contacts (D.timeline_option), given the
+    // journey's points: [time, dot, title, line 1, …], texts as indexes
+    // into D.strings, written in Go; line 1 is the channel (the dot's
+    // label), line 2 the department (its row)
+    var o = JSON.parse(JSON.stringify(D.timeline_option)), deps = [];
+    (j.timeline || []).forEach(function (r) {
+      var t = r.slice(2).map(function (k) { return D.strings[k]; });
+      if (deps.indexOf(t[2]) < 0) deps.push(t[2]);
+      o.series[0].data.push({ value: [r[0], t[2]] });
+      o.series[1 + r[1]].data.push({ value: [r[0], t[2]], tip: t, text: t[1] });
     });
-    var sub = { id: 'drill-timeline', chart: { kind: 'timeline' }, table: { columns: D.timeline, rows: rows } };
-    var deps = {};
-    rows.forEach(function (r) { deps[label(r[3])] = true; });
+    o.yAxis[0].data = deps;
+    for (var si = 1; si < o.series.length; si++) o.series[si].label.show = (j.timeline || []).length <= 12;
     var box = el('div', 'chart');
-    box.style.height = (140 + 26 * Object.keys(deps).length) + 'px';
+    box.style.height = (140 + 26 * deps.length) + 'px';
     box.setAttribute('role', 'img');
     box.setAttribute('aria-label', 'Timeline of the journey of customer ' + label(j.customer));
     td.appendChild(box);
@@ -581,7 +452,7 @@
     row.appendChild(td);
     tr.parentNode.insertBefore(row, tr.nextSibling);
     var ch = echarts.init(box, null, { renderer: 'svg' });
-    ch.setOption(option('timeline', sub));
+    ch.setOption(hook(o));
     timelines.push(ch);
     btn.setAttribute('aria-expanded', 'true');
     btn.textContent = '▾';
