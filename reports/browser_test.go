@@ -105,7 +105,7 @@ type scenario struct {
 		Hash     string             `json:"hash"`
 		Tiles    [][]any            `json:"tiles"`
 		Findings map[string]string  `json:"findings"`
-		Rows     map[string][][]any `json:"rows"`
+		Options  map[string]any     `json:"options"`
 	} `json:"filters"`
 }
 

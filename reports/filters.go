@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
 // Filters: a department, a channel and a period selector re-draw the
@@ -16,9 +18,14 @@ import (
 // re-aggregates. The tiles and the finding sentences of a filtered view
 // are not written in the browser: they are written here, by View, once per
 // filter value (Views), so there is one writer of sentences and every
-// number in them is a Figure the figure audit recomputes. The page's
-// script draws the three charts from the counts with the same sums as View
-// (a browser test holds the two equal).
+// number in them is a Figure the figure audit recomputes. So are the three
+// charts: View builds each one's option with the section's own code
+// (trendOption, quadrantOption, heatmapOption) and embeds it in compact
+// form (ViewChart: what differs from the section's option, and the points
+// as rows of numbers and indexes into Strings); the page only puts the
+// pieces together and hands them to setOption (a browser test holds the
+// drawn option equal to the one built here). The counts are not embedded:
+// the page computes nothing from them.
 
 // maxFilterMembers caps the departments (and channels) a selector offers:
 // the ones with the most contacts; the rest count under "all" only.
@@ -36,16 +43,25 @@ type Filters struct {
 	// judged, claimed, failed, gap, journeyed, repeats]. Department
 	// len(Departments) (channel len(Channels)) stands for all the others;
 	// week -1 for the weeks before Weeks.
-	Cells [][]int64 `json:"cells"`
+	Cells [][]int64 `json:"-"`
 	// Members are the quadrant's points (agents and teams).
-	Members []FilterMember `json:"members"`
+	Members []FilterMember `json:"-"`
 	// MemberCells are counts of a member's settled contacts with one
 	// department, channel and band: [member, department, channel, band,
 	// contacts, judged, claimed, failed, gap]. A period counts the bands
 	// from its own Band up.
-	MemberCells [][]int64 `json:"member_cells"`
-	// Views are the tiles and sentences of every selection, by ViewKey.
+	MemberCells [][]int64 `json:"-"`
+	// Views are the tiles, sentences and charts of every selection, by
+	// ViewKey.
 	Views map[string]*FilterView `json:"views"`
+	// Fields name, for each filtered chart (by section id), what a compact
+	// point holds, in order (ViewChart.Points); Strings are the texts of
+	// the views' charts, each once.
+	Fields  map[string][]string `json:"fields"`
+	Strings []string            `json:"strings"`
+
+	strs    map[string]int // Strings' indexes
+	heatRow map[string]int // the heatmap section's row of a department and week
 }
 
 // FilterPeriod is a choice of the period selector: the weeks from From
@@ -97,14 +113,66 @@ type FilterView struct {
 	HeatmapRows    *Table              `json:"-"`
 	QuadrantLines  [2]float64          `json:"-"`
 	HeatmapColumns []string            `json:"-"` // the departments, in the order drawn
+	// QuadrantMembers are the Members of QuadrantRows, row by row.
+	QuadrantMembers []int `json:"-"`
+	// Options are the charts' options as built (Charts is their compact
+	// form).
+	Options map[string]*Option `json:"-"`
+
+	// Charts are the view's charts (trend, quadrant, heatmap), compact.
+	Charts map[string]*ViewChart `json:"charts,omitempty"`
+}
+
+// ViewChart is a chart of a filtered view, compact: Set holds what differs
+// from the section's option besides the points (the categories, the
+// axes' bounds, the shaded areas and lines, the colour scale), each array
+// element merged over the section's (Object.assign); Points are each
+// series' data items, an item a row of the Filters.Fields of the chart (a
+// text an index into Filters.Strings; "tip", last, takes the rest of the
+// row); Tips are an axis-triggered chart's tooltips by category.
+type ViewChart struct {
+	Set    *Option   `json:"set"`
+	Points [][][]any `json:"points"`
+	Tips   [][]int   `json:"tips,omitempty"`
 }
 
 // FilterTile is a rate tile of a filtered headline (the order of the
 // headline's: KPI-met, verified-outcome, gap rate).
 type FilterTile struct {
-	Value *float64 `json:"value"`
-	Prev  *float64 `json:"prev"`
-	Whole *float64 `json:"whole"`
+	Value *float64 `json:"-"`
+	Prev  *float64 `json:"-"`
+	Whole *float64 `json:"-"`
+	// The tile as the page shows it, written by the headline's formatters
+	// (page.go): the value, the change (and its class: good, bad, flat)
+	// and the period's figure.
+	Text       string `json:"text"`
+	Delta      string `json:"delta"`
+	DeltaClass string `json:"class,omitempty"`
+	WholeText  string `json:"whole"`
+}
+
+// wholeWords name a period's figure on a tile.
+var wholeWords = map[string]string{"4w": "last 4 weeks ", "13w": "last 13 weeks ", "all": "whole period "}
+
+// writeTiles writes the view's tiles' texts (KPI-met and verified-outcome
+// rates are good up, the gap rate down).
+func (f *Filters) writeTiles(v *FilterView, s Selection) {
+	for i := range v.Tiles {
+		t := &v.Tiles[i]
+		good := "up"
+		if i == 2 {
+			good = "down"
+		}
+		t.Text = "–"
+		if t.Value != nil {
+			t.Text = pct(*t.Value)
+		}
+		d := tileDelta(Tile{Value: t.Value, Prev: t.Prev, Good: good})
+		t.Delta, t.DeltaClass = d.Text, d.Class
+		if t.Whole != nil {
+			t.WholeText = wholeWords[f.Periods[s.Period].Key] + pct(*t.Whole)
+		}
+	}
 }
 
 // counts are the gap mart's counts of some contacts.
@@ -252,6 +320,16 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 	slices.SortFunc(keys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
 	for _, k := range keys {
 		f.Cells = append(f.Cells, append(k[:], cells[k][:]...))
+	}
+	// The heatmap's cells, as drawn (a filtered cell opens the section's
+	// list of its department and week).
+	f.heatRow = map[string]int{}
+	for i := range m.Main {
+		if h := m.Main[i]; h.ID == "heatmap" && h.Status == statusOK && h.Data != nil {
+			for k, r := range h.Data.Rows {
+				f.heatRow[cellText(h.Data, r, "department")+"\x00"+cellText(h.Data, r, "week")] = k
+			}
+		}
 	}
 	// The quadrant's members, as drawn, and their settled contacts.
 	var q *Section
@@ -420,10 +498,114 @@ func (f *Filters) View(s Selection) *FilterView {
 	weeks := f.weeks(s)
 	whole := f.whole(s)
 	f.viewHeadline(v, s, weeks, whole)
+	f.writeTiles(v, s)
 	f.viewTrend(v, s, weeks, whole)
 	f.viewQuadrant(v, s, whole)
 	f.viewHeatmap(v, s)
+	f.viewCharts(v)
 	return v
+}
+
+// viewFields are the fields of a compact point of each filtered chart.
+var viewFields = map[string][]string{
+	"trend":    {"value"},
+	"quadrant": {"value", "symbolSize", "i", "tip"},
+	"heatmap":  {"value", "i", "text", "tip"},
+}
+
+// viewCharts builds the view's charts as their sections do, then their
+// compact forms. A point's row (Item.I, the drill-down) is the section's
+// row drawing the same element: a quadrant member's, a heatmap cell's (a
+// cell the section does not draw opens nothing).
+func (f *Filters) viewCharts(v *FilterView) {
+	if f.Fields == nil {
+		f.Fields, f.strs = viewFields, map[string]int{}
+	}
+	v.Options, v.Charts = map[string]*Option{}, map[string]*ViewChart{}
+	if v.TrendRows != nil && len(v.TrendRows.Rows) > 0 {
+		o := trendOption(v.TrendRows)
+		set := &Option{XAxis: []opts.XAxis{{Data: o.XAxis[0].Data}}, Series: []Series{{MarkArea: o.Series[0].MarkArea}}}
+		v.Options["trend"], v.Charts["trend"] = o, f.compact(o, set, "trend")
+	}
+	if q := v.QuadrantRows; q != nil && len(q.Rows) > 0 {
+		o := quadrantOption(q, v.QuadrantLines[0], v.QuadrantLines[1])
+		for _, se := range o.Series {
+			for k, it := range se.Data.([]Item) {
+				se.Data.([]Item)[k].I = ptr(v.QuadrantMembers[*it.I])
+			}
+		}
+		set := &Option{XAxis: []opts.XAxis{{Min: o.XAxis[0].Min}}, YAxis: []opts.YAxis{{Min: o.YAxis[0].Min}},
+			Series: []Series{{MarkArea: o.Series[0].MarkArea, MarkLine: o.Series[0].MarkLine}}}
+		v.Options["quadrant"], v.Charts["quadrant"] = o, f.compact(o, set, "quadrant")
+	}
+	if h := v.HeatmapRows; h != nil && len(h.Rows) > 0 {
+		o := heatmapOption(h, v.HeatmapColumns)
+		items := o.Series[0].Data.([]Item)
+		for k, it := range items {
+			r := h.Rows[*it.I]
+			if i, ok := f.heatRow[cellText(h, r, "department")+"\x00"+cellText(h, r, "week")]; ok {
+				items[k].I = ptr(i)
+			} else {
+				items[k].I = nil
+			}
+		}
+		set := &Option{XAxis: []opts.XAxis{{Data: o.XAxis[0].Data}}, YAxis: []opts.YAxis{{Data: o.YAxis[0].Data}},
+			VisualMap: o.VisualMap, Series: []Series{{Label: o.Series[0].Label}}}
+		v.Options["heatmap"], v.Charts["heatmap"] = o, f.compact(o, set, "heatmap")
+	}
+}
+
+// str is a text's index in Strings.
+func (f *Filters) str(s string) int {
+	i, ok := f.strs[s]
+	if !ok {
+		i = len(f.Strings)
+		f.strs[s] = i
+		f.Strings = append(f.Strings, s)
+	}
+	return i
+}
+
+// compact is an option's compact form: set, and its points and tooltips.
+func (f *Filters) compact(o *Option, set *Option, chart string) *ViewChart {
+	vc := &ViewChart{Set: set}
+	for _, se := range o.Series {
+		items, _ := se.Data.([]Item)
+		rows := make([][]any, len(items))
+		for k, it := range items {
+			var row []any
+			for _, field := range f.Fields[chart] {
+				switch field {
+				case "value":
+					row = append(row, it.Value)
+				case "symbolSize":
+					row = append(row, it.SymbolSize)
+				case "i":
+					if it.I == nil {
+						row = append(row, nil)
+					} else {
+						row = append(row, *it.I)
+					}
+				case "text":
+					row = append(row, f.str(it.Text))
+				case "tip":
+					for _, t := range it.Tip {
+						row = append(row, f.str(t))
+					}
+				}
+			}
+			rows[k] = row
+		}
+		vc.Points = append(vc.Points, rows)
+	}
+	for _, t := range o.Tips {
+		ix := make([]int, len(t))
+		for k, x := range t {
+			ix[k] = f.str(x)
+		}
+		vc.Tips = append(vc.Tips, ix)
+	}
+	return vc
 }
 
 // latestSettled mirrors builder.latestSettled over the selection's weeks.
@@ -466,7 +648,7 @@ func (f *Filters) viewHeadline(v *FilterView, s Selection, ws []filteredWeek, wh
 		v.TileScopes[1] = f.scope(s, weekScope("all", "", prev.week))
 		pk, pc, pg = prev.all.rates()
 	}
-	v.Tiles = []FilterTile{{ck, pk, wk}, {cc, pc, wc}, {cg, pg, wg}}
+	v.Tiles = []FilterTile{{Value: ck, Prev: pk, Whole: wk}, {Value: cc, Prev: pc, Whole: wc}, {Value: cg, Prev: pg, Whole: wg}}
 	if ck == nil || cc == nil {
 		v.Headline = sentence(f.lead(&fs, s, false), "no contact of the week of "+fs.week(cur.week)+" was judged.")
 		return
@@ -567,6 +749,7 @@ func (f *Filters) viewQuadrant(v *FilterView, s Selection, whole counts) {
 		if c.judged == 0 {
 			continue
 		}
+		v.QuadrantMembers = append(v.QuadrantMembers, i)
 		k, cu, g := c.rates()
 		m := member{dim: f.Members[i].Level, name: f.Members[i].Name, contacts: c.contacts, gapContacts: c.gap,
 			kpi: *k, customer: *cu, hasKPI: true, hasCust: true}

@@ -65,7 +65,7 @@ func heatmapOption(t *Table, deps []string) *Option {
 			maxRate = max(maxRate, g)
 			text = cell(rc, v)
 		}
-		items = append(items, Item{Value: []any{wi[w], di[d], chartValue(rc, v)}, I: ptr(i), Text: text,
+		items = append(items, Item{Value: []any{wi[w], di[d], tenth(chartValue(rc, v))}, I: ptr(i), Text: text,
 			Tip: tipOf(t, r, oneLine(d)+", week of "+day(w), heatmapTip)})
 	}
 	top := max(maxRate, 0.01)

@@ -53,8 +53,8 @@ func quadrantOption(t *Table, kx, ky float64) *Option {
 			}
 			n, _ := num(cellAt(t, r, "contacts"))
 			title := map[string]string{"agent": "Agent ", "team": "Team "}[level] + oneLine(cellText(t, r, "member"))
-			items = append(items, Item{Value: []any{chartValue(colOf(t, "kpi_rate"), cellAt(t, r, "kpi_rate")),
-				chartValue(colOf(t, "customer_rate"), cellAt(t, r, "customer_rate"))},
+			items = append(items, Item{Value: []any{tenth(chartValue(colOf(t, "kpi_rate"), cellAt(t, r, "kpi_rate"))),
+				tenth(chartValue(colOf(t, "customer_rate"), cellAt(t, r, "customer_rate")))},
 				SymbolSize: math.Round((6+34*math.Sqrt(n/maxN))*10) / 10, I: ptr(i), Tip: tipOf(t, r, title, quadrantTip)})
 		}
 		o.Series[k].Data = items
@@ -99,4 +99,14 @@ func quadrantFrame(t *Table, kx, ky float64) *Option {
 		ItemStyle: &opts.ItemStyle{Color: cOrange, Opacity: opts.Float(0.75), BorderColor: "#fff"}, Data: []Item{}}}
 	o.Series = []Series{agents, teams}
 	return o
+}
+
+// tenth rounds a chart value to a tenth (of a percent: a point's place on
+// the chart; the tooltip gives the figure), which keeps the filtered
+// views' points short.
+func tenth(v any) any {
+	if f, ok := v.(float64); ok {
+		return math.Round(f*10) / 10
+	}
+	return v
 }
