@@ -79,7 +79,6 @@ func checkPanelCSV(t *testing.T, where string, m *Model, want string, p *panelSt
 	}
 }
 
-
 // TestBrowserDrill clicks and keys through every drill-down target in
 // headless Chromium and changes every filter, reading the page back: each
 // target opens its panel with the model's rows, Escape closes it and gives
