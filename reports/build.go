@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // builder computes the model section by section. A section whose mart or
@@ -168,33 +166,6 @@ func (b *builder) need(view string, cols ...string) error {
 			view, strings.Join(missing, ", ")))
 	}
 	return nil
-}
-
-// optCol selects a column when the view has it, else a typed NULL, so
-// optional columns never stop a section.
-func (b *builder) optCol(view, c, typ string) string {
-	return b.optColAs(view, c, typ, c)
-}
-
-// optColAs selects the first of the candidate columns the view has, named
-// alias (marts may spell a column differently, e.g. churn / churned).
-func (b *builder) optColAs(view, alias, typ string, candidates ...string) string {
-	for _, c := range candidates {
-		if b.has(view, c) {
-			return fmt.Sprintf("CAST(%s AS %s) AS %s", duck.Ident(c), typ, duck.Ident(alias))
-		}
-	}
-	return fmt.Sprintf("CAST(NULL AS %s) AS %s", typ, duck.Ident(alias))
-}
-
-// firstCol returns the first of the candidate columns the view has, or "".
-func (b *builder) firstCol(view string, candidates ...string) string {
-	for _, c := range candidates {
-		if b.has(view, c) {
-			return c
-		}
-	}
-	return ""
 }
 
 // window is the repeat window in days, as written in sentences.

@@ -329,7 +329,6 @@ func (b *builder) drillDown(m *Model) {
 	var refs []ref
 	var ids []string
 	seen := map[string]bool{}
-	order := b.optCol("journeys", "loops", "BIGINT") + ", " + b.optCol("journeys", "hops", "BIGINT") + ", " + b.optCol("journeys", "customer_hours", "DOUBLE")
 	for _, spec := range b.drills {
 		start := time.Now()
 		// The worst journeys first, as the worst-journey cards rank them
@@ -341,7 +340,7 @@ func (b *builder) drillDown(m *Model) {
 				FROM k WHERE journey_id IS NOT NULL GROUP BY ALL),
 			j AS (SELECT journey_id, struct_pack(c := contacts, l := coalesce(loops, -1), h := coalesce(hops, -1),
 					t := coalesce(customer_hours, -1), x := hash(journey_id)) AS worst
-				FROM (SELECT journey_id, CAST(contacts AS BIGINT) AS contacts, `+order+` FROM journeys)),
+				FROM (SELECT journey_id, CAST(contacts AS BIGINT) AS contacts, loops, hops, customer_hours FROM journeys)),
 			r AS (SELECT g.k1, g.k2, count(*) AS total, max_by(struct_pack(id := g.journey_id, n := g.n), j.worst, ?) AS top
 				FROM g JOIN j USING (journey_id) GROUP BY g.k1, g.k2)
 			SELECT k1, k2, CAST(total AS BIGINT) AS total, unnest(top, recursive := true), generate_subscripts(top, 1) AS pos
@@ -395,36 +394,24 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 	if len(ids) == 0 {
 		return index, nil
 	}
-	jcols, args := b.journeyCols()
-	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
-		FROM journeys WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))`, append(args, ids)...)
+	tz := b.opts.Timezone
+	jt, err := rows[journeyRow](b, "journeys", "by_id", tz, tz, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]rec{}
-	for _, r := range jt.recs() {
-		byID[r.str("journey_id")] = r
+	byID := map[string]journeyRow{}
+	for _, r := range jt {
+		byID[r.ID] = r
 	}
-	ccols := append(b.timelineCols(), "CAST(count_if(gap) OVER (PARTITION BY journey_id) AS BIGINT) AS journey_gap")
-	if !b.has("contact_facts", "gap") {
-		ccols[len(ccols)-1] = "CAST(0 AS BIGINT) AS journey_gap"
-	}
-	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
-		FROM contact_facts WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))
-		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= ?
-		ORDER BY journey_id, seq, contact_at`, b.opts.Timezone, ids, drillTimeline)
+	contacts, err := b.timelines(ids, drillTimeline)
 	if err != nil {
 		return nil, err
-	}
-	contacts := map[string][]rec{}
-	for _, r := range ct.recs() {
-		contacts[r.str("journey_id")] = append(contacts[r.str("journey_id")], r)
 	}
 	strs := map[string]int{}
 	cols := timelineColumns()
-	points := func(cs []rec) [][]any {
+	points := func(cs []contactRow) [][]any {
 		var rows [][]any
-		for _, p := range timelinePoints(&Table{Columns: cols, Rows: timelineRows(cols, cs)}) {
+		for _, p := range timelinePoints(&Table{Columns: cols, Rows: timelineRows(cs)}) {
 			row := []any{p.At, p.Dot}
 			for _, v := range p.Tip {
 				i, ok := strs[v]
@@ -445,11 +432,11 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 			continue
 		}
 		cs := contacts[id]
-		dj := DrillJourney{Customer: b.pseudonym(j.str("person_id")), ID: b.pseudonym(id),
-			First: j.str("first_contact_at"), Last: j.str("last_contact_at"),
-			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: points(cs)}
+		dj := DrillJourney{Customer: b.pseudonym(strOr(j.Person)), ID: b.pseudonym(id),
+			First: strOr(j.First), Last: strOr(j.Last),
+			Contacts: j.Contacts, Outcome: outcomeWords(j), Timeline: points(cs)}
 		if len(cs) > 0 {
-			dj.Gap = cs[0].int("journey_gap")
+			dj.Gap = cs[0].JourneyGap
 		}
 		index[id] = len(d.Journeys)
 		d.Journeys = append(d.Journeys, dj)
@@ -458,20 +445,22 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 }
 
 // outcomeWords says how a journey ended, as the customer scorecard does.
-func outcomeWords(j rec) string {
+func outcomeWords(j journeyRow) string {
 	var ends []string
-	for _, e := range []struct{ c, word string }{{"reopened", "reopened"}, {"complaint", "complaint"},
-		{"dispute", "dispute"}, {"churned", "customer left"}} {
-		if j.bool(e.c) {
+	for _, e := range []struct {
+		on   bool
+		word string
+	}{{j.Reopened, "reopened"}, {j.Complaint, "complaint"}, {j.Dispute, "dispute"}, {j.Churned, "customer left"}} {
+		if e.on {
 			ends = append(ends, e.word)
 		}
 	}
 	switch {
 	case len(ends) > 0:
 		return strings.Join(ends, ", ")
-	case j.bool("verified_resolved"):
+	case j.Verified:
 		return "resolved"
-	case j.bool("open"):
+	case j.Open:
 		return "still open"
 	}
 	return "not resolved"

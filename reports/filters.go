@@ -216,6 +216,7 @@ func (b *builder) filters(m *Model) {
 			}
 		}
 	}
+	f.renumber()
 	m.Filters = f
 }
 
@@ -244,24 +245,14 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 		{Key: "13w", Label: "Last quarter (13 weeks)", From: from(13), Band: 1},
 		{Key: "all", Label: "Every week", Band: 0},
 	}
-	// The counts, as the gap mart counts them (gap.sql's gap_cells): judged
-	// contacts are those whose outcome is known (outcome_failed not NULL).
-	t, err := b.q.query(b.ctx, `SELECT coalesce(department, '(none)') AS department, channel,
-			strftime(CAST(date_trunc('week', business_date) AS DATE), '%Y-%m-%d') AS week,
-			started_at <= CAST(? AS TIMESTAMPTZ) AS settled,
-			count(*) AS contacts, count(outcome_failed) AS judged,
-			coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
-			coalesce(count_if(outcome_failed), 0) AS failed, coalesce(count_if(gap), 0) AS gap,
-			count(is_repeat) AS journeyed, coalesce(count_if(is_repeat), 0) AS repeats
-		FROM contact_facts GROUP BY ALL ORDER BY ALL`, b.total.through)
+	recs, err := rows[cellRow](b, "filters", "cells", b.total.through)
 	if err != nil {
 		return nil, err
 	}
-	recs := t.recs()
-	volume := func(key string, skip string) []string {
+	volume := func(key func(cellRow) string, skip string) []string {
 		n := map[string]int64{}
 		for _, r := range recs {
-			n[r.str(key)] += r.int("contacts")
+			n[key(r)] += r.Contacts
 		}
 		var names []string
 		for k := range n {
@@ -283,7 +274,8 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 		}
 		return names
 	}
-	f.Departments, f.Channels = volume("department", noMember), volume("channel", "")
+	f.Departments = volume(func(r cellRow) string { return r.Department }, noMember)
+	f.Channels = volume(func(r cellRow) string { return r.Channel }, "")
 	index := func(names []string) map[string]int64 {
 		ix := map[string]int64{}
 		for i, n := range names {
@@ -302,19 +294,19 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 	var keys [][4]int64
 	for _, r := range recs {
 		settled := int64(0)
-		if r.bool("settled") {
+		if r.Settled {
 			settled = 1
 		}
-		k := [4]int64{at(di, r.str("department"), int64(len(f.Departments))), at(ci, r.str("channel"), int64(len(f.Channels))),
-			at(wi, r.str("week"), -1), settled}
+		k := [4]int64{at(di, r.Department, int64(len(f.Departments))), at(ci, r.Channel, int64(len(f.Channels))),
+			at(wi, r.Week, -1), settled}
 		c, ok := cells[k]
 		if !ok {
 			c = &[7]int64{}
 			cells[k] = c
 			keys = append(keys, k)
 		}
-		for i, col := range []string{"contacts", "judged", "claimed", "failed", "gap", "journeyed", "repeats"} {
-			c[i] += r.int(col)
+		for i, n := range []int64{r.Contacts, r.Judged, r.Claimed, r.Failed, r.Gap, r.Journeyed, r.Repeats} {
+			c[i] += n
 		}
 	}
 	slices.SortFunc(keys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
@@ -350,38 +342,26 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 		mi[fm.Level+"\x00"+fm.Name] = int64(len(f.Members))
 		f.Members = append(f.Members, fm)
 	}
-	mt, err := b.q.query(b.ctx, `WITH c AS (
-			SELECT agent_id, team, coalesce(department, '(none)') AS department, channel,
-				CASE WHEN business_date >= CAST(? AS DATE) THEN 2 WHEN business_date >= CAST(? AS DATE) THEN 1 ELSE 0 END AS band,
-				outcome_failed, claimed_success, gap
-			FROM contact_facts WHERE started_at <= CAST(? AS TIMESTAMPTZ)),
-		counted AS (
-			SELECT CASE WHEN grouping(agent_id) = 0 THEN 'agent' ELSE 'team' END AS level,
-				CASE WHEN grouping(agent_id) = 0 THEN agent_id ELSE team END AS member, department, channel, band,
-				count(*) AS contacts, count(outcome_failed) AS judged,
-				coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
-				coalesce(count_if(outcome_failed), 0) AS failed, coalesce(count_if(gap), 0) AS gap
-			FROM c GROUP BY GROUPING SETS ((agent_id, department, channel, band), (team, department, channel, band)))
-		SELECT * FROM counted WHERE member IS NOT NULL ORDER BY ALL`, f.Periods[0].From, f.Periods[1].From, b.total.through)
+	mt, err := rows[memberCellRow](b, "filters", "members", f.Periods[0].From, f.Periods[1].From, b.total.through)
 	if err != nil {
 		return nil, err
 	}
 	mcells := map[[4]int64]*[5]int64{}
 	var mkeys [][4]int64
-	for _, r := range mt.recs() {
-		m, ok := mi[r.str("level")+"\x00"+r.str("member")]
+	for _, r := range mt {
+		m, ok := mi[r.Level+"\x00"+r.Member]
 		if !ok {
 			continue // not drawn
 		}
-		k := [4]int64{m, at(di, r.str("department"), int64(len(f.Departments))), at(ci, r.str("channel"), int64(len(f.Channels))), r.int("band")}
+		k := [4]int64{m, at(di, r.Department, int64(len(f.Departments))), at(ci, r.Channel, int64(len(f.Channels))), r.Band}
 		c, ok := mcells[k]
 		if !ok {
 			c = &[5]int64{}
 			mcells[k] = c
 			mkeys = append(mkeys, k)
 		}
-		for i, col := range []string{"contacts", "judged", "claimed", "failed", "gap"} {
-			c[i] += r.int(col)
+		for i, n := range []int64{r.Contacts, r.Judged, r.Claimed, r.Failed, r.Gap} {
+			c[i] += n
 		}
 	}
 	slices.SortFunc(mkeys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
@@ -506,10 +486,15 @@ func (f *Filters) View(s Selection) *FilterView {
 	return v
 }
 
-// viewFields are the fields of a compact point of each filtered chart.
+// viewFields are the fields of a compact point of each filtered chart:
+// value (as is), x and y (the value's two numbers), symbolSize and i (as
+// are), text (an index into Strings), tip (the rest of the row, indexes
+// into Strings), lines (the same without the title: the title is the one
+// of the section's item of the same i; a quadrant member keeps its name
+// whatever the view).
 var viewFields = map[string][]string{
 	"trend":    {"value"},
-	"quadrant": {"value", "symbolSize", "i", "tip"},
+	"quadrant": {"x", "y", "symbolSize", "i", "lines"},
 	"heatmap":  {"value", "i", "text", "tip"},
 }
 
@@ -578,6 +563,8 @@ func (f *Filters) compact(o *Option, set *Option, chart string) *ViewChart {
 				switch field {
 				case "value":
 					row = append(row, it.Value)
+				case "x", "y":
+					row = append(row, it.Value.([]any)[map[string]int{"x": 0, "y": 1}[field]])
 				case "symbolSize":
 					row = append(row, it.SymbolSize)
 				case "i":
@@ -588,8 +575,12 @@ func (f *Filters) compact(o *Option, set *Option, chart string) *ViewChart {
 					}
 				case "text":
 					row = append(row, f.str(it.Text))
-				case "tip":
-					for _, t := range it.Tip {
+				case "tip", "lines":
+					tip := it.Tip
+					if field == "lines" {
+						tip = tip[1:]
+					}
+					for _, t := range tip {
 						row = append(row, f.str(t))
 					}
 				}
@@ -896,4 +887,83 @@ func (f *Filters) viewHeatmap(v *FilterView, s Selection) {
 	v.Heatmap = sentence(lead, fmt.Sprintf("the gap was widest%s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
 		where, fs.week(hot.week), fs.pct("gap_rate", hot.rate, sc),
 		fs.n("gap_contacts", hot.c.gap, sc), fs.n("claimed_success_contacts", hot.c.claimed, sc)))
+}
+
+// renumber orders Strings by how often the views' charts use them, the most
+// used first, so that the indexes written most are the shortest.
+func (f *Filters) renumber() {
+	uses := make([]int, len(f.Strings))
+	each := func(fn func(p *any)) {
+		for _, v := range f.Views {
+			for id, vc := range v.Charts {
+				fields := f.Fields[id]
+				for _, rows := range vc.Points {
+					for _, r := range rows {
+						for k, field := range fields {
+							switch field {
+							case "text":
+								fn(&r[k])
+							case "tip", "lines":
+								for j := k; j < len(r); j++ {
+									fn(&r[j])
+								}
+							}
+						}
+					}
+				}
+				for _, t := range vc.Tips {
+					for j := range t {
+						var x any = t[j]
+						fn(&x)
+						t[j] = x.(int)
+					}
+				}
+			}
+		}
+	}
+	each(func(p *any) { uses[(*p).(int)]++ })
+	order := make([]int, len(f.Strings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
+	to := make([]int, len(order))
+	strs := make([]string, len(order))
+	for n, i := range order {
+		to[i], strs[n] = n, f.Strings[i]
+	}
+	each(func(p *any) { *p = to[(*p).(int)] })
+	f.Strings = strs
+	for i, s := range strs {
+		f.strs[s] = i
+	}
+}
+
+// Typed rows of sql/report/filters.sql.
+
+type cellRow struct {
+	Department string `col:"department"`
+	Channel    string `col:"channel"`
+	Week       string `col:"week"`
+	Settled    bool   `col:"settled"`
+	Contacts   int64  `col:"contacts"`
+	Judged     int64  `col:"judged"`
+	Claimed    int64  `col:"claimed"`
+	Failed     int64  `col:"failed"`
+	Gap        int64  `col:"gap"`
+	Journeyed  int64  `col:"journeyed"`
+	Repeats    int64  `col:"repeats"`
+}
+
+type memberCellRow struct {
+	Level      string `col:"level"`
+	Member     string `col:"member"`
+	Department string `col:"department"`
+	Channel    string `col:"channel"`
+	Band       int64  `col:"band"`
+	Contacts   int64  `col:"contacts"`
+	Judged     int64  `col:"judged"`
+	Claimed    int64  `col:"claimed"`
+	Failed     int64  `col:"failed"`
+	Gap        int64  `col:"gap"`
 }

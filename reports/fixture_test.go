@@ -328,8 +328,9 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	mustExec(t, tx, `CREATE TABLE stage.journeys (journey_id VARCHAR, person_id VARCHAR, first_contact_at TIMESTAMPTZ,
 		last_contact_at TIMESTAMPTZ, contacts BIGINT, calls BIGINT, chats BIGINT, visits BIGINT, emails BIGINT, hops BIGINT,
 		loops BIGINT, days_to_resolution DOUBLE, customer_hours DOUBLE, verified_resolved BOOLEAN, reopened BOOLEAN,
-		complaint BOOLEAN, dispute BOOLEAN, churn BOOLEAN, outcome_failed BOOLEAN, window_open BOOLEAN, outcome VARCHAR)`)
-	jins, err := tx.Prepare(`INSERT INTO stage.journeys VALUES (?` + strings.Repeat(", ?", 20) + `)`)
+		complaint BOOLEAN, dispute BOOLEAN, churn BOOLEAN, outcome_failed BOOLEAN, window_open BOOLEAN, outcome VARCHAR,
+		claimed_success_contacts BIGINT)`)
+	jins, err := tx.Prepare(`INSERT INTO stage.journeys VALUES (?` + strings.Repeat(", ?", 21) + `)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,9 +344,15 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 		case j.failed:
 			outcome = "failed"
 		}
+		claimed := 0
+		for _, c := range j.contacts {
+			if c.claimed {
+				claimed++
+			}
+		}
 		if _, err := jins.Exec(j.id, j.person, j.contacts[0].at, j.contacts[len(j.contacts)-1].at, len(j.contacts),
 			j.calls, j.chats, j.visits, j.emails, j.hops, j.loops, j.days, j.hours, j.verified, j.reopened, j.complaint,
-			j.dispute, j.churned, j.failed, j.open, outcome); err != nil {
+			j.dispute, j.churned, j.failed, j.open, outcome, claimed); err != nil {
 			t.Fatal(err)
 		}
 		// Like the real mart: nodes (department·channel) indexed by step

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-
-	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // flows draws journey_flows as a Sankey. Sankey diagrams must be acyclic,
@@ -337,9 +335,9 @@ func (b *builder) worstJourneys() []Section {
 	var all, claimed int64
 	out := []Section{head}
 	for i, j := range js {
-		s := b.journeySection(i, j, contacts[j.str("journey_id")])
-		all += j.int("contacts")
-		claimed += claimedIn(j, contacts[j.str("journey_id")])
+		s := b.journeySection(i, j, contacts[j.ID])
+		all += j.Contacts
+		claimed += j.Claimed
 		out = append(out, s)
 	}
 	var f figs
@@ -355,80 +353,73 @@ func (b *builder) worstJourneys() []Section {
 	return out
 }
 
-func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
-	jcols, args := b.journeyCols()
-	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
-		FROM journeys WHERE outcome_failed
-		ORDER BY contacts DESC, loops DESC NULLS LAST, hops DESC NULLS LAST, customer_hours DESC NULLS LAST, journey_id
-		LIMIT ?`, append(args, b.opts.WorstJourneys)...)
-	if err != nil {
+func (b *builder) loadWorst() ([]journeyRow, map[string][]contactRow, error) {
+	tz := b.opts.Timezone
+	js, err := rows[journeyRow](b, "journeys", "worst", tz, tz, b.opts.WorstJourneys)
+	if err != nil || len(js) == 0 {
 		return nil, nil, err
 	}
-	js := jt.recs()
-	if len(js) == 0 {
-		return nil, nil, nil
-	}
-	ph := make([]string, len(js))
-	cargs := []any{b.opts.Timezone}
+	ids := make([]string, len(js))
 	for i, j := range js {
-		ph[i] = "?"
-		cargs = append(cargs, j.str("journey_id"))
+		ids[i] = j.ID
 	}
-	ccols := b.timelineCols()
-	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
-		FROM contact_facts WHERE journey_id IN (`+strings.Join(ph, ", ")+`)
-		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= 60
-		ORDER BY journey_id, seq, contact_at`, cargs...)
+	cs, err := b.timelines(ids, 60)
+	return js, cs, err
+}
+
+// timelines are the first max contacts of each journey of ids.
+func (b *builder) timelines(ids []string, max int) (map[string][]contactRow, error) {
+	ct, err := rows[contactRow](b, "journeys", "timelines", b.opts.Timezone, ids, max)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	byJ := map[string][]rec{}
-	for _, r := range ct.recs() {
-		byJ[r.str("journey_id")] = append(byJ[r.str("journey_id")], r)
+	byJ := map[string][]contactRow{}
+	for _, r := range ct {
+		byJ[r.Journey] = append(byJ[r.Journey], r)
 	}
-	return js, byJ, nil
+	return byJ, nil
 }
 
-// journeyCols are the journeys columns a customer scorecard reads, with
-// the arguments they take (the time zone, twice, when the mart has the
-// journey's first and last contact).
-func (b *builder) journeyCols() ([]string, []any) {
-	jcols := []string{"journey_id", "person_id", "CAST(contacts AS BIGINT) AS contacts",
-		"timezone(?, " + duck.Ident("first_contact_at") + ") AS first_contact_at", "timezone(?, " + duck.Ident("last_contact_at") + ") AS last_contact_at"}
-	args := []any{b.opts.Timezone, b.opts.Timezone}
-	if !b.has("journeys", "first_contact_at", "last_contact_at") {
-		jcols = jcols[:3]
-		args = nil
-	}
-	for _, c := range []string{"calls", "chats", "visits", "emails", "hops", "loops"} {
-		jcols = append(jcols, b.optCol("journeys", c, "BIGINT"))
-	}
-	for _, c := range []string{"days_to_resolution", "customer_hours"} {
-		jcols = append(jcols, b.optCol("journeys", c, "DOUBLE"))
-	}
-	for _, c := range []string{"verified_resolved", "reopened", "complaint", "dispute"} {
-		jcols = append(jcols, b.optCol("journeys", c, "BOOLEAN"))
-	}
-	jcols = append(jcols, b.optCol("journeys", "claimed_success_contacts", "BIGINT"),
-		b.optColAs("journeys", "churned", "BOOLEAN", "churned", "churn"),
-		b.optColAs("journeys", "open", "BOOLEAN", "window_open", "open"))
-	return jcols, args
+// Typed rows of sql/report/journeys.sql.
+
+type journeyRow struct {
+	ID        string   `col:"journey_id"`
+	Person    *string  `col:"person_id"`
+	Contacts  int64    `col:"contacts"`
+	First     *string  `col:"first_contact_at"`
+	Last      *string  `col:"last_contact_at"`
+	Calls     int64    `col:"calls"`
+	Chats     int64    `col:"chats"`
+	Visits    int64    `col:"visits"`
+	Emails    int64    `col:"emails"`
+	Hops      int64    `col:"hops"`
+	Loops     int64    `col:"loops"`
+	Days      *float64 `col:"days_to_resolution"`
+	Hours     *float64 `col:"customer_hours"`
+	Verified  bool     `col:"verified_resolved"`
+	Reopened  bool     `col:"reopened"`
+	Complaint bool     `col:"complaint"`
+	Dispute   bool     `col:"dispute"`
+	Claimed   int64    `col:"claimed_success_contacts"`
+	Churned   bool     `col:"churn"`
+	Open      bool     `col:"window_open"`
 }
 
-// timelineCols are the contact_facts columns of a journey's timeline; the
-// first argument is the time zone.
-func (b *builder) timelineCols() []string {
-	ccols := []string{"journey_id", "CAST(seq_in_journey AS BIGINT) AS seq", "timezone(?, started_at) AS contact_at", "channel", "department"}
-	for _, c := range []string{"team", "agent_id", "topic", "disposition"} {
-		ccols = append(ccols, b.optCol("contact_facts", c, "VARCHAR"))
-	}
-	for _, c := range []string{"wait_seconds", "handle_seconds"} {
-		ccols = append(ccols, b.optCol("contact_facts", c, "DOUBLE"))
-	}
-	for _, c := range []string{"claimed_success", "gap"} {
-		ccols = append(ccols, b.optCol("contact_facts", c, "BOOLEAN"))
-	}
-	return ccols
+type contactRow struct {
+	Journey     string   `col:"journey_id"`
+	Seq         int64    `col:"seq"`
+	At          string   `col:"contact_at"`
+	Channel     *string  `col:"channel"`
+	Department  *string  `col:"department"`
+	Team        *string  `col:"team"`
+	Agent       *string  `col:"agent_id"`
+	Topic       *string  `col:"topic"`
+	Disposition *string  `col:"disposition"`
+	Wait        *float64 `col:"wait_seconds"`
+	Handle      *float64 `col:"handle_seconds"`
+	Claimed     *bool    `col:"claimed_success"`
+	Gap         *bool    `col:"gap"`
+	JourneyGap  int64    `col:"journey_gap"`
 }
 
 // timelineColumns are the columns of a journey's timeline table (the
@@ -442,56 +433,49 @@ func timelineColumns() []Column {
 	}
 }
 
-// timelineRows are a journey's contacts as rows of the timeline columns.
-func timelineRows(cols []Column, cs []rec) [][]any {
-	var rows [][]any
-	for _, r := range cs {
-		row := make([]any, len(cols))
-		for k, c := range cols {
-			row[k] = r.get(c.Key)
-			if f, ok := row[k].(float64); ok {
-				row[k] = round(f)
-			}
+// timelineRows are a journey's contacts as rows of timelineColumns.
+func timelineRows(cs []contactRow) [][]any {
+	opt := func(p *string) any {
+		if p == nil {
+			return nil
 		}
-		rows = append(rows, row)
+		return *p
 	}
-	return rows
+	var out [][]any
+	for _, r := range cs {
+		row := []any{r.Seq, r.At, opt(r.Channel), opt(r.Department), opt(r.Team), opt(r.Agent), opt(r.Topic),
+			nullable(roundedPtr(r.Wait)), nullable(roundedPtr(r.Handle)), opt(r.Disposition), nil, nil}
+		if r.Claimed != nil {
+			row[10] = *r.Claimed
+		}
+		if r.Gap != nil {
+			row[11] = *r.Gap
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
-// claimedIn counts a journey's claimed successes: from the journeys mart
-// when it has them (the timeline may be cut short), else from its contacts.
-func claimedIn(j rec, cs []rec) int64 {
-	if v, ok := j.num("claimed_success_contacts"); ok {
-		return int64(v)
-	}
-	var n int64
-	for _, r := range cs {
-		if r.bool("claimed_success") {
-			n++
-		}
-	}
-	return n
-}
-
-func (b *builder) journeySection(i int, j rec, cs []rec) Section {
+func (b *builder) journeySection(i int, j journeyRow, cs []contactRow) Section {
 	s := Section{ID: fmt.Sprintf("journey-%d", i+1), Status: statusOK}
-	s.Title = "Customer " + b.pseudonym(j.str("person_id"))
-	if f, l := j.str("first_contact_at"), j.str("last_contact_at"); f != "" {
+	s.Title = "Customer " + b.pseudonym(strOr(j.Person))
+	if f, l := strOr(j.First), strOr(j.Last); f != "" {
 		s.Sub = day(f) + " – " + day(l)
 	}
 	// The journey is named by a keyed hash of its id, like its customer.
-	sc := Scope{Dim: "journey", Member: b.pseudonym(j.str("journey_id"))}
-	n := j.int("contacts")
+	sc := Scope{Dim: "journey", Member: b.pseudonym(j.ID)}
+	n := j.Contacts
 	stat := func(label, value string, bad bool, fig *Figure) {
 		s.Stats = append(s.Stats, Stat{Label: label, Value: value, Bad: bad, Figure: fig})
 	}
 	figure := func(text, measure string, v float64) *Figure {
 		return &Figure{Text: text, Measure: measure, Value: v, Scope: sc}
 	}
-	switch d, ok := j.num("days_to_resolution"); {
-	case ok:
+	switch {
+	case j.Days != nil:
+		d := *j.Days
 		stat("Days to resolution", days(d), d >= 7, figure(days(d), "days_to_resolution", d))
-	case j.bool("open"):
+	case j.Open:
 		stat("Days to resolution", "still open", true, nil)
 	default:
 		stat("Days to resolution", "not resolved", true, nil)
@@ -499,27 +483,28 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	stat("Contacts", count(n), n > 1, figure(count(n), "contacts", float64(n)))
 	var f figs
 	var kinds []string
-	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
-		if v, ok := j.num(k.c); ok {
-			stat(strings.ToUpper(k.many[:1])+k.many[1:], count(int64(v)), false, figure(count(int64(v)), k.c, v))
-		}
+	channels := []struct {
+		n            int64
+		c, one, many string
+	}{{j.Calls, "calls", "call", "calls"}, {j.Chats, "chats", "chat", "chats"}, {j.Visits, "visits", "visit", "visits"}, {j.Emails, "emails", "email", "emails"}}
+	for _, k := range channels {
+		stat(strings.ToUpper(k.many[:1])+k.many[1:], count(k.n), false, figure(count(k.n), k.c, float64(k.n)))
 	}
-	hours, hasHours := j.num("customer_hours")
+	hours, hasHours := 0.0, j.Hours != nil
 	if hasHours {
+		hours = *j.Hours
 		stat("Customer's time", dur(hours*3600), hours >= 1, figure(dur(hours*3600), "customer_seconds", hours*3600))
 	}
-	hops, hasHops := j.num("hops")
-	loops, hasLoops := j.num("loops")
-	if hasHops {
-		stat("Hops", count(int64(hops)), hops > 0, figure(count(int64(hops)), "hops", hops))
-	}
-	if hasLoops {
-		stat("Loops", count(int64(loops)), loops > 0, figure(count(int64(loops)), "loops", loops))
-	}
+	hops, loops := j.Hops, j.Loops
+	stat("Hops", count(hops), hops > 0, figure(count(hops), "hops", float64(hops)))
+	stat("Loops", count(loops), loops > 0, figure(count(loops), "loops", float64(loops)))
 	var ends, endWords []string
-	for _, e := range []struct{ c, word, stat string }{{"reopened", "a reopening", "reopened"}, {"complaint", "a complaint", "complaint"},
-		{"dispute", "a dispute", "dispute"}, {"churned", "the customer leaving", "customer left"}} {
-		if j.bool(e.c) {
+	for _, e := range []struct {
+		on         bool
+		word, stat string
+	}{{j.Reopened, "a reopening", "reopened"}, {j.Complaint, "a complaint", "complaint"},
+		{j.Dispute, "a dispute", "dispute"}, {j.Churned, "the customer leaving", "customer left"}} {
+		if e.on {
 			ends = append(ends, e.word)
 			endWords = append(endWords, e.stat)
 		}
@@ -529,41 +514,41 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	switch {
 	case len(endWords) > 0:
 		outcome = strings.Join(endWords, ", ")
-	case j.bool("verified_resolved"):
+	case j.Verified:
 		outcome = "resolved, after " + plural(n, "contact", "contacts")
 		outFig = figure(count(n), "contacts", float64(n))
-	case j.bool("open"):
+	case j.Open:
 		outcome = "still open"
 	default:
 		outcome = "not resolved"
 	}
 	stat("Outcome", outcome, true, outFig)
 
-	claimed := claimedIn(j, cs)
+	claimed := j.Claimed
 	s.Table = &Table{Columns: timelineColumns(), RowScope: &RowScope{Dim: "journey_contact", Member: sc.Member, ArgCol: "seq"}}
-	s.Table.Rows = timelineRows(s.Table.Columns, cs)
+	s.Table.Rows = timelineRows(cs)
 	s.Chart = &Chart{Kind: "timeline", Option: timelineOption(s.Table)}
-	s.Height = 140 + 26*len(distinct(cs, "department"))
+	s.Height = 140 + 26*len(s.Chart.Option.YAxis[0].Data.([]string))
 
 	fs := fmt.Sprintf("This customer made %s", f.plural("contacts", n, sc, "contact", "contacts"))
-	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
-		if v, ok := j.num(k.c); ok && v > 0 {
-			kinds = append(kinds, f.plural(k.c, int64(v), sc, k.one, k.many))
+	for _, k := range channels {
+		if k.n > 0 {
+			kinds = append(kinds, f.plural(k.c, k.n, sc, k.one, k.many))
 		}
 	}
 	if len(kinds) > 0 {
 		fs += " (" + strings.Join(kinds, ", ") + ")"
 	}
-	if d, ok := j.num("days_to_resolution"); ok {
-		fs += " over " + f.days("days_to_resolution", d, sc, "")
+	if j.Days != nil {
+		fs += " over " + f.days("days_to_resolution", *j.Days, sc, "")
 	}
 	if hops > 0 {
-		fs += ", crossed " + f.plural("hops", int64(hops), sc, "department or channel boundary", "department or channel boundaries")
+		fs += ", crossed " + f.plural("hops", hops, sc, "department or channel boundary", "department or channel boundaries")
 	}
 	if loops == 1 {
 		fs += ", returned once to a place already visited"
 	} else if loops > 1 {
-		fs += ", returned " + f.n("loops", int64(loops), sc) + " times to a place already visited"
+		fs += ", returned " + f.n("loops", loops, sc) + " times to a place already visited"
 	}
 	if hasHours && hours*3600 >= 30 {
 		fs += ", spending " + f.dur("customer_seconds", hours*3600, sc) + " of their own time"
@@ -586,12 +571,4 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	}
 	s.Figures = f.list
 	return s
-}
-
-func distinct(rs []rec, c string) map[string]bool {
-	m := map[string]bool{}
-	for _, r := range rs {
-		m[r.str(c)] = true
-	}
-	return m
 }

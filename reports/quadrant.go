@@ -55,7 +55,7 @@ func quadrantOption(t *Table, kx, ky float64) *Option {
 			title := map[string]string{"agent": "Agent ", "team": "Team "}[level] + oneLine(cellText(t, r, "member"))
 			items = append(items, Item{Value: []any{tenth(chartValue(colOf(t, "kpi_rate"), cellAt(t, r, "kpi_rate"))),
 				tenth(chartValue(colOf(t, "customer_rate"), cellAt(t, r, "customer_rate")))},
-				SymbolSize: math.Round((6+34*math.Sqrt(n/maxN))*10) / 10, I: ptr(i), Tip: tipOf(t, r, title, quadrantTip)})
+				SymbolSize: math.Round(6 + 34*math.Sqrt(n/maxN)), I: ptr(i), Tip: tipOf(t, r, title, quadrantTip)})
 		}
 		o.Series[k].Data = items
 	}

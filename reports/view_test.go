@@ -46,6 +46,16 @@ func expandView(t testing.TB, F *Filters, section *Option, chart string, vc *Vie
 	}
 	pts := generic(t, vc.Points).([]any)
 	series := o["series"].([]any)
+	titles := map[float64]any{}
+	for _, se := range series {
+		items, _ := se.(map[string]any)["data"].([]any)
+		for _, d := range items {
+			it, _ := d.(map[string]any)
+			if i, ok := it["i"].(float64); ok && it["tip"] != nil {
+				titles[i] = it["tip"].([]any)[0]
+			}
+		}
+	}
 	for k, rows := range pts {
 		var items []any
 		for _, r := range rows.([]any) {
@@ -53,12 +63,19 @@ func expandView(t testing.TB, F *Filters, section *Option, chart string, vc *Vie
 			it := map[string]any{}
 			for j, f := range F.Fields[chart] {
 				switch f {
-				case "tip":
+				case "tip", "lines":
 					var tip []any
+					if f == "lines" {
+						tip = append(tip, titles[it["i"].(float64)])
+					}
 					for _, x := range row[j:] {
 						tip = append(tip, F.Strings[int(x.(float64))])
 					}
 					it["tip"] = tip
+				case "x":
+					it["value"] = []any{row[j]}
+				case "y":
+					it["value"] = append(it["value"].([]any), row[j])
 				case "text":
 					if s := F.Strings[int(row[j].(float64))]; s != "" {
 						it["text"] = s

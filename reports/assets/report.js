@@ -381,23 +381,31 @@
   var sel = { d: -1, c: -1, p: F ? F.periods.length - 1 : 0 };
   function filtered() { return F && (sel.d >= 0 || sel.c >= 0 || sel.p !== F.periods.length - 1); }
   function str(k) { return F.strings[k]; }
-  // A compact point (a row of F.fields[id]) as an echarts data item.
-  function item(r, fields) {
+  // A compact point (a row of F.fields[id], reports/filters.go viewFields)
+  // as an echarts data item; titles are the section's items' tooltip
+  // titles by row (for "lines").
+  function item(r, fields, titles) {
     var it = {};
     fields.forEach(function (f, k) {
       if (f === 'tip') it.tip = r.slice(k).map(str);
+      else if (f === 'lines') it.tip = [titles[it.i]].concat(r.slice(k).map(str));
       else if (f === 'text') { if (str(r[k])) it.text = str(r[k]); }
+      else if (f === 'x') it.value = [r[k]];
+      else if (f === 'y') it.value.push(r[k]);
       else if (f === 'value' || (f === 'i' && r[k] != null) || (f === 'symbolSize' && r[k])) it[f] = r[k];
     });
     return it;
   }
   // The option of a view's chart: the section's, its parts replaced.
   function viewOption(id, vc) {
-    var o = clone(sections[id].chart.option), set = vc.set || {}, fields = F.fields[id];
+    var o = clone(sections[id].chart.option), set = vc.set || {}, fields = F.fields[id], titles = {};
+    o.series.forEach(function (se) {
+      (se.data || []).forEach(function (d) { if (d && d.i != null && d.tip) titles[d.i] = d.tip[0]; });
+    });
     ['xAxis', 'yAxis', 'visualMap', 'series'].forEach(function (k) {
       (set[k] || []).forEach(function (a, i) { o[k][i] = Object.assign(o[k][i] || {}, a); });
     });
-    vc.points.forEach(function (rows, k) { o.series[k].data = rows.map(function (r) { return item(r, fields); }); });
+    vc.points.forEach(function (rows, k) { o.series[k].data = rows.map(function (r) { return item(r, fields, titles); }); });
     if (vc.tips) o.tips = vc.tips.map(function (t) { return t.map(str); });
     return o;
   }
