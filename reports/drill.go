@@ -441,7 +441,39 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 		index[id] = len(d.Journeys)
 		d.Journeys = append(d.Journeys, dj)
 	}
+	d.renumber()
 	return index, nil
+}
+
+// renumber orders Strings by how often the timelines use them, the most
+// used first, so that the indexes written most are the shortest.
+func (d *Drill) renumber() {
+	uses := make([]int, len(d.Strings))
+	for _, j := range d.Journeys {
+		for _, r := range j.Timeline {
+			for _, x := range r[2:] {
+				uses[x.(int)]++
+			}
+		}
+	}
+	order := make([]int, len(d.Strings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
+	to := make([]int, len(order))
+	strs := make([]string, len(order))
+	for n, i := range order {
+		to[i], strs[n] = n, d.Strings[i]
+	}
+	for _, j := range d.Journeys {
+		for _, r := range j.Timeline {
+			for k := 2; k < len(r); k++ {
+				r[k] = to[r[k].(int)]
+			}
+		}
+	}
+	d.Strings = strs
 }
 
 // outcomeWords says how a journey ended, as the customer scorecard does.

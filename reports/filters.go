@@ -488,13 +488,14 @@ func (f *Filters) View(s Selection) *FilterView {
 
 // viewFields are the fields of a compact point of each filtered chart:
 // value (as is), x and y (the value's two numbers), symbolSize and i (as
-// are), text (an index into Strings), tip (the rest of the row, indexes
-// into Strings), lines (the same without the title: the title is the one
-// of the section's item of the same i; a quadrant member keeps its name
-// whatever the view).
+// are), di (i less the series' previous point's i, the first's less -1:
+// the points come in row order, so mostly 1), text (an index into
+// Strings), tip (the rest of the row, indexes into Strings), lines (the
+// same without the title: the title is the one of the section's item of
+// the same i; a quadrant member keeps its name whatever the view).
 var viewFields = map[string][]string{
 	"trend":    {"value"},
-	"quadrant": {"x", "y", "symbolSize", "i", "lines"},
+	"quadrant": {"x", "y", "symbolSize", "di", "lines"},
 	"heatmap":  {"value", "i", "text", "tip"},
 }
 
@@ -557,6 +558,7 @@ func (f *Filters) compact(o *Option, set *Option, chart string) *ViewChart {
 	for _, se := range o.Series {
 		items, _ := se.Data.([]Item)
 		rows := make([][]any, len(items))
+		prev := -1
 		for k, it := range items {
 			var row []any
 			for _, field := range f.Fields[chart] {
@@ -567,6 +569,9 @@ func (f *Filters) compact(o *Option, set *Option, chart string) *ViewChart {
 					row = append(row, it.Value.([]any)[map[string]int{"x": 0, "y": 1}[field]])
 				case "symbolSize":
 					row = append(row, it.SymbolSize)
+				case "di":
+					row = append(row, *it.I-prev)
+					prev = *it.I
 				case "i":
 					if it.I == nil {
 						row = append(row, nil)

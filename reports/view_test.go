@@ -58,11 +58,15 @@ func expandView(t testing.TB, F *Filters, section *Option, chart string, vc *Vie
 	}
 	for k, rows := range pts {
 		var items []any
+		at := -1.0
 		for _, r := range rows.([]any) {
 			row := r.([]any)
 			it := map[string]any{}
 			for j, f := range F.Fields[chart] {
 				switch f {
+				case "di":
+					at += row[j].(float64)
+					it["i"] = at
 				case "tip", "lines":
 					var tip []any
 					if f == "lines" {

@@ -384,9 +384,10 @@
   // A compact point (a row of F.fields[id], reports/filters.go viewFields)
   // as an echarts data item; titles are the section's items' tooltip
   // titles by row (for "lines").
-  function item(r, fields, titles) {
+  function item(r, fields, titles, at) {
     var it = {};
     fields.forEach(function (f, k) {
+      if (f === 'di') { at.i += r[k]; it.i = at.i; return; }
       if (f === 'tip') it.tip = r.slice(k).map(str);
       else if (f === 'lines') it.tip = [titles[it.i]].concat(r.slice(k).map(str));
       else if (f === 'text') { if (str(r[k])) it.text = str(r[k]); }
@@ -405,7 +406,10 @@
     ['xAxis', 'yAxis', 'visualMap', 'series'].forEach(function (k) {
       (set[k] || []).forEach(function (a, i) { o[k][i] = Object.assign(o[k][i] || {}, a); });
     });
-    vc.points.forEach(function (rows, k) { o.series[k].data = rows.map(function (r) { return item(r, fields, titles); }); });
+    vc.points.forEach(function (rows, k) {
+      var at = { i: -1 };
+      o.series[k].data = rows.map(function (r) { return item(r, fields, titles, at); });
+    });
     if (vc.tips) o.tips = vc.tips.map(function (t) { return t.map(str); });
     return o;
   }
