@@ -136,14 +136,15 @@ func benchFixture(b testing.TB, n int) fixture {
 			count(*) - 1 AS hops, 0 AS loops, epoch(max(started_at) - min(started_at)) / 86400.0 AS days_to_resolution,
 			sum(wait_seconds + handle_seconds) / 3600 AS customer_hours, bool_and(NOT outcome_failed OR seq_in_journey < 4) AS verified_resolved,
 			false AS reopened, false AS complaint, false AS dispute, false AS churn, bool_or(outcome_failed) AS outcome_failed, false AS window_open,
-			CASE WHEN bool_or(outcome_failed) THEN 'failed' ELSE 'resolved' END AS outcome
+			CASE WHEN bool_or(outcome_failed) THEN 'failed' ELSE 'resolved' END AS outcome,
+			count(*) FILTER (WHERE claimed_success) AS claimed_success_contacts
 		FROM stage.contact_facts GROUP BY journey_id`)
 	mustExec(b, db, `CREATE TABLE stage.targets AS SELECT DISTINCT department, 600.0 AS target FROM stage.contact_facts`)
 	mustExec(b, db, `CREATE TABLE stage.gap AS `+gapSQL("stage.contact_facts", "stage.targets", 7))
 	// nodes as the real mart names them (department·channel #step), each
 	// journey ending in its outcome
 	mustExec(b, db, `CREATE TABLE stage.journey_flows AS
-		SELECT from_node, to_node, count(*) AS journeys, 0 AS loop_journeys FROM (
+		SELECT from_node, to_node, count(*) AS journeys, 0 AS loop_journeys, 0 AS ping_pong_journeys FROM (
 			SELECT department || '·' || channel || ' #' || seq_in_journey AS from_node,
 				coalesce(lead(department || '·' || channel || ' #' || seq_in_journey) OVER (PARTITION BY journey_id ORDER BY seq_in_journey),
 					'outcome·' || j.outcome) AS to_node

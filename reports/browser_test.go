@@ -101,11 +101,11 @@ type scenario struct {
 		Hash  string      `json:"hash"`
 	} `json:"filteredClick"`
 	Filters []struct {
-		Sel      [3]int             `json:"sel"`
-		Hash     string             `json:"hash"`
-		Tiles    [][]any            `json:"tiles"`
-		Findings map[string]string  `json:"findings"`
-		Rows     map[string][][]any `json:"rows"`
+		Sel      [3]int            `json:"sel"`
+		Hash     string            `json:"hash"`
+		Tiles    [][]any           `json:"tiles"`
+		Findings map[string]string `json:"findings"`
+		Options  map[string]any    `json:"options"`
 	} `json:"filters"`
 }
 

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // builder computes the model section by section. A section whose mart or
@@ -172,33 +170,6 @@ func (b *builder) need(view string, cols ...string) error {
 			view, strings.Join(missing, ", ")))
 	}
 	return nil
-}
-
-// optCol selects a column when the view has it, else a typed NULL, so
-// optional columns never stop a section.
-func (b *builder) optCol(view, c, typ string) string {
-	return b.optColAs(view, c, typ, c)
-}
-
-// optColAs selects the first of the candidate columns the view has, named
-// alias (marts may spell a column differently, e.g. churn / churned).
-func (b *builder) optColAs(view, alias, typ string, candidates ...string) string {
-	for _, c := range candidates {
-		if b.has(view, c) {
-			return fmt.Sprintf("CAST(%s AS %s) AS %s", duck.Ident(c), typ, duck.Ident(alias))
-		}
-	}
-	return fmt.Sprintf("CAST(NULL AS %s) AS %s", typ, duck.Ident(alias))
-}
-
-// firstCol returns the first of the candidate columns the view has, or "".
-func (b *builder) firstCol(view string, candidates ...string) string {
-	for _, c := range candidates {
-		if b.has(view, c) {
-			return c
-		}
-	}
-	return ""
 }
 
 // window is the repeat window in days, as written in sentences.
@@ -560,21 +531,14 @@ func (b *builder) quadrant(s *Section) error {
 	}
 	// Contacts without an agent (IVR, self-service, abandoned in queue)
 	// are not an agent; nor are contacts without a team a team.
-	t, err := b.q.query(b.ctx, `SELECT dimension, member, CAST(sum(contacts) AS BIGINT) AS contacts,
-			CAST(sum(judged_contacts) AS BIGINT) AS judged, CAST(sum(claimed_success_contacts) AS BIGINT) AS claimed,
-			CAST(sum(outcome_failed_contacts) AS BIGINT) AS failed, CAST(sum(gap_contacts) AS BIGINT) AS gap_contacts
-		FROM gap WHERE grain = 'settled' AND dimension IN ('agent', 'team') AND member <> ?
-		GROUP BY dimension, member
-		HAVING sum(judged_contacts) > 0
-		QUALIFY row_number() OVER (PARTITION BY dimension ORDER BY sum(contacts) DESC, member) <= 1000
-		ORDER BY dimension, sum(contacts) DESC, member`, noMember)
+	t, err := rows[quadrantRow](b, "quadrant", "members", noMember)
 	if err != nil {
 		return err
 	}
 	var ms []member
-	for _, r := range t.recs() {
-		m := member{dim: r.str("dimension"), name: r.str("member"), contacts: r.int("contacts"), gapContacts: r.int("gap_contacts")}
-		kpi, cust, gap := rates(r.int("judged"), r.int("claimed"), r.int("failed"), r.int("gap_contacts"))
+	for _, r := range t {
+		m := member{dim: r.Dimension, name: r.Member, contacts: r.Contacts, gapContacts: r.GapContacts}
+		kpi, cust, gap := rates(r.Judged, r.Claimed, r.Failed, r.GapContacts)
 		if kpi == nil || cust == nil {
 			continue
 		}
@@ -590,15 +554,10 @@ func (b *builder) quadrant(s *Section) error {
 	// The quadrant lines sit at the organisation's overall rates.
 	kx, ky := *b.total.kpi, *b.total.customer
 	bad := func(m member) bool { return m.kpi >= kx && m.customer < ky }
-	s.Chart = &Chart{Kind: "quadrant", Params: map[string]any{"kpi_line": kx, "customer_line": ky}}
-	s.Data = &Table{Columns: []Column{
-		col("level", "Level", fmtText), col("member", "Name", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
-		mcol("kpi_rate", "KPI attainment", fmtPct, "kpi_rate"), mcol("customer_rate", "Customer success", fmtPct, "customer_rate"),
-		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		col("kpi_met_customers_failed", "In the “KPI met, customers failed” quadrant", fmtBool),
-	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: "settled"}}
+	s.Data = &Table{Columns: quadrantColumns(), RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: "settled"}}
 	rows, n, worst := quadrantRows(ms, bad)
 	s.Data.Rows = append(s.Data.Rows, rows...)
+	s.Chart = &Chart{Kind: "quadrant", Option: quadrantOption(s.Data, kx, ky)}
 	var f figs
 	defer func() { s.Figures = f.list }()
 	if n["agent"][0]+n["team"][0] == 0 {
@@ -686,30 +645,17 @@ func (b *builder) heatmap(s *Section) error {
 	if err := b.need("gap", gapCols...); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `WITH g AS (
-			SELECT member, CAST(period_start AS DATE) AS week, settled, CAST(contacts AS BIGINT) AS contacts,
-				CAST(gap_contacts AS BIGINT) AS gap_contacts, CAST(claimed_success_contacts AS BIGINT) AS claimed
-			FROM gap WHERE dimension = 'department' AND grain = 'week' AND period_start IS NOT NULL AND member <> ?),
-		d AS (SELECT member, sum(contacts) AS n FROM g GROUP BY member ORDER BY n DESC, member LIMIT 30),
-		w AS (SELECT DISTINCT week FROM g ORDER BY week DESC LIMIT 52)
-		SELECT g.member AS department, g.week, g.settled, g.contacts, g.gap_contacts, g.claimed
-		FROM g JOIN d USING (member) JOIN w USING (week)
-		ORDER BY d.n DESC, department, week`, noMember)
+	t, err := rows[heatmapRow](b, "heatmap", "cells", noMember)
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return noData("No data: the gap mart has no weekly department rows.")
 	}
-	s.Chart = &Chart{Kind: "heatmap"}
-	s.Data = &Table{Columns: []Column{
-		col("department", "Department", fmtText), col("week", "Week starting", fmtDate),
-		mcol("contacts", "Contacts", fmtInt, "contacts"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"),
-	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week"}}
-	var deps []any
+	s.Data = &Table{Columns: heatmapColumns(), RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week"}}
+	var deps []string
 	seen := map[string]bool{}
-	var hot rec
+	var hot heatmapRow
 	var hotRate float64
 	hotFound := false
 	// Cells with few successes make noisy rates; the sentence prefers
@@ -719,41 +665,40 @@ func (b *builder) heatmap(s *Section) error {
 	// Open weeks look worse than they are (only their early-judged
 	// contacts count), so the sentence names a settled week when it can.
 	anySettled := false
-	for _, r := range t.recs() {
-		maxClaimed = max(maxClaimed, r.int("claimed"))
-		anySettled = anySettled || r.bool("settled")
+	for _, r := range t {
+		maxClaimed = max(maxClaimed, r.Claimed)
+		anySettled = anySettled || r.Settled
 	}
 	if maxClaimed < minClaimed {
 		minClaimed = 1
 	}
 	openWeeks := false
-	for _, r := range t.recs() {
-		d := r.str("department")
-		if !seen[d] {
-			seen[d] = true
-			deps = append(deps, r.get("department"))
+	for _, r := range t {
+		if !seen[r.Department] {
+			seen[r.Department] = true
+			deps = append(deps, r.Department)
 		}
 		var rate any
-		if r.int("claimed") > 0 {
-			rate = round(float64(r.int("gap_contacts")) / float64(r.int("claimed")))
+		if r.Claimed > 0 {
+			rate = round(float64(r.GapContacts) / float64(r.Claimed))
 		}
-		if anySettled && !r.bool("settled") {
+		if anySettled && !r.Settled {
 			rate, openWeeks = nil, true // as in the trend: a biased few
 		}
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("department"), r.get("week"), r.int("contacts"), r.int("gap_contacts"), rate})
-		if g, ok := rate.(float64); ok && r.int("claimed") >= minClaimed && (!hotFound || g > hotRate) {
+		s.Data.Rows = append(s.Data.Rows, []any{r.Department, r.Week, r.Contacts, r.GapContacts, rate})
+		if g, ok := rate.(float64); ok && r.Claimed >= minClaimed && (!hotFound || g > hotRate) {
 			hot, hotRate, hotFound = r, g, true
 		}
 	}
-	s.Chart.Params = map[string]any{"departments": deps}
+	s.Chart = &Chart{Kind: "heatmap", Option: heatmapOption(s.Data, deps)}
 	s.Height = 120 + 28*len(deps)
 	var f figs
 	defer func() { s.Figures = f.list }()
 	if hotFound {
-		sc := weekScope("department", hot.str("department"), hot.str("week"))
+		sc := weekScope("department", hot.Department, hot.Week)
 		s.Finding = fmt.Sprintf("The gap was widest in %s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
-			quoted(hot.str("department")), f.week(hot.str("week")), f.pct("gap_rate", hotRate, sc),
-			f.n("gap_contacts", hot.int("gap_contacts"), sc), f.n("claimed_success_contacts", hot.int("claimed"), sc))
+			quoted(hot.Department), f.week(hot.Week), f.pct("gap_rate", hotRate, sc),
+			f.n("gap_contacts", hot.GapContacts, sc), f.n("claimed_success_contacts", hot.Claimed, sc))
 	} else {
 		s.Finding = "No department week has a gap rate: no contact was counted a success."
 	}

@@ -69,6 +69,33 @@ type Series struct {
 	// MarkArea replaces SingleSeries' (whose corner types cannot give a
 	// corner by category index and a label per area).
 	MarkArea *MarkArea `json:"markArea,omitempty"`
+	// MarkLine replaces SingleSeries' (which cannot make a line silent nor
+	// place one at an x or y value).
+	MarkLine *MarkLine `json:"markLine,omitempty"`
+	// Label replaces SingleSeries' (go-echarts' label has no width nor
+	// overflow: a name from the data must be cut, not run off the chart).
+	Label *Label `json:"label,omitempty"`
+	// Z orders a series' drawing and Silent takes it out of the mouse's
+	// way (go-echarts has neither).
+	Z      int  `json:"z,omitempty"`
+	Silent bool `json:"silent,omitempty"`
+}
+
+// Label is go-echarts' label with a width and what text beyond it does.
+type Label struct {
+	opts.Label
+	Width    int    `json:"width,omitempty"`
+	Overflow string `json:"overflow,omitempty"`
+}
+
+// MarkLine is a series' reference lines (hand-built: see above), each at
+// an x ({"xAxis": v}) or a y ({"yAxis": v}) value.
+type MarkLine struct {
+	Silent    bool             `json:"silent"`
+	Symbol    string           `json:"symbol,omitempty"`
+	LineStyle *opts.LineStyle  `json:"lineStyle,omitempty"`
+	Label     *opts.Label      `json:"label,omitempty"`
+	Data      []map[string]any `json:"data"`
 }
 
 // MarkArea is a shaded band of a series (hand-built: see above).
@@ -80,7 +107,7 @@ type MarkArea struct {
 }
 
 // MarkCorner is one corner of a MarkArea: by category index (XAxis), or by
-// coordinates.
+// coordinates (a value axis' corner "max": Coord's number stands).
 type MarkCorner struct {
 	Name  string    `json:"name,omitempty"`
 	XAxis *int      `json:"xAxis,omitempty"`

@@ -249,8 +249,8 @@ func (d barDecl) option(t *Table, keep func(row []any) bool) *Option {
 			}
 		}
 		o.Series = append(o.Series, Series{SingleSeries: charts.SingleSeries{Name: sd.Name, Type: "bar", Data: items,
-			ItemStyle: &opts.ItemStyle{Color: sd.Color},
-			Label:     &opts.Label{Show: opts.Bool(true), Position: "right", FontSize: d.LabelSize}}})
+			ItemStyle: &opts.ItemStyle{Color: sd.Color}},
+			Label: &Label{Label: opts.Label{Show: opts.Bool(true), Position: "right", FontSize: d.LabelSize}}})
 	}
 	return o
 }

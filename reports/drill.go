@@ -43,11 +43,13 @@ type Drill struct {
 	TimelineMax int                   `json:"timeline_max"`
 	Lists       map[string]*DrillList `json:"lists"`
 	Journeys    []DrillJourney        `json:"journeys"`
-	// Timeline are the columns of every journey's Timeline rows (those of
-	// the worst-journey cards); a text cell there is an index into Strings
-	// (names repeat from contact to contact: the file is smaller so).
-	Timeline []Column `json:"timeline"`
-	Strings  []string `json:"strings"`
+	// TimelineOption is the timeline chart of a journey without its
+	// contacts (timelineFrame: the worst-journey cards' chart, built in
+	// Go); the page puts a journey's Timeline points in it. Strings are
+	// the texts of the points' tooltips, each once (names repeat from
+	// contact to contact: the file is smaller so).
+	TimelineOption *Option  `json:"timeline_option"`
+	Strings        []string `json:"strings"`
 	// Note says how customers are named.
 	Note string `json:"note"`
 }
@@ -89,8 +91,10 @@ type DrillJourney struct {
 	Contacts int64  `json:"contacts"`
 	Gap      int64  `json:"gap"` // its gap contacts
 	Outcome  string `json:"outcome"`
-	// Timeline holds the first TimelineMax contacts, in Drill.Timeline's
-	// columns.
+	// Timeline holds the first TimelineMax contacts as the timeline draws
+	// them (timelinePoint): [time, dot, title, line 1, …], every text an
+	// index into Drill.Strings, written by the formatter of the
+	// worst-journey cards.
 	Timeline [][]any `json:"timeline"`
 }
 
@@ -332,7 +336,7 @@ func (b *builder) drillDown(m *Model) {
 	if len(b.drills) == 0 {
 		return
 	}
-	d := &Drill{Top: b.opts.DrillTop, TimelineMax: drillTimeline, Lists: map[string]*DrillList{}, Timeline: timelineColumns()}
+	d := &Drill{Top: b.opts.DrillTop, TimelineMax: drillTimeline, Lists: map[string]*DrillList{}, TimelineOption: timelineFrame()}
 	if b.opts.RevealCustomerKeys {
 		d.Note = "Customers are shown by their person id (pseudonymisation is switched off)."
 	} else {
@@ -346,7 +350,6 @@ func (b *builder) drillDown(m *Model) {
 	var refs []ref
 	var ids []string
 	seen := map[string]bool{}
-	order := b.optCol("journeys", "loops", "BIGINT") + ", " + b.optCol("journeys", "hops", "BIGINT") + ", " + b.optCol("journeys", "customer_hours", "DOUBLE")
 	for _, spec := range b.drills {
 		start := time.Now()
 		// The worst journeys first, as the worst-journey cards rank them
@@ -358,7 +361,7 @@ func (b *builder) drillDown(m *Model) {
 				FROM k WHERE journey_id IS NOT NULL GROUP BY ALL),
 			j AS (SELECT journey_id, struct_pack(c := contacts, l := coalesce(loops, -1), h := coalesce(hops, -1),
 					t := coalesce(customer_hours, -1), x := hash(journey_id)) AS worst
-				FROM (SELECT journey_id, CAST(contacts AS BIGINT) AS contacts, `+order+` FROM journeys)),
+				FROM (SELECT journey_id, CAST(contacts AS BIGINT) AS contacts, loops, hops, customer_hours FROM journeys)),
 			r AS (SELECT g.k1, g.k2, count(*) AS total, max_by(struct_pack(id := g.journey_id, n := g.n), j.worst, ?) AS top
 				FROM g JOIN j USING (journey_id) GROUP BY g.k1, g.k2)
 			SELECT k1, k2, CAST(total AS BIGINT) AS total, unnest(top, recursive := true), generate_subscripts(top, 1) AS pos
@@ -411,45 +414,35 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 	if len(ids) == 0 {
 		return index, nil
 	}
-	jcols, args := b.journeyCols()
-	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
-		FROM journeys WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))`, append(args, ids)...)
+	tz := b.opts.Timezone
+	jt, err := rows[journeyRow](b, "journeys", "by_id", tz, tz, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]rec{}
-	for _, r := range jt.recs() {
-		byID[r.str("journey_id")] = r
+	byID := map[string]journeyRow{}
+	for _, r := range jt {
+		byID[r.ID] = r
 	}
-	ccols := append(b.timelineCols(), "CAST(count_if(gap) OVER (PARTITION BY journey_id) AS BIGINT) AS journey_gap")
-	if !b.has("contact_facts", "gap") {
-		ccols[len(ccols)-1] = "CAST(0 AS BIGINT) AS journey_gap"
-	}
-	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
-		FROM contact_facts WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))
-		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= ?
-		ORDER BY journey_id, seq, contact_at`, b.opts.Timezone, ids, drillTimeline)
+	contacts, err := b.timelines(ids, drillTimeline)
 	if err != nil {
 		return nil, err
-	}
-	contacts := map[string][]rec{}
-	for _, r := range ct.recs() {
-		contacts[r.str("journey_id")] = append(contacts[r.str("journey_id")], r)
 	}
 	strs := map[string]int{}
-	intern := func(rows [][]any) [][]any {
-		for _, row := range rows {
-			for k, c := range d.Timeline {
-				if v, ok := row[k].(string); ok && c.Format == fmtText {
-					i, ok := strs[v]
-					if !ok {
-						i = len(d.Strings)
-						strs[v] = i
-						d.Strings = append(d.Strings, v)
-					}
-					row[k] = i
+	cols := timelineColumns()
+	points := func(cs []contactRow) [][]any {
+		var rows [][]any
+		for _, p := range timelinePoints(&Table{Columns: cols, Rows: timelineRows(cs)}) {
+			row := []any{p.At, p.Dot}
+			for _, v := range p.Tip {
+				i, ok := strs[v]
+				if !ok {
+					i = len(d.Strings)
+					strs[v] = i
+					d.Strings = append(d.Strings, v)
 				}
+				row = append(row, i)
 			}
+			rows = append(rows, row)
 		}
 		return rows
 	}
@@ -459,33 +452,67 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 			continue
 		}
 		cs := contacts[id]
-		dj := DrillJourney{Customer: b.pseudonym(j.str("person_id")), ID: b.pseudonym(id),
-			First: j.str("first_contact_at"), Last: j.str("last_contact_at"),
-			Contacts: j.int("contacts"), Outcome: outcomeWords(j), Timeline: intern(timelineRows(d.Timeline, cs))}
+		dj := DrillJourney{Customer: b.pseudonym(strOr(j.Person)), ID: b.pseudonym(id),
+			First: strOr(j.First), Last: strOr(j.Last),
+			Contacts: j.Contacts, Outcome: outcomeWords(j), Timeline: points(cs)}
 		if len(cs) > 0 {
-			dj.Gap = cs[0].int("journey_gap")
+			dj.Gap = cs[0].JourneyGap
 		}
 		index[id] = len(d.Journeys)
 		d.Journeys = append(d.Journeys, dj)
 	}
+	d.renumber()
 	return index, nil
 }
 
+// renumber orders Strings by how often the timelines use them, the most
+// used first, so that the indexes written most are the shortest.
+func (d *Drill) renumber() {
+	uses := make([]int, len(d.Strings))
+	for _, j := range d.Journeys {
+		for _, r := range j.Timeline {
+			for _, x := range r[2:] {
+				uses[x.(int)]++
+			}
+		}
+	}
+	order := make([]int, len(d.Strings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
+	to := make([]int, len(order))
+	strs := make([]string, len(order))
+	for n, i := range order {
+		to[i], strs[n] = n, d.Strings[i]
+	}
+	for _, j := range d.Journeys {
+		for _, r := range j.Timeline {
+			for k := 2; k < len(r); k++ {
+				r[k] = to[r[k].(int)]
+			}
+		}
+	}
+	d.Strings = strs
+}
+
 // outcomeWords says how a journey ended, as the customer scorecard does.
-func outcomeWords(j rec) string {
+func outcomeWords(j journeyRow) string {
 	var ends []string
-	for _, e := range []struct{ c, word string }{{"reopened", "reopened"}, {"complaint", "complaint"},
-		{"dispute", "dispute"}, {"churned", "customer left"}} {
-		if j.bool(e.c) {
+	for _, e := range []struct {
+		on   bool
+		word string
+	}{{j.Reopened, "reopened"}, {j.Complaint, "complaint"}, {j.Dispute, "dispute"}, {j.Churned, "customer left"}} {
+		if e.on {
 			ends = append(ends, e.word)
 		}
 	}
 	switch {
 	case len(ends) > 0:
 		return strings.Join(ends, ", ")
-	case j.bool("verified_resolved"):
+	case j.Verified:
 		return "resolved"
-	case j.bool("open"):
+	case j.Open:
 		return "still open"
 	}
 	return "not resolved"

@@ -309,6 +309,7 @@ func TestFilterViews(t *testing.T) {
 		fmt.Fprintf(&txt, "%s\n  headline: %s\n  trend: %s\n  quadrant: %s\n  heatmap: %s\n", key, v.Headline, v.Trend, v.Quadrant, v.Heatmap)
 	}
 	golden.Check(t, filepath.Join("testdata", "filters.golden.txt"), txt.String())
+	checkViewCharts(t, m)
 }
 
 func deref(p *float64) any {

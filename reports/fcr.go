@@ -15,15 +15,11 @@ func (b *builder) fcrLadder(s *Section) error {
 	if err := b.need("fcr_ladder", "dimension", "member", "grain", "window_days", "judged_contacts", "measured_fcr", "claimed_fcr"); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT dimension, member, CAST(window_days AS BIGINT) AS w,
-			CAST(judged_contacts AS BIGINT) AS judged, CAST(measured_fcr AS DOUBLE) AS measured, CAST(claimed_fcr AS DOUBLE) AS claimed,
-			sum(judged_contacts) FILTER (WHERE window_days = 1) OVER (PARTITION BY dimension, member) AS size
-		FROM fcr_ladder WHERE grain = 'total' AND dimension IN ('all', 'department') AND member <> ? AND judged_contacts > 0
-		ORDER BY CASE dimension WHEN 'all' THEN 0 ELSE 1 END, size DESC, member, w`, noMember)
+	t, err := rows[fcrRow](b, "fcr", "rungs", noMember)
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return noData("No data: no identified contact's FCR window has closed yet (the ladder's first rung is a day).")
 	}
 	s.Data = &Table{Columns: []Column{
@@ -38,30 +34,64 @@ func (b *builder) fcrLadder(s *Section) error {
 	}
 	var ls []*ladder
 	byKey := map[string]*ladder{}
-	for _, r := range t.recs() {
-		k := r.str("dimension") + "\x00" + r.str("member")
+	for _, r := range t {
+		k := r.Dimension + "\x00" + r.Member
 		l := byKey[k]
 		if l == nil {
 			if len(ls) >= 31 { // the organisation and 30 departments
 				continue
 			}
-			l = &ladder{level: r.str("dimension"), member: r.str("member"), claimed: map[int64]float64{}, measured: map[int64]float64{}}
+			l = &ladder{level: r.Dimension, member: r.Member, claimed: map[int64]float64{}, measured: map[int64]float64{}}
 			byKey[k] = l
 			ls = append(ls, l)
 		}
-		w := r.int("w")
-		l.claimed[w], l.measured[w] = r.float("claimed"), r.float("measured")
-		s.Data.Rows = append(s.Data.Rows, []any{l.level, l.member, w, r.int("judged"), nullable(r.rounded("claimed")), nullable(r.rounded("measured"))})
+		w := r.Window
+		if r.Claimed != nil {
+			l.claimed[w] = *r.Claimed
+		}
+		if r.Measured != nil {
+			l.measured[w] = *r.Measured
+		}
+		s.Data.Rows = append(s.Data.Rows, []any{l.level, l.member, w, r.Judged, nullable(roundedPtr(r.Claimed)), nullable(roundedPtr(r.Measured))})
 	}
-	var names []any
-	for _, l := range ls {
-		if l.level == "all" {
-			names = append(names, "Organisation")
-		} else {
-			names = append(names, l.member)
+	// The chart: a band a member, the claim (at the 7-day rung, else the
+	// widest) beside what each rung measured.
+	wide := &Table{Columns: []Column{col("member", "Name", fmtText), col("claimed", "Claimed FCR (scorecard)", fmtPct)}}
+	var windows []int64
+	for _, w := range fcrWindows {
+		for _, l := range ls {
+			if _, ok := l.measured[w]; ok {
+				windows = append(windows, w)
+				break
+			}
 		}
 	}
-	s.Chart = &Chart{Kind: "fcr", Params: map[string]any{"members": names, "windows": fcrWindows}}
+	for _, w := range windows {
+		wide.Columns = append(wide.Columns, col(fmt.Sprintf("m%d", w), "Measured at "+plural(w, "day", "days"), fmtPct))
+	}
+	for _, l := range ls {
+		name := l.member
+		if l.level == "all" {
+			name = "Organisation"
+		}
+		claim, ok := l.claimed[7]
+		if !ok && len(windows) > 0 {
+			claim, ok = l.claimed[windows[len(windows)-1]]
+		}
+		row := []any{name, nil}
+		if ok {
+			row[1] = round(claim)
+		}
+		for _, w := range windows {
+			if m, ok := l.measured[w]; ok {
+				row = append(row, round(m))
+			} else {
+				row = append(row, nil)
+			}
+		}
+		wide.Rows = append(wide.Rows, row)
+	}
+	s.Chart = &Chart{Kind: "fcr", Option: fcrOption(wide)}
 	s.Height = max(300, 100+40*len(ls))
 	var f figs
 	defer func() { s.Figures = f.list }()
@@ -112,4 +142,35 @@ func (b *builder) fcrLadder(s *Section) error {
 	s.Finding = fs + "."
 	s.Note = "A contact is resolved at the first contact when the same customer's next contact, in any journey, does not start within the window; until the window has run past the end of the data it is open, never counted as resolved. Claimed FCR is the share of the same contacts the organisation marked resolved."
 	return nil
+}
+
+// fcrRow is a row of sql/report/fcr.sql's rungs.
+type fcrRow struct {
+	Dimension string   `col:"dimension"`
+	Member    string   `col:"member"`
+	Window    int64    `col:"window_days"`
+	Judged    int64    `col:"judged"`
+	Claimed   *float64 `col:"claimed"`
+	Measured  *float64 `col:"measured"`
+}
+
+// fcrShades colour the rungs, lighter to darker as the window widens.
+var fcrShades = []string{"#f6c48a", "#ef9d4a", cVerm, "#7a2e00"}
+
+// fcrOption draws the ladder from a table of a row a member: its name,
+// the claim, then what each rung measured (m1, m3, …).
+func fcrOption(t *Table) *Option {
+	d := barDecl{Y: "member", LabelSize: 10, Grid: [4]int{160, 48, 56, 24},
+		// every rung's colour must print: a plain legend wraps, a
+		// scrolling one hides items
+		Legend: plainLegend()}
+	for i, c := range t.Columns[1:] {
+		color := cBlue
+		if i > 0 {
+			color = fcrShades[(i-1)%len(fcrShades)]
+		}
+		d.Series = append(d.Series, barSeries{Name: c.Label, X: c.Key, Color: color})
+		d.Tip = append(d.Tip, tipLine{c.Label, c.Key})
+	}
+	return d.option(t, nil)
 }

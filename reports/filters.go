@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
 // Filters: a department, a channel and a period selector re-draw the
@@ -16,9 +18,14 @@ import (
 // re-aggregates. The tiles and the finding sentences of a filtered view
 // are not written in the browser: they are written here, by View, once per
 // filter value (Views), so there is one writer of sentences and every
-// number in them is a Figure the figure audit recomputes. The page's
-// script draws the three charts from the counts with the same sums as View
-// (a browser test holds the two equal).
+// number in them is a Figure the figure audit recomputes. So are the three
+// charts: View builds each one's option with the section's own code
+// (trendOption, quadrantOption, heatmapOption) and embeds it in compact
+// form (ViewChart: what differs from the section's option, and the points
+// as rows of numbers and indexes into Strings); the page only puts the
+// pieces together and hands them to setOption (a browser test holds the
+// drawn option equal to the one built here). The counts are not embedded:
+// the page computes nothing from them.
 
 // maxFilterMembers caps the departments (and channels) a selector offers:
 // the ones with the most contacts; the rest count under "all" only.
@@ -36,16 +43,25 @@ type Filters struct {
 	// judged, claimed, failed, gap, journeyed, repeats]. Department
 	// len(Departments) (channel len(Channels)) stands for all the others;
 	// week -1 for the weeks before Weeks.
-	Cells [][]int64 `json:"cells"`
+	Cells [][]int64 `json:"-"`
 	// Members are the quadrant's points (agents and teams).
-	Members []FilterMember `json:"members"`
+	Members []FilterMember `json:"-"`
 	// MemberCells are counts of a member's settled contacts with one
 	// department, channel and band: [member, department, channel, band,
 	// contacts, judged, claimed, failed, gap]. A period counts the bands
 	// from its own Band up.
-	MemberCells [][]int64 `json:"member_cells"`
-	// Views are the tiles and sentences of every selection, by ViewKey.
+	MemberCells [][]int64 `json:"-"`
+	// Views are the tiles, sentences and charts of every selection, by
+	// ViewKey.
 	Views map[string]*FilterView `json:"views"`
+	// Fields name, for each filtered chart (by section id), what a compact
+	// point holds, in order (ViewChart.Points); Strings are the texts of
+	// the views' charts, each once.
+	Fields  map[string][]string `json:"fields"`
+	Strings []string            `json:"strings"`
+
+	strs    map[string]int // Strings' indexes
+	heatRow map[string]int // the heatmap section's row of a department and week
 }
 
 // FilterPeriod is a choice of the period selector: the weeks from From
@@ -97,14 +113,66 @@ type FilterView struct {
 	HeatmapRows    *Table              `json:"-"`
 	QuadrantLines  [2]float64          `json:"-"`
 	HeatmapColumns []string            `json:"-"` // the departments, in the order drawn
+	// QuadrantMembers are the Members of QuadrantRows, row by row.
+	QuadrantMembers []int `json:"-"`
+	// Options are the charts' options as built (Charts is their compact
+	// form).
+	Options map[string]*Option `json:"-"`
+
+	// Charts are the view's charts (trend, quadrant, heatmap), compact.
+	Charts map[string]*ViewChart `json:"charts,omitempty"`
+}
+
+// ViewChart is a chart of a filtered view, compact: Set holds what differs
+// from the section's option besides the points (the categories, the
+// axes' bounds, the shaded areas and lines, the colour scale), each array
+// element merged over the section's (Object.assign); Points are each
+// series' data items, an item a row of the Filters.Fields of the chart (a
+// text an index into Filters.Strings; "tip", last, takes the rest of the
+// row); Tips are an axis-triggered chart's tooltips by category.
+type ViewChart struct {
+	Set    *Option   `json:"set"`
+	Points [][][]any `json:"points"`
+	Tips   [][]int   `json:"tips,omitempty"`
 }
 
 // FilterTile is a rate tile of a filtered headline (the order of the
 // headline's: KPI-met, verified-outcome, gap rate).
 type FilterTile struct {
-	Value *float64 `json:"value"`
-	Prev  *float64 `json:"prev"`
-	Whole *float64 `json:"whole"`
+	Value *float64 `json:"-"`
+	Prev  *float64 `json:"-"`
+	Whole *float64 `json:"-"`
+	// The tile as the page shows it, written by the headline's formatters
+	// (page.go): the value, the change (and its class: good, bad, flat)
+	// and the period's figure.
+	Text       string `json:"text"`
+	Delta      string `json:"delta"`
+	DeltaClass string `json:"class,omitempty"`
+	WholeText  string `json:"whole"`
+}
+
+// wholeWords name a period's figure on a tile.
+var wholeWords = map[string]string{"4w": "last 4 weeks ", "13w": "last 13 weeks ", "all": "whole period "}
+
+// writeTiles writes the view's tiles' texts (KPI-met and verified-outcome
+// rates are good up, the gap rate down).
+func (f *Filters) writeTiles(v *FilterView, s Selection) {
+	for i := range v.Tiles {
+		t := &v.Tiles[i]
+		good := "up"
+		if i == 2 {
+			good = "down"
+		}
+		t.Text = "–"
+		if t.Value != nil {
+			t.Text = pct(*t.Value)
+		}
+		d := tileDelta(Tile{Value: t.Value, Prev: t.Prev, Good: good})
+		t.Delta, t.DeltaClass = d.Text, d.Class
+		if t.Whole != nil {
+			t.WholeText = wholeWords[f.Periods[s.Period].Key] + pct(*t.Whole)
+		}
+	}
 }
 
 // counts are the gap mart's counts of some contacts.
@@ -148,6 +216,7 @@ func (b *builder) filters(m *Model) {
 			}
 		}
 	}
+	f.renumber()
 	m.Filters = f
 }
 
@@ -176,24 +245,14 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 		{Key: "13w", Label: "Last quarter (13 weeks)", From: from(13), Band: 1},
 		{Key: "all", Label: "Every week", Band: 0},
 	}
-	// The counts, as the gap mart counts them (gap.sql's gap_cells): judged
-	// contacts are those whose outcome is known (outcome_failed not NULL).
-	t, err := b.q.query(b.ctx, `SELECT coalesce(department, '(none)') AS department, channel,
-			strftime(CAST(date_trunc('week', business_date) AS DATE), '%Y-%m-%d') AS week,
-			started_at <= CAST(? AS TIMESTAMPTZ) AS settled,
-			count(*) AS contacts, count(outcome_failed) AS judged,
-			coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
-			coalesce(count_if(outcome_failed), 0) AS failed, coalesce(count_if(gap), 0) AS gap,
-			count(is_repeat) AS journeyed, coalesce(count_if(is_repeat), 0) AS repeats
-		FROM contact_facts GROUP BY ALL ORDER BY ALL`, b.total.through)
+	recs, err := rows[cellRow](b, "filters", "cells", b.total.through)
 	if err != nil {
 		return nil, err
 	}
-	recs := t.recs()
-	volume := func(key string, skip string) []string {
+	volume := func(key func(cellRow) string, skip string) []string {
 		n := map[string]int64{}
 		for _, r := range recs {
-			n[r.str(key)] += r.int("contacts")
+			n[key(r)] += r.Contacts
 		}
 		var names []string
 		for k := range n {
@@ -215,7 +274,8 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 		}
 		return names
 	}
-	f.Departments, f.Channels = volume("department", noMember), volume("channel", "")
+	f.Departments = volume(func(r cellRow) string { return r.Department }, noMember)
+	f.Channels = volume(func(r cellRow) string { return r.Channel }, "")
 	index := func(names []string) map[string]int64 {
 		ix := map[string]int64{}
 		for i, n := range names {
@@ -234,24 +294,34 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 	var keys [][4]int64
 	for _, r := range recs {
 		settled := int64(0)
-		if r.bool("settled") {
+		if r.Settled {
 			settled = 1
 		}
-		k := [4]int64{at(di, r.str("department"), int64(len(f.Departments))), at(ci, r.str("channel"), int64(len(f.Channels))),
-			at(wi, r.str("week"), -1), settled}
+		k := [4]int64{at(di, r.Department, int64(len(f.Departments))), at(ci, r.Channel, int64(len(f.Channels))),
+			at(wi, r.Week, -1), settled}
 		c, ok := cells[k]
 		if !ok {
 			c = &[7]int64{}
 			cells[k] = c
 			keys = append(keys, k)
 		}
-		for i, col := range []string{"contacts", "judged", "claimed", "failed", "gap", "journeyed", "repeats"} {
-			c[i] += r.int(col)
+		for i, n := range []int64{r.Contacts, r.Judged, r.Claimed, r.Failed, r.Gap, r.Journeyed, r.Repeats} {
+			c[i] += n
 		}
 	}
 	slices.SortFunc(keys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
 	for _, k := range keys {
 		f.Cells = append(f.Cells, append(k[:], cells[k][:]...))
+	}
+	// The heatmap's cells, as drawn (a filtered cell opens the section's
+	// list of its department and week).
+	f.heatRow = map[string]int{}
+	for i := range m.Main {
+		if h := m.Main[i]; h.ID == "heatmap" && h.Status == statusOK && h.Data != nil {
+			for k, r := range h.Data.Rows {
+				f.heatRow[cellText(h.Data, r, "department")+"\x00"+cellText(h.Data, r, "week")] = k
+			}
+		}
 	}
 	// The quadrant's members, as drawn, and their settled contacts.
 	var q *Section
@@ -272,38 +342,26 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 		mi[fm.Level+"\x00"+fm.Name] = int64(len(f.Members))
 		f.Members = append(f.Members, fm)
 	}
-	mt, err := b.q.query(b.ctx, `WITH c AS (
-			SELECT agent_id, team, coalesce(department, '(none)') AS department, channel,
-				CASE WHEN business_date >= CAST(? AS DATE) THEN 2 WHEN business_date >= CAST(? AS DATE) THEN 1 ELSE 0 END AS band,
-				outcome_failed, claimed_success, gap
-			FROM contact_facts WHERE started_at <= CAST(? AS TIMESTAMPTZ)),
-		counted AS (
-			SELECT CASE WHEN grouping(agent_id) = 0 THEN 'agent' ELSE 'team' END AS level,
-				CASE WHEN grouping(agent_id) = 0 THEN agent_id ELSE team END AS member, department, channel, band,
-				count(*) AS contacts, count(outcome_failed) AS judged,
-				coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
-				coalesce(count_if(outcome_failed), 0) AS failed, coalesce(count_if(gap), 0) AS gap
-			FROM c GROUP BY GROUPING SETS ((agent_id, department, channel, band), (team, department, channel, band)))
-		SELECT * FROM counted WHERE member IS NOT NULL ORDER BY ALL`, f.Periods[0].From, f.Periods[1].From, b.total.through)
+	mt, err := rows[memberCellRow](b, "filters", "members", f.Periods[0].From, f.Periods[1].From, b.total.through)
 	if err != nil {
 		return nil, err
 	}
 	mcells := map[[4]int64]*[5]int64{}
 	var mkeys [][4]int64
-	for _, r := range mt.recs() {
-		m, ok := mi[r.str("level")+"\x00"+r.str("member")]
+	for _, r := range mt {
+		m, ok := mi[r.Level+"\x00"+r.Member]
 		if !ok {
 			continue // not drawn
 		}
-		k := [4]int64{m, at(di, r.str("department"), int64(len(f.Departments))), at(ci, r.str("channel"), int64(len(f.Channels))), r.int("band")}
+		k := [4]int64{m, at(di, r.Department, int64(len(f.Departments))), at(ci, r.Channel, int64(len(f.Channels))), r.Band}
 		c, ok := mcells[k]
 		if !ok {
 			c = &[5]int64{}
 			mcells[k] = c
 			mkeys = append(mkeys, k)
 		}
-		for i, col := range []string{"contacts", "judged", "claimed", "failed", "gap"} {
-			c[i] += r.int(col)
+		for i, n := range []int64{r.Contacts, r.Judged, r.Claimed, r.Failed, r.Gap} {
+			c[i] += n
 		}
 	}
 	slices.SortFunc(mkeys, func(a, b [4]int64) int { return slices.Compare(a[:], b[:]) })
@@ -420,10 +478,130 @@ func (f *Filters) View(s Selection) *FilterView {
 	weeks := f.weeks(s)
 	whole := f.whole(s)
 	f.viewHeadline(v, s, weeks, whole)
+	f.writeTiles(v, s)
 	f.viewTrend(v, s, weeks, whole)
 	f.viewQuadrant(v, s, whole)
 	f.viewHeatmap(v, s)
+	f.viewCharts(v)
 	return v
+}
+
+// viewFields are the fields of a compact point of each filtered chart:
+// value (as is), x and y (the value's two numbers), symbolSize and i (as
+// are), di (i less the series' previous point's i, the first's less -1:
+// the points come in row order, so mostly 1), text (an index into
+// Strings), tip (the rest of the row, indexes into Strings), lines (the
+// same without the title: the title is the one of the section's item of
+// the same i; a quadrant member keeps its name whatever the view).
+var viewFields = map[string][]string{
+	"trend":    {"value"},
+	"quadrant": {"x", "y", "symbolSize", "di", "lines"},
+	"heatmap":  {"value", "i", "text", "tip"},
+}
+
+// viewCharts builds the view's charts as their sections do, then their
+// compact forms. A point's row (Item.I, the drill-down) is the section's
+// row drawing the same element: a quadrant member's, a heatmap cell's (a
+// cell the section does not draw opens nothing).
+func (f *Filters) viewCharts(v *FilterView) {
+	if f.Fields == nil {
+		f.Fields, f.strs = viewFields, map[string]int{}
+	}
+	v.Options, v.Charts = map[string]*Option{}, map[string]*ViewChart{}
+	if v.TrendRows != nil && len(v.TrendRows.Rows) > 0 {
+		o := trendOption(v.TrendRows)
+		set := &Option{XAxis: []opts.XAxis{{Data: o.XAxis[0].Data}}, Series: []Series{{MarkArea: o.Series[0].MarkArea}}}
+		v.Options["trend"], v.Charts["trend"] = o, f.compact(o, set, "trend")
+	}
+	if q := v.QuadrantRows; q != nil && len(q.Rows) > 0 {
+		o := quadrantOption(q, v.QuadrantLines[0], v.QuadrantLines[1])
+		for _, se := range o.Series {
+			for k, it := range se.Data.([]Item) {
+				se.Data.([]Item)[k].I = ptr(v.QuadrantMembers[*it.I])
+			}
+		}
+		set := &Option{XAxis: []opts.XAxis{{Min: o.XAxis[0].Min}}, YAxis: []opts.YAxis{{Min: o.YAxis[0].Min}},
+			Series: []Series{{MarkArea: o.Series[0].MarkArea, MarkLine: o.Series[0].MarkLine}}}
+		v.Options["quadrant"], v.Charts["quadrant"] = o, f.compact(o, set, "quadrant")
+	}
+	if h := v.HeatmapRows; h != nil && len(h.Rows) > 0 {
+		o := heatmapOption(h, v.HeatmapColumns)
+		items := o.Series[0].Data.([]Item)
+		for k, it := range items {
+			r := h.Rows[*it.I]
+			if i, ok := f.heatRow[cellText(h, r, "department")+"\x00"+cellText(h, r, "week")]; ok {
+				items[k].I = ptr(i)
+			} else {
+				items[k].I = nil
+			}
+		}
+		set := &Option{XAxis: []opts.XAxis{{Data: o.XAxis[0].Data}}, YAxis: []opts.YAxis{{Data: o.YAxis[0].Data}},
+			VisualMap: o.VisualMap, Series: []Series{{Label: o.Series[0].Label}}}
+		v.Options["heatmap"], v.Charts["heatmap"] = o, f.compact(o, set, "heatmap")
+	}
+}
+
+// str is a text's index in Strings.
+func (f *Filters) str(s string) int {
+	i, ok := f.strs[s]
+	if !ok {
+		i = len(f.Strings)
+		f.strs[s] = i
+		f.Strings = append(f.Strings, s)
+	}
+	return i
+}
+
+// compact is an option's compact form: set, and its points and tooltips.
+func (f *Filters) compact(o *Option, set *Option, chart string) *ViewChart {
+	vc := &ViewChart{Set: set}
+	for _, se := range o.Series {
+		items, _ := se.Data.([]Item)
+		rows := make([][]any, len(items))
+		prev := -1
+		for k, it := range items {
+			var row []any
+			for _, field := range f.Fields[chart] {
+				switch field {
+				case "value":
+					row = append(row, it.Value)
+				case "x", "y":
+					row = append(row, it.Value.([]any)[map[string]int{"x": 0, "y": 1}[field]])
+				case "symbolSize":
+					row = append(row, it.SymbolSize)
+				case "di":
+					row = append(row, *it.I-prev)
+					prev = *it.I
+				case "i":
+					if it.I == nil {
+						row = append(row, nil)
+					} else {
+						row = append(row, *it.I)
+					}
+				case "text":
+					row = append(row, f.str(it.Text))
+				case "tip", "lines":
+					tip := it.Tip
+					if field == "lines" {
+						tip = tip[1:]
+					}
+					for _, t := range tip {
+						row = append(row, f.str(t))
+					}
+				}
+			}
+			rows[k] = row
+		}
+		vc.Points = append(vc.Points, rows)
+	}
+	for _, t := range o.Tips {
+		ix := make([]int, len(t))
+		for k, x := range t {
+			ix[k] = f.str(x)
+		}
+		vc.Tips = append(vc.Tips, ix)
+	}
+	return vc
 }
 
 // latestSettled mirrors builder.latestSettled over the selection's weeks.
@@ -466,7 +644,7 @@ func (f *Filters) viewHeadline(v *FilterView, s Selection, ws []filteredWeek, wh
 		v.TileScopes[1] = f.scope(s, weekScope("all", "", prev.week))
 		pk, pc, pg = prev.all.rates()
 	}
-	v.Tiles = []FilterTile{{ck, pk, wk}, {cc, pc, wc}, {cg, pg, wg}}
+	v.Tiles = []FilterTile{{Value: ck, Prev: pk, Whole: wk}, {Value: cc, Prev: pc, Whole: wc}, {Value: cg, Prev: pg, Whole: wg}}
 	if ck == nil || cc == nil {
 		v.Headline = sentence(f.lead(&fs, s, false), "no contact of the week of "+fs.week(cur.week)+" was judged.")
 		return
@@ -495,15 +673,7 @@ func (f *Filters) viewTrend(v *FilterView, s Selection, ws []filteredWeek, whole
 	var fs figs
 	defer func() { v.Figures["trend"] = fs.list }()
 	base := f.scope(s, Scope{})
-	v.TrendRows = &Table{Columns: []Column{
-		col("week", "Week starting", fmtDate),
-		mcol("contacts", "Contacts", fmtInt, "contacts"),
-		mcol("kpi_rate", "KPI-met rate (scorecard success)", fmtPct, "kpi_rate"),
-		mcol("customer_rate", "Verified-outcome rate (customer not failed)", fmtPct, "customer_rate"),
-		mcol("gap_rate", "Gap rate (successes that failed the customer)", fmtPct, "gap_rate"),
-		mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		mcol("failure_demand_share", "Failure demand share", fmtPct, "failure_demand_share"),
-	}, RowScope: &RowScope{Dim: "all", WeekCol: "week", Department: base.Department, Channel: base.Channel}}
+	v.TrendRows = &Table{Columns: trendColumns(), RowScope: &RowScope{Dim: "all", WeekCol: "week", Department: base.Department, Channel: base.Channel}}
 	for _, w := range ws {
 		var fd *float64
 		if w.all.journeyed > 0 {
@@ -562,12 +732,7 @@ func (f *Filters) viewQuadrant(v *FilterView, s Selection, whole counts) {
 	}
 	period := f.settledPeriod(s)
 	base := f.scope(s, Scope{})
-	v.QuadrantRows = &Table{Columns: []Column{
-		col("level", "Level", fmtText), col("member", "Name", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"),
-		mcol("kpi_rate", "KPI attainment", fmtPct, "kpi_rate"), mcol("customer_rate", "Customer success", fmtPct, "customer_rate"),
-		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		col("kpi_met_customers_failed", "In the “KPI met, customers failed” quadrant", fmtBool),
-	}, RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: period, Department: base.Department, Channel: base.Channel}}
+	v.QuadrantRows = &Table{Columns: quadrantColumns(), RowScope: &RowScope{DimCol: "level", MemberCol: "member", Period: period, Department: base.Department, Channel: base.Channel}}
 	lead := f.lead(&fs, s, true)
 	kx, ky, _ := whole.rates()
 	if kx == nil || ky == nil || len(f.Members) == 0 {
@@ -580,6 +745,7 @@ func (f *Filters) viewQuadrant(v *FilterView, s Selection, whole counts) {
 		if c.judged == 0 {
 			continue
 		}
+		v.QuadrantMembers = append(v.QuadrantMembers, i)
 		k, cu, g := c.rates()
 		m := member{dim: f.Members[i].Level, name: f.Members[i].Name, contacts: c.contacts, gapContacts: c.gap,
 			kpi: *k, customer: *cu, hasKPI: true, hasCust: true}
@@ -672,11 +838,7 @@ func (f *Filters) viewHeatmap(v *FilterView, s Selection) {
 		return strings.Compare(f.Departments[a], f.Departments[b])
 	})
 	base := f.scope(s, Scope{})
-	v.HeatmapRows = &Table{Columns: []Column{
-		col("department", "Department", fmtText), col("week", "Week starting", fmtDate),
-		mcol("contacts", "Contacts", fmtInt, "contacts"), mcol("gap_contacts", "Gap contacts", fmtInt, "gap_contacts"),
-		mcol("gap_rate", "Gap rate", fmtPct, "gap_rate"),
-	}, RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week", Channel: base.Channel}}
+	v.HeatmapRows = &Table{Columns: heatmapColumns(), RowScope: &RowScope{Dim: "department", MemberCol: "department", WeekCol: "week", Channel: base.Channel}}
 	anySettled := false
 	var maxClaimed int64
 	for _, d := range deps {
@@ -730,4 +892,83 @@ func (f *Filters) viewHeatmap(v *FilterView, s Selection) {
 	v.Heatmap = sentence(lead, fmt.Sprintf("the gap was widest%s in the week of %s: %s of the contacts the scorecard counted a success failed the customer (%s of %s).",
 		where, fs.week(hot.week), fs.pct("gap_rate", hot.rate, sc),
 		fs.n("gap_contacts", hot.c.gap, sc), fs.n("claimed_success_contacts", hot.c.claimed, sc)))
+}
+
+// renumber orders Strings by how often the views' charts use them, the most
+// used first, so that the indexes written most are the shortest.
+func (f *Filters) renumber() {
+	uses := make([]int, len(f.Strings))
+	each := func(fn func(p *any)) {
+		for _, v := range f.Views {
+			for id, vc := range v.Charts {
+				fields := f.Fields[id]
+				for _, rows := range vc.Points {
+					for _, r := range rows {
+						for k, field := range fields {
+							switch field {
+							case "text":
+								fn(&r[k])
+							case "tip", "lines":
+								for j := k; j < len(r); j++ {
+									fn(&r[j])
+								}
+							}
+						}
+					}
+				}
+				for _, t := range vc.Tips {
+					for j := range t {
+						var x any = t[j]
+						fn(&x)
+						t[j] = x.(int)
+					}
+				}
+			}
+		}
+	}
+	each(func(p *any) { uses[(*p).(int)]++ })
+	order := make([]int, len(f.Strings))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
+	to := make([]int, len(order))
+	strs := make([]string, len(order))
+	for n, i := range order {
+		to[i], strs[n] = n, f.Strings[i]
+	}
+	each(func(p *any) { *p = to[(*p).(int)] })
+	f.Strings = strs
+	for i, s := range strs {
+		f.strs[s] = i
+	}
+}
+
+// Typed rows of sql/report/filters.sql.
+
+type cellRow struct {
+	Department string `col:"department"`
+	Channel    string `col:"channel"`
+	Week       string `col:"week"`
+	Settled    bool   `col:"settled"`
+	Contacts   int64  `col:"contacts"`
+	Judged     int64  `col:"judged"`
+	Claimed    int64  `col:"claimed"`
+	Failed     int64  `col:"failed"`
+	Gap        int64  `col:"gap"`
+	Journeyed  int64  `col:"journeyed"`
+	Repeats    int64  `col:"repeats"`
+}
+
+type memberCellRow struct {
+	Level      string `col:"level"`
+	Member     string `col:"member"`
+	Department string `col:"department"`
+	Channel    string `col:"channel"`
+	Band       int64  `col:"band"`
+	Contacts   int64  `col:"contacts"`
+	Judged     int64  `col:"judged"`
+	Claimed    int64  `col:"claimed"`
+	Failed     int64  `col:"failed"`
+	Gap        int64  `col:"gap"`
 }

@@ -328,13 +328,14 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 	mustExec(t, tx, `CREATE TABLE stage.journeys (journey_id VARCHAR, person_id VARCHAR, first_contact_at TIMESTAMPTZ,
 		last_contact_at TIMESTAMPTZ, contacts BIGINT, calls BIGINT, chats BIGINT, visits BIGINT, emails BIGINT, hops BIGINT,
 		loops BIGINT, days_to_resolution DOUBLE, customer_hours DOUBLE, verified_resolved BOOLEAN, reopened BOOLEAN,
-		complaint BOOLEAN, dispute BOOLEAN, churn BOOLEAN, outcome_failed BOOLEAN, window_open BOOLEAN, outcome VARCHAR)`)
-	jins, err := tx.Prepare(`INSERT INTO stage.journeys VALUES (?` + strings.Repeat(", ?", 20) + `)`)
+		complaint BOOLEAN, dispute BOOLEAN, churn BOOLEAN, outcome_failed BOOLEAN, window_open BOOLEAN, outcome VARCHAR,
+		claimed_success_contacts BIGINT)`)
+	jins, err := tx.Prepare(`INSERT INTO stage.journeys VALUES (?` + strings.Repeat(", ?", 21) + `)`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	type flowKey struct{ from, to string }
-	flows := map[flowKey]*[2]int{} // journeys, loop journeys
+	flows := map[flowKey]*[3]int{} // journeys, loop journeys, ping-pong journeys
 	for _, j := range js {
 		outcome := "resolved"
 		switch {
@@ -343,34 +344,46 @@ func newFixture(t testing.TB, w world, without ...string) fixture {
 		case j.failed:
 			outcome = "failed"
 		}
+		claimed := 0
+		for _, c := range j.contacts {
+			if c.claimed {
+				claimed++
+			}
+		}
 		if _, err := jins.Exec(j.id, j.person, j.contacts[0].at, j.contacts[len(j.contacts)-1].at, len(j.contacts),
 			j.calls, j.chats, j.visits, j.emails, j.hops, j.loops, j.days, j.hours, j.verified, j.reopened, j.complaint,
-			j.dispute, j.churned, j.failed, j.open, outcome); err != nil {
+			j.dispute, j.churned, j.failed, j.open, outcome, claimed); err != nil {
 			t.Fatal(err)
 		}
 		// Like the real mart: nodes (department·channel) indexed by step
 		// (so the graph is acyclic), the journey's end as a last node.
 		node := func(i int) string { return fmt.Sprintf("%s·%s #%d", j.contacts[i].dept, j.contacts[i].channel, i+1) }
 		seen := map[string]bool{j.contacts[0].dept: true}
-		add := func(k flowKey, loop bool) {
+		add := func(k flowKey, loop, pingPong bool) {
 			if flows[k] == nil {
-				flows[k] = &[2]int{}
+				flows[k] = &[3]int{}
 			}
 			flows[k][0]++
 			if loop {
 				flows[k][1]++
 			}
+			if pingPong {
+				flows[k][2]++
+			}
 		}
 		for i := 1; i < len(j.contacts); i++ {
 			d := j.contacts[i].dept
-			add(flowKey{node(i - 1), node(i)}, seen[d] && d != j.contacts[i-1].dept)
+			// a ping-pong: back to the department of two contacts before
+			pingPong := i >= 2 && d == j.contacts[i-2].dept && d != j.contacts[i-1].dept
+			add(flowKey{node(i - 1), node(i)}, seen[d] && d != j.contacts[i-1].dept, pingPong)
 			seen[d] = true
 		}
-		add(flowKey{node(len(j.contacts) - 1), "outcome·" + outcome}, false)
+		add(flowKey{node(len(j.contacts) - 1), "outcome·" + outcome}, false, false)
 	}
-	mustExec(t, tx, `CREATE TABLE stage.journey_flows (from_node VARCHAR, to_node VARCHAR, journeys BIGINT, loop_journeys BIGINT)`)
+	mustExec(t, tx, `CREATE TABLE stage.journey_flows (from_node VARCHAR, to_node VARCHAR, journeys BIGINT, loop_journeys BIGINT,
+		ping_pong_journeys BIGINT)`)
 	for k, v := range flows {
-		mustExec(t, tx, `INSERT INTO stage.journey_flows VALUES (?, ?, ?, ?)`, k.from, k.to, v[0], v[1])
+		mustExec(t, tx, `INSERT INTO stage.journey_flows VALUES (?, ?, ?, ?, ?)`, k.from, k.to, v[0], v[1], v[2])
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)

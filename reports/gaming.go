@@ -244,10 +244,8 @@ func gamingOption(t *Table) *Option {
 		w.Rows = append(w.Rows, append(slices.Clone(r), who))
 	}
 	o := d.option(w, nil)
-	o.Series[0].MarkLines = &opts.MarkLines{Data: []any{opts.MarkLineNameXAxisItem{Name: "threshold", XAxis: 1}},
-		MarkLineStyle: opts.MarkLineStyle{Symbol: []string{"none", "none"},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "threshold", Position: "end"},
-			LineStyle: &opts.LineStyle{Color: cInk, Type: "dashed", Width: 1}}}
+	o.Series[0].MarkLine = &MarkLine{Silent: true, Symbol: "none", LineStyle: &opts.LineStyle{Color: cInk, Type: "dashed", Width: 1},
+		Label: &opts.Label{Show: opts.Bool(true), Formatter: "threshold", Position: "end"}, Data: []map[string]any{{"xAxis": 1}}}
 	return o
 }
 

@@ -7,7 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mcnamara/mcnamara/sql/duck"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
 // kpi is one per-KPI met flag of contact_facts.
@@ -42,30 +43,14 @@ func (b *builder) goodhart(s *Section) error {
 	if !b.total.ok {
 		return noData(fmt.Sprintf("No data yet: no week has closed its %s-day repeat window, so no agent's outcomes are known.", b.window()))
 	}
-	// One scan for both levels, over the settled contacts (as the mart).
-	// Open contacts (repeat window not yet closed) are neither success nor
-	// failure: outcome_failed is NULL and avg skips them.
-	sel := []string{
-		"CASE WHEN grouping(agent_id) = 0 THEN 'agent' ELSE 'team' END AS level",
-		"coalesce(agent_id, team) AS member",
-		"count(*) AS contacts",
-		"1 - avg(CAST(outcome_failed AS DOUBLE)) AS customer_rate",
-	}
-	for i, k := range ks {
-		sel = append(sel,
-			fmt.Sprintf("avg(CAST(%s AS DOUBLE)) AS k%d_met", duck.Ident(k.col), i),
-			fmt.Sprintf("avg(CASE WHEN %s THEN CAST(followed_by_repeat AS DOUBLE) END) AS k%d_back", duck.Ident(k.col), i))
-	}
-	t, err := b.q.query(b.ctx, "SELECT "+strings.Join(sel, ", ")+`
-		FROM contact_facts WHERE started_at <= CAST(? AS TIMESTAMPTZ)
-		GROUP BY GROUPING SETS ((agent_id), (team))
-		HAVING coalesce(agent_id, team) IS NOT NULL
-		QUALIFY row_number() OVER (PARTITION BY level ORDER BY contacts DESC, member) <= 1000
-		ORDER BY level, contacts DESC, member`, b.total.through)
+	t, err := rows[goodhartRow](b, "goodhart", "members", b.total.through)
 	if err != nil {
 		return err
 	}
-	s.Chart = &Chart{Kind: "goodhart"}
+	ki := map[string]int{}
+	for i, k := range ks {
+		ki[k.col] = i
+	}
 	s.Data = &Table{Columns: []Column{
 		col("agent", "Agent", fmtText), mcol("contacts", "Contacts", fmtInt, "contacts"), col("kpi", "KPI", fmtText),
 		col("kpi_name", "Catalog name", fmtText), mcol("met_rate", "KPI met", fmtPct, "met_rate"),
@@ -80,26 +65,26 @@ func (b *builder) goodhart(s *Section) error {
 		contacts  int64
 	}
 	var hit *teamHit
-	for _, r := range t.recs() {
-		cust, okc := r.num("customer_rate")
-		for i, k := range ks {
-			met, okm := r.num(fmt.Sprintf("k%d_met", i))
-			if r.str("level") == "team" {
-				back, okb := r.num(fmt.Sprintf("k%d_back", i))
-				// The sentence names a team that mostly meets the KPI and
-				// whose customers come back the most after it did.
-				if okm && okb && met >= 0.5 && (hit == nil || back > hit.back) {
-					hit = &teamHit{team: r.str("member"), k: i, met: met, back: back, contacts: r.int("contacts")}
-				}
-				continue
-			}
-			if !okm || !okc {
-				continue
-			}
-			s.Data.Rows = append(s.Data.Rows, []any{r.get("member"), r.int("contacts"), k.title, k.name, round(met), round(cust)})
-			xs[i] = append(xs[i], met)
-			ys[i] = append(ys[i], cust)
+	for _, r := range t {
+		i, ok := ki[r.KPI]
+		if !ok {
+			continue // a met_ column that is not a flag
 		}
+		k := ks[i]
+		if r.Level == "team" {
+			// The sentence names a team that mostly meets the KPI and
+			// whose customers come back the most after it did.
+			if r.Met != nil && r.Back != nil && *r.Met >= 0.5 && (hit == nil || *r.Back > hit.back) {
+				hit = &teamHit{team: r.Member, k: i, met: *r.Met, back: *r.Back, contacts: r.Contacts}
+			}
+			continue
+		}
+		if r.Met == nil || r.Customer == nil {
+			continue
+		}
+		s.Data.Rows = append(s.Data.Rows, []any{r.Member, r.Contacts, k.title, k.name, round(*r.Met), round(*r.Customer)})
+		xs[i] = append(xs[i], *r.Met)
+		ys[i] = append(ys[i], *r.Customer)
 	}
 	if len(s.Data.Rows) == 0 {
 		return noData("No data: no agent has contacts with both a KPI flag and a known outcome.")
@@ -114,14 +99,13 @@ func (b *builder) goodhart(s *Section) error {
 	var cs []corr
 	// The mart's rho relates KPI attainment to the outcome-failed rate: above
 	// zero, the members who meet the KPI more often fail more customers.
-	if lv := b.firstCol("kpi_outcome_correlation", "level", "dimension"); lv != "" && b.has("kpi_outcome_correlation", "kpi", "spearman_rho", "n") {
-		ct, err := b.q.query(b.ctx, `SELECT kpi, `+duck.Ident(lv)+` AS level, CAST(spearman_rho AS DOUBLE) AS rho, CAST(n AS BIGINT) AS n
-			FROM kpi_outcome_correlation ORDER BY level, kpi`)
+	if b.has("kpi_outcome_correlation", "kpi", "dimension", "spearman_rho", "n") {
+		ct, err := rows[correlationRow](b, "goodhart", "correlation")
 		if err != nil {
 			return err
 		}
-		for _, r := range ct.recs() {
-			cs = append(cs, corr{kpi: strings.TrimPrefix(r.str("kpi"), "met_"), level: r.str("level"), rho: r.rounded("rho"), n: r.int("n"), source: "mart"})
+		for _, r := range ct {
+			cs = append(cs, corr{kpi: strings.TrimPrefix(r.KPI, "met_"), level: r.Level, rho: roundedPtr(r.Rho), n: r.N, source: "mart"})
 		}
 	}
 	if len(cs) == 0 {
@@ -161,15 +145,12 @@ func (b *builder) goodhart(s *Section) error {
 			focus = &cs[i]
 		}
 	}
-	kt := make([]any, len(ks))
-	for i, k := range ks {
-		kt[i] = k.title
-	}
-	s.Chart.Params = map[string]any{"kpis": kt}
+	selected := ""
 	if focus != nil {
 		// The chart opens on the KPI the sentence is about.
-		s.Chart.Params["selected"] = title(focus.kpi)
+		selected = title(focus.kpi)
 	}
+	s.Chart = &Chart{Kind: "goodhart", Option: goodhartOption(s.Data, ks, selected)}
 	var f figs
 	defer func() { s.Figures = f.list }()
 	agents := Scope{Dim: "agent", Period: "settled"}
@@ -273,4 +254,62 @@ func ranks(v []float64) []float64 {
 		i = j + 1
 	}
 	return r
+}
+
+// Typed rows of sql/report/goodhart.sql.
+
+type goodhartRow struct {
+	Level    string   `col:"level"`
+	Member   string   `col:"member"`
+	Contacts int64    `col:"contacts"`
+	Customer *float64 `col:"customer_rate"`
+	KPI      string   `col:"kpi"`
+	Met      *float64 `col:"met_rate"`
+	Back     *float64 `col:"back_rate"`
+}
+
+type correlationRow struct {
+	KPI   string   `col:"kpi"`
+	Level string   `col:"level"`
+	Rho   *float64 `col:"rho"`
+	N     int64    `col:"n"`
+}
+
+var goodhartTip = []tipLine{{"KPI", "kpi"}, {"KPI met", "met_rate"}, {"Customer success", "customer_rate"}, {"Contacts", "contacts"}}
+
+// goodhartOption draws the agents, a series a KPI (one shown at a time,
+// selected first), KPI met across, customer success up.
+func goodhartOption(t *Table, ks []kpi, selected string) *Option {
+	o := newOption()
+	o.Legend = scrollLegend()
+	o.Legend.SelectedMode = "single"
+	o.Grid = grid(64, 24, 40, 52)
+	o.Tooltip = tooltip("item")
+	for _, l := range goodhartTip {
+		o.TipLines = append(o.TipLines, l.Label)
+	}
+	o.XAxis = []opts.XAxis{{Type: "value", Name: "Share of contacts meeting the KPI target →", NameLocation: "middle", NameGap: 30,
+		Min: 0, Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}}
+	o.YAxis = []opts.YAxis{{Type: "value", Name: "Customer success →", NameLocation: "middle", NameGap: 46,
+		Min: 0, Max: 100, AxisLabel: &opts.AxisLabel{Formatter: "{value}%"}}}
+	for i, k := range ks {
+		if selected != "" {
+			if o.Legend.Selected == nil {
+				o.Legend.Selected = map[string]bool{}
+			}
+			o.Legend.Selected[oneLine(k.title)] = k.title == selected
+		}
+		items := []Item{}
+		for _, r := range t.Rows {
+			if cellText(t, r, "kpi_name") != k.name {
+				continue
+			}
+			items = append(items, Item{Value: []any{chartValue(colOf(t, "met_rate"), cellAt(t, r, "met_rate")),
+				chartValue(colOf(t, "customer_rate"), cellAt(t, r, "customer_rate"))},
+				Tip: tipOf(t, r, "Agent "+oneLine(cellText(t, r, "agent")), goodhartTip)})
+		}
+		o.Series = append(o.Series, Series{SingleSeries: charts.SingleSeries{Name: oneLine(k.title), Type: "scatter", SymbolSize: 10,
+			ItemStyle: &opts.ItemStyle{Color: palette[i%len(palette)], Opacity: opts.Float(0.8)}, Data: items}})
+	}
+	return o
 }

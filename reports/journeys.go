@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-
-	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // flows draws journey_flows as a Sankey. Sankey diagrams must be acyclic,
@@ -15,17 +13,14 @@ import (
 // cycle is redirected to a "↩ to X" copy of its target: the volume stays
 // visible and the graph stays drawable.
 func (b *builder) flows(s *Section) error {
-	if err := b.need("journey_flows", "from_node", "to_node", "journeys"); err != nil {
+	if err := b.need("journey_flows", "from_node", "to_node", "journeys", "loop_journeys", "ping_pong_journeys"); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT from_node, to_node, CAST(journeys AS BIGINT) AS journeys,
-			`+b.optCol("journey_flows", "loop_journeys", "BIGINT")+`, `+b.optCol("journey_flows", "ping_pong_journeys", "BIGINT")+`
-		FROM journey_flows WHERE journeys > 0 AND from_node IS NOT NULL AND to_node IS NOT NULL
-		ORDER BY journeys DESC, from_node, to_node LIMIT 50`)
+	t, err := rows[flowRow](b, "flows", "edges")
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(t) == 0 {
 		return noData("No data: the journey_flows mart is empty (no journey moved between departments or channels).")
 	}
 	s.Data = &Table{Columns: []Column{col("from_node", "From", fmtText), col("to_node", "To", fmtText),
@@ -34,16 +29,16 @@ func (b *builder) flows(s *Section) error {
 		mcol("ping_pong_journeys", "Of which back to the department of two contacts before (ping-pong)", fmtInt, "flow_ping_pong_journeys")},
 		RowScope: &RowScope{Dim: "flow"}}
 	var edges []edge
-	var loop rec
-	for _, r := range t.recs() {
-		s.Data.Rows = append(s.Data.Rows, []any{r.get("from_node"), r.get("to_node"), r.int("journeys"), r.get("loop_journeys"), r.get("ping_pong_journeys")})
-		edges = append(edges, edge{r.str("from_node"), r.str("to_node"), r.int("journeys")})
-		if r.int("loop_journeys") > 0 && (loop.t == nil || r.int("loop_journeys") > loop.int("loop_journeys")) {
-			loop = r
+	var loop *flowRow
+	for i, r := range t {
+		s.Data.Rows = append(s.Data.Rows, []any{r.From, r.To, r.Journeys, r.Loops, r.PingPongs})
+		edges = append(edges, edge{r.From, r.To, r.Journeys})
+		if r.Loops > 0 && (loop == nil || r.Loops > loop.Loops) {
+			loop = &t[i]
 		}
 	}
 	nodes, links := acyclic(edges)
-	s.Chart = &Chart{Kind: "sankey", Params: map[string]any{"nodes": nodes, "links": links}}
+	s.Chart = &Chart{Kind: "sankey", Option: sankeyOption(nodes, links)}
 	s.Height = max(360, min(900, 40*len(nodes)))
 
 	top := edges[0]
@@ -55,21 +50,19 @@ func (b *builder) flows(s *Section) error {
 	}
 	var total, hopped, looped int64
 	if b.has("journeys", "hops", "loops") {
-		jt, err := b.q.query(b.ctx, `SELECT count(*) AS n, count(*) FILTER (WHERE hops > 0) AS hopped,
-			count(*) FILTER (WHERE loops > 0) AS looped FROM journeys`)
+		jt, err := rows[hopsRow](b, "flows", "journeys")
 		if err != nil {
 			return err
 		}
-		r := jt.recs()[0]
-		total, hopped, looped = r.int("n"), r.int("hopped"), r.int("looped")
+		total, hopped, looped = jt[0].Journeys, jt[0].Hopped, jt[0].Looped
 	}
 	var f figs
 	defer func() { s.Figures = f.list }()
 	move := func() string {
-		if loop.t != nil {
-			sc := Scope{Dim: "flow", Member: loop.str("from_node") + "→" + loop.str("to_node")}
-			return fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.str("from_node")), quoted(loop.str("to_node")),
-				f.plural("flow_loop_journeys", loop.int("loop_journeys"), sc, "journey", "journeys"))
+		if loop != nil {
+			sc := Scope{Dim: "flow", Member: loop.From + "→" + loop.To}
+			return fmt.Sprintf("the most common return is %s → %s (%s)", quoted(loop.From), quoted(loop.To),
+				f.plural("flow_loop_journeys", loop.Loops, sc, "journey", "journeys"))
 		}
 		sc := Scope{Dim: "flow", Member: top.from + "→" + top.to}
 		return fmt.Sprintf("the largest flow is %s → %s (%s)", quoted(top.from), quoted(top.to), f.plural("flow_journeys", top.n, sc, "journey", "journeys"))
@@ -97,24 +90,14 @@ func (b *builder) pingPongs(f *figs) string {
 	if !b.has("journeys", "ping_pongs") || !b.has("contact_facts", "ping_pong", "journey_contacts", "seq_in_journey", "department") {
 		return ""
 	}
-	t, err := b.q.query(b.ctx, `WITH p AS (
-			SELECT least(department, prev) AS a, greatest(department, prev) AS b, count(*) AS n FROM (
-				SELECT coalesce(department, '(none)') AS department, ping_pong,
-					lag(coalesce(department, '(none)')) OVER (PARTITION BY journey_id ORDER BY seq_in_journey) AS prev
-				FROM contact_facts WHERE journey_contacts >= 3)
-			WHERE ping_pong GROUP BY ALL)
-		SELECT (SELECT count(*) FILTER (WHERE ping_pongs > 0) FROM journeys) AS journeys, a, b, n
-		FROM p ORDER BY n DESC, a, b LIMIT 1`)
-	if err != nil || len(t.rows) == 0 {
+	t, err := rows[pingPongRow](b, "flows", "ping_pongs")
+	if err != nil || len(t) == 0 || t[0].Journeys == 0 {
 		return ""
 	}
-	r := t.recs()[0]
-	if r.int("journeys") == 0 {
-		return ""
-	}
+	r := t[0]
 	return fmt.Sprintf(" %s passed the customer back to a department they had just left (A → B → A), most often between %s and %s (%s).",
-		f.plural("ping_pong_journeys", r.int("journeys"), allTime, "journey", "journeys"), quoted(r.str("a")), quoted(r.str("b")),
-		f.plural("ping_pong_pair", r.int("n"), Scope{Dim: "pair", Member: r.str("a") + "\x00" + r.str("b")}, "ping-pong", "ping-pongs"))
+		f.plural("ping_pong_journeys", r.Journeys, allTime, "journey", "journeys"), quoted(r.A), quoted(r.B),
+		f.plural("ping_pong_pair", r.N, Scope{Dim: "pair", Member: r.A + "\x00" + r.B}, "ping-pong", "ping-pongs"))
 }
 
 func distinctNodes(es []edge) map[string]bool {
@@ -221,33 +204,18 @@ func (b *builder) daysToResolution(s *Section) error {
 	if err := b.need("contact_facts", "journey_id", "seq_in_journey", "channel"); err != nil {
 		return err
 	}
-	sel := []string{"channel", "grouping(channel) AS is_total", "count(*) AS journeys", "median(d) AS median_days", "quantile_cont(d, 0.9) AS p90_days"}
-	for i, bk := range dayBuckets {
-		cond := fmt.Sprintf("d >= %d", bk.lo)
-		if bk.hi > 0 {
-			cond += fmt.Sprintf(" AND d < %d", bk.hi)
-		}
-		sel = append(sel, fmt.Sprintf("count(*) FILTER (WHERE %s) AS b%d", cond, i))
-	}
-	// A journey belongs to the channel of its first contact.
-	t, err := b.q.query(b.ctx, `WITH j AS (
-			SELECT f.channel, CAST(j.days_to_resolution AS DOUBLE) AS d
-			FROM journeys j JOIN contact_facts f ON f.journey_id = j.journey_id AND f.seq_in_journey = 1
-			WHERE j.verified_resolved AND j.days_to_resolution IS NOT NULL)
-		SELECT `+strings.Join(sel, ", ")+` FROM j GROUP BY GROUPING SETS ((channel), ())
-		ORDER BY is_total DESC, journeys DESC, channel LIMIT 13`)
+	t, err := rows[daysRow](b, "days", "channels")
 	if err != nil {
 		return err
 	}
 	// The first row is the total over all channels.
-	if len(t.rows) < 2 || t.recs()[0].int("journeys") == 0 {
+	if len(t) < 2 || !t[0].IsTotal || t[0].Journeys == 0 {
 		return noData("No data: no journey has reached a verified resolution yet.")
 	}
-	all := t.recs()[0]
-	t.rows = t.rows[1:]
+	all := t[0]
+	t = t[1:]
 	cols := []Column{col("channel", "First channel", fmtText), mcol("journeys", "Resolved journeys", fmtInt, "resolved_journeys"),
 		mcol("median_days", "Median days", fmtDays, "median_days"), mcol("p90_days", "90th percentile days", fmtDays, "p90_days")}
-	labels := make([]any, len(dayBuckets))
 	for i, bk := range dayBuckets {
 		c := mcol(fmt.Sprintf("b%d", i), bk.label, fmtInt, "bucket_journeys")
 		c.Arg = fmt.Sprintf("%d-", bk.lo)
@@ -255,45 +223,47 @@ func (b *builder) daysToResolution(s *Section) error {
 			c.Arg += fmt.Sprint(bk.hi)
 		}
 		cols = append(cols, c)
-		labels[i] = bk.label
 	}
 	s.Data = &Table{Columns: cols, RowScope: &RowScope{Dim: "first_channel", MemberCol: "channel", Period: "all"}}
-	s.Chart = &Chart{Kind: "days", Params: map[string]any{"buckets": labels}}
 	// Compare channels on the median, or on the 90th percentile when the
 	// medians agree (often all "same day": most journeys need one contact).
-	var rs []rec
+	var rs []daysRow
 	var most int64
-	for _, r := range t.recs() {
-		row := []any{r.get("channel"), r.int("journeys"), nullable(r.rounded("median_days")), nullable(r.rounded("p90_days"))}
-		for i := range dayBuckets {
-			row = append(row, r.int(fmt.Sprintf("b%d", i)))
+	for _, r := range t {
+		row := []any{strOr(r.Channel), r.Journeys, nullable(roundedPtr(r.Median)), nullable(roundedPtr(r.P90))}
+		for _, n := range r.Buckets() {
+			row = append(row, n)
 		}
 		s.Data.Rows = append(s.Data.Rows, row)
-		most = max(most, r.int("journeys"))
+		most = max(most, r.Journeys)
 	}
+	s.Chart = &Chart{Kind: "days", Option: daysOption(s.Data)}
 	minN := min(most, 5) // enough journeys for a median to mean something
-	for _, r := range t.recs() {
-		if r.int("journeys") >= minN {
+	for _, r := range t {
+		if r.Journeys >= minN {
 			rs = append(rs, r)
 		}
 	}
-	spread := func(key string) (slow, fast rec) {
+	spread := func(key func(daysRow) float64) (slow, fast daysRow) {
 		slow, fast = rs[0], rs[0]
 		for _, r := range rs {
-			if r.float(key) > slow.float(key) {
+			if key(r) > key(slow) {
 				slow = r
 			}
-			if r.float(key) < fast.float(key) {
+			if key(r) < key(fast) {
 				fast = r
 			}
 		}
 		return slow, fast
 	}
-	slow, fast := spread("median_days")
-	slow90, fast90 := spread("p90_days")
+	median := func(r daysRow) float64 { return num0(r.Median) }
+	p90 := func(r daysRow) float64 { return num0(r.P90) }
+	slow, fast := spread(median)
+	slow90, fast90 := spread(p90)
 	var f figs
 	defer func() { s.Figures = f.list }()
-	ch := func(r rec) Scope { return Scope{Dim: "first_channel", Member: r.str("channel"), Period: "all"} }
+	ch := func(r daysRow) Scope { return Scope{Dim: "first_channel", Member: strOr(r.Channel), Period: "all"} }
+	name := func(r daysRow) string { return quoted(strOr(r.Channel)) }
 	within := func(measure string, d float64, sc Scope) string {
 		if d < 1 {
 			return f.add("the same day", measure, d, sc, "")
@@ -301,20 +271,20 @@ func (b *builder) daysToResolution(s *Section) error {
 		return "within " + f.days(measure, d, sc, "")
 	}
 	switch {
-	case len(rs) > 1 && days(slow.float("median_days")) != days(fast.float("median_days")):
+	case len(rs) > 1 && days(median(slow)) != days(median(fast)):
 		s.Finding = fmt.Sprintf("Journeys that start by %s take a median of %s to reach a verified resolution, against %s for %s.",
-			quoted(slow.str("channel")), f.days("median_days", slow.float("median_days"), ch(slow), ""),
-			f.days("median_days", fast.float("median_days"), ch(fast), ""), quoted(fast.str("channel")))
-	case len(rs) > 1 && days(slow90.float("p90_days")) != days(fast90.float("p90_days")):
+			name(slow), f.days("median_days", median(slow), ch(slow), ""),
+			f.days("median_days", median(fast), ch(fast), ""), name(fast))
+	case len(rs) > 1 && days(p90(slow90)) != days(p90(fast90)):
 		s.Finding = fmt.Sprintf("Half of all journeys resolve %s whatever the channel they start in, but one in ten that start by %s takes longer than %s, against %s for %s.",
-			within("median_days", all.float("median_days"), allTime), quoted(slow90.str("channel")),
-			f.days("p90_days", slow90.float("p90_days"), ch(slow90), ""), f.days("p90_days", fast90.float("p90_days"), ch(fast90), ""), quoted(fast90.str("channel")))
-	case (all.float("median_days") < 1) == (all.float("p90_days") < 1) && days(all.float("median_days")) == days(all.float("p90_days")):
+			within("median_days", median(all), allTime), name(slow90),
+			f.days("p90_days", p90(slow90), ch(slow90), ""), f.days("p90_days", p90(fast90), ch(fast90), ""), name(fast90))
+	case (median(all) < 1) == (p90(all) < 1) && days(median(all)) == days(p90(all)):
 		s.Finding = fmt.Sprintf("Nine in ten journeys that reach a verified resolution reach it %s, whatever the channel they start in.",
-			within("p90_days", all.float("p90_days"), allTime))
+			within("p90_days", p90(all), allTime))
 	default:
 		s.Finding = fmt.Sprintf("Half of all journeys reach a verified resolution %s and nine in ten %s.",
-			within("median_days", all.float("median_days"), allTime), within("p90_days", all.float("p90_days"), allTime))
+			within("median_days", median(all), allTime), within("p90_days", p90(all), allTime))
 	}
 	return nil
 }
@@ -365,9 +335,9 @@ func (b *builder) worstJourneys() []Section {
 	var all, claimed int64
 	out := []Section{head}
 	for i, j := range js {
-		s := b.journeySection(i, j, contacts[j.str("journey_id")])
-		all += j.int("contacts")
-		claimed += claimedIn(j, contacts[j.str("journey_id")])
+		s := b.journeySection(i, j, contacts[j.ID])
+		all += j.Contacts
+		claimed += j.Claimed
 		out = append(out, s)
 	}
 	var f figs
@@ -383,80 +353,73 @@ func (b *builder) worstJourneys() []Section {
 	return out
 }
 
-func (b *builder) loadWorst() ([]rec, map[string][]rec, error) {
-	jcols, args := b.journeyCols()
-	jt, err := b.q.query(b.ctx, "SELECT "+strings.Join(jcols, ", ")+`
-		FROM journeys WHERE outcome_failed
-		ORDER BY contacts DESC, loops DESC NULLS LAST, hops DESC NULLS LAST, customer_hours DESC NULLS LAST, journey_id
-		LIMIT ?`, append(args, b.opts.WorstJourneys)...)
-	if err != nil {
+func (b *builder) loadWorst() ([]journeyRow, map[string][]contactRow, error) {
+	tz := b.opts.Timezone
+	js, err := rows[journeyRow](b, "journeys", "worst", tz, tz, b.opts.WorstJourneys)
+	if err != nil || len(js) == 0 {
 		return nil, nil, err
 	}
-	js := jt.recs()
-	if len(js) == 0 {
-		return nil, nil, nil
-	}
-	ph := make([]string, len(js))
-	cargs := []any{b.opts.Timezone}
+	ids := make([]string, len(js))
 	for i, j := range js {
-		ph[i] = "?"
-		cargs = append(cargs, j.str("journey_id"))
+		ids[i] = j.ID
 	}
-	ccols := b.timelineCols()
-	ct, err := b.q.query(b.ctx, "SELECT "+strings.Join(ccols, ", ")+`
-		FROM contact_facts WHERE journey_id IN (`+strings.Join(ph, ", ")+`)
-		QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= 60
-		ORDER BY journey_id, seq, contact_at`, cargs...)
+	cs, err := b.timelines(ids, 60)
+	return js, cs, err
+}
+
+// timelines are the first max contacts of each journey of ids.
+func (b *builder) timelines(ids []string, max int) (map[string][]contactRow, error) {
+	ct, err := rows[contactRow](b, "journeys", "timelines", b.opts.Timezone, ids, max)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	byJ := map[string][]rec{}
-	for _, r := range ct.recs() {
-		byJ[r.str("journey_id")] = append(byJ[r.str("journey_id")], r)
+	byJ := map[string][]contactRow{}
+	for _, r := range ct {
+		byJ[r.Journey] = append(byJ[r.Journey], r)
 	}
-	return js, byJ, nil
+	return byJ, nil
 }
 
-// journeyCols are the journeys columns a customer scorecard reads, with
-// the arguments they take (the time zone, twice, when the mart has the
-// journey's first and last contact).
-func (b *builder) journeyCols() ([]string, []any) {
-	jcols := []string{"journey_id", "person_id", "CAST(contacts AS BIGINT) AS contacts",
-		"timezone(?, " + duck.Ident("first_contact_at") + ") AS first_contact_at", "timezone(?, " + duck.Ident("last_contact_at") + ") AS last_contact_at"}
-	args := []any{b.opts.Timezone, b.opts.Timezone}
-	if !b.has("journeys", "first_contact_at", "last_contact_at") {
-		jcols = jcols[:3]
-		args = nil
-	}
-	for _, c := range []string{"calls", "chats", "visits", "emails", "hops", "loops"} {
-		jcols = append(jcols, b.optCol("journeys", c, "BIGINT"))
-	}
-	for _, c := range []string{"days_to_resolution", "customer_hours"} {
-		jcols = append(jcols, b.optCol("journeys", c, "DOUBLE"))
-	}
-	for _, c := range []string{"verified_resolved", "reopened", "complaint", "dispute"} {
-		jcols = append(jcols, b.optCol("journeys", c, "BOOLEAN"))
-	}
-	jcols = append(jcols, b.optCol("journeys", "claimed_success_contacts", "BIGINT"),
-		b.optColAs("journeys", "churned", "BOOLEAN", "churned", "churn"),
-		b.optColAs("journeys", "open", "BOOLEAN", "window_open", "open"))
-	return jcols, args
+// Typed rows of sql/report/journeys.sql.
+
+type journeyRow struct {
+	ID        string   `col:"journey_id"`
+	Person    *string  `col:"person_id"`
+	Contacts  int64    `col:"contacts"`
+	First     *string  `col:"first_contact_at"`
+	Last      *string  `col:"last_contact_at"`
+	Calls     int64    `col:"calls"`
+	Chats     int64    `col:"chats"`
+	Visits    int64    `col:"visits"`
+	Emails    int64    `col:"emails"`
+	Hops      int64    `col:"hops"`
+	Loops     int64    `col:"loops"`
+	Days      *float64 `col:"days_to_resolution"`
+	Hours     *float64 `col:"customer_hours"`
+	Verified  bool     `col:"verified_resolved"`
+	Reopened  bool     `col:"reopened"`
+	Complaint bool     `col:"complaint"`
+	Dispute   bool     `col:"dispute"`
+	Claimed   int64    `col:"claimed_success_contacts"`
+	Churned   bool     `col:"churn"`
+	Open      bool     `col:"window_open"`
 }
 
-// timelineCols are the contact_facts columns of a journey's timeline; the
-// first argument is the time zone.
-func (b *builder) timelineCols() []string {
-	ccols := []string{"journey_id", "CAST(seq_in_journey AS BIGINT) AS seq", "timezone(?, started_at) AS contact_at", "channel", "department"}
-	for _, c := range []string{"team", "agent_id", "topic", "disposition"} {
-		ccols = append(ccols, b.optCol("contact_facts", c, "VARCHAR"))
-	}
-	for _, c := range []string{"wait_seconds", "handle_seconds"} {
-		ccols = append(ccols, b.optCol("contact_facts", c, "DOUBLE"))
-	}
-	for _, c := range []string{"claimed_success", "gap"} {
-		ccols = append(ccols, b.optCol("contact_facts", c, "BOOLEAN"))
-	}
-	return ccols
+type contactRow struct {
+	Journey     string   `col:"journey_id"`
+	Seq         int64    `col:"seq"`
+	At          string   `col:"contact_at"`
+	Channel     *string  `col:"channel"`
+	Department  *string  `col:"department"`
+	Team        *string  `col:"team"`
+	Agent       *string  `col:"agent_id"`
+	Topic       *string  `col:"topic"`
+	Disposition *string  `col:"disposition"`
+	Wait        *float64 `col:"wait_seconds"`
+	Handle      *float64 `col:"handle_seconds"`
+	Claimed     *bool    `col:"claimed_success"`
+	Gap         *bool    `col:"gap"`
+	JourneyGap  int64    `col:"journey_gap"`
 }
 
 // timelineColumns are the columns of a journey's timeline table (the
@@ -470,56 +433,49 @@ func timelineColumns() []Column {
 	}
 }
 
-// timelineRows are a journey's contacts as rows of the timeline columns.
-func timelineRows(cols []Column, cs []rec) [][]any {
-	var rows [][]any
-	for _, r := range cs {
-		row := make([]any, len(cols))
-		for k, c := range cols {
-			row[k] = r.get(c.Key)
-			if f, ok := row[k].(float64); ok {
-				row[k] = round(f)
-			}
+// timelineRows are a journey's contacts as rows of timelineColumns.
+func timelineRows(cs []contactRow) [][]any {
+	opt := func(p *string) any {
+		if p == nil {
+			return nil
 		}
-		rows = append(rows, row)
+		return *p
 	}
-	return rows
+	var out [][]any
+	for _, r := range cs {
+		row := []any{r.Seq, r.At, opt(r.Channel), opt(r.Department), opt(r.Team), opt(r.Agent), opt(r.Topic),
+			nullable(roundedPtr(r.Wait)), nullable(roundedPtr(r.Handle)), opt(r.Disposition), nil, nil}
+		if r.Claimed != nil {
+			row[10] = *r.Claimed
+		}
+		if r.Gap != nil {
+			row[11] = *r.Gap
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
-// claimedIn counts a journey's claimed successes: from the journeys mart
-// when it has them (the timeline may be cut short), else from its contacts.
-func claimedIn(j rec, cs []rec) int64 {
-	if v, ok := j.num("claimed_success_contacts"); ok {
-		return int64(v)
-	}
-	var n int64
-	for _, r := range cs {
-		if r.bool("claimed_success") {
-			n++
-		}
-	}
-	return n
-}
-
-func (b *builder) journeySection(i int, j rec, cs []rec) Section {
+func (b *builder) journeySection(i int, j journeyRow, cs []contactRow) Section {
 	s := Section{ID: fmt.Sprintf("journey-%d", i+1), Status: statusOK}
-	s.Title = "Customer " + b.pseudonym(j.str("person_id"))
-	if f, l := j.str("first_contact_at"), j.str("last_contact_at"); f != "" {
+	s.Title = "Customer " + b.pseudonym(strOr(j.Person))
+	if f, l := strOr(j.First), strOr(j.Last); f != "" {
 		s.Sub = day(f) + " – " + day(l)
 	}
 	// The journey is named by a keyed hash of its id, like its customer.
-	sc := Scope{Dim: "journey", Member: b.pseudonym(j.str("journey_id"))}
-	n := j.int("contacts")
+	sc := Scope{Dim: "journey", Member: b.pseudonym(j.ID)}
+	n := j.Contacts
 	stat := func(label, value string, bad bool, fig *Figure) {
 		s.Stats = append(s.Stats, Stat{Label: label, Value: value, Bad: bad, Figure: fig})
 	}
 	figure := func(text, measure string, v float64) *Figure {
 		return &Figure{Text: text, Measure: measure, Value: v, Scope: sc}
 	}
-	switch d, ok := j.num("days_to_resolution"); {
-	case ok:
+	switch {
+	case j.Days != nil:
+		d := *j.Days
 		stat("Days to resolution", days(d), d >= 7, figure(days(d), "days_to_resolution", d))
-	case j.bool("open"):
+	case j.Open:
 		stat("Days to resolution", "still open", true, nil)
 	default:
 		stat("Days to resolution", "not resolved", true, nil)
@@ -527,27 +483,28 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	stat("Contacts", count(n), n > 1, figure(count(n), "contacts", float64(n)))
 	var f figs
 	var kinds []string
-	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
-		if v, ok := j.num(k.c); ok {
-			stat(strings.ToUpper(k.many[:1])+k.many[1:], count(int64(v)), false, figure(count(int64(v)), k.c, v))
-		}
+	channels := []struct {
+		n            int64
+		c, one, many string
+	}{{j.Calls, "calls", "call", "calls"}, {j.Chats, "chats", "chat", "chats"}, {j.Visits, "visits", "visit", "visits"}, {j.Emails, "emails", "email", "emails"}}
+	for _, k := range channels {
+		stat(strings.ToUpper(k.many[:1])+k.many[1:], count(k.n), false, figure(count(k.n), k.c, float64(k.n)))
 	}
-	hours, hasHours := j.num("customer_hours")
+	hours, hasHours := 0.0, j.Hours != nil
 	if hasHours {
+		hours = *j.Hours
 		stat("Customer's time", dur(hours*3600), hours >= 1, figure(dur(hours*3600), "customer_seconds", hours*3600))
 	}
-	hops, hasHops := j.num("hops")
-	loops, hasLoops := j.num("loops")
-	if hasHops {
-		stat("Hops", count(int64(hops)), hops > 0, figure(count(int64(hops)), "hops", hops))
-	}
-	if hasLoops {
-		stat("Loops", count(int64(loops)), loops > 0, figure(count(int64(loops)), "loops", loops))
-	}
+	hops, loops := j.Hops, j.Loops
+	stat("Hops", count(hops), hops > 0, figure(count(hops), "hops", float64(hops)))
+	stat("Loops", count(loops), loops > 0, figure(count(loops), "loops", float64(loops)))
 	var ends, endWords []string
-	for _, e := range []struct{ c, word, stat string }{{"reopened", "a reopening", "reopened"}, {"complaint", "a complaint", "complaint"},
-		{"dispute", "a dispute", "dispute"}, {"churned", "the customer leaving", "customer left"}} {
-		if j.bool(e.c) {
+	for _, e := range []struct {
+		on         bool
+		word, stat string
+	}{{j.Reopened, "a reopening", "reopened"}, {j.Complaint, "a complaint", "complaint"},
+		{j.Dispute, "a dispute", "dispute"}, {j.Churned, "the customer leaving", "customer left"}} {
+		if e.on {
 			ends = append(ends, e.word)
 			endWords = append(endWords, e.stat)
 		}
@@ -557,41 +514,41 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	switch {
 	case len(endWords) > 0:
 		outcome = strings.Join(endWords, ", ")
-	case j.bool("verified_resolved"):
+	case j.Verified:
 		outcome = "resolved, after " + plural(n, "contact", "contacts")
 		outFig = figure(count(n), "contacts", float64(n))
-	case j.bool("open"):
+	case j.Open:
 		outcome = "still open"
 	default:
 		outcome = "not resolved"
 	}
 	stat("Outcome", outcome, true, outFig)
 
-	claimed := claimedIn(j, cs)
+	claimed := j.Claimed
 	s.Table = &Table{Columns: timelineColumns(), RowScope: &RowScope{Dim: "journey_contact", Member: sc.Member, ArgCol: "seq"}}
-	s.Table.Rows = timelineRows(s.Table.Columns, cs)
-	s.Chart = &Chart{Kind: "timeline"}
-	s.Height = 140 + 26*len(distinct(cs, "department"))
+	s.Table.Rows = timelineRows(cs)
+	s.Chart = &Chart{Kind: "timeline", Option: timelineOption(s.Table)}
+	s.Height = 140 + 26*len(s.Chart.Option.YAxis[0].Data.([]string))
 
 	fs := fmt.Sprintf("This customer made %s", f.plural("contacts", n, sc, "contact", "contacts"))
-	for _, k := range []struct{ c, one, many string }{{"calls", "call", "calls"}, {"chats", "chat", "chats"}, {"visits", "visit", "visits"}, {"emails", "email", "emails"}} {
-		if v, ok := j.num(k.c); ok && v > 0 {
-			kinds = append(kinds, f.plural(k.c, int64(v), sc, k.one, k.many))
+	for _, k := range channels {
+		if k.n > 0 {
+			kinds = append(kinds, f.plural(k.c, k.n, sc, k.one, k.many))
 		}
 	}
 	if len(kinds) > 0 {
 		fs += " (" + strings.Join(kinds, ", ") + ")"
 	}
-	if d, ok := j.num("days_to_resolution"); ok {
-		fs += " over " + f.days("days_to_resolution", d, sc, "")
+	if j.Days != nil {
+		fs += " over " + f.days("days_to_resolution", *j.Days, sc, "")
 	}
 	if hops > 0 {
-		fs += ", crossed " + f.plural("hops", int64(hops), sc, "department or channel boundary", "department or channel boundaries")
+		fs += ", crossed " + f.plural("hops", hops, sc, "department or channel boundary", "department or channel boundaries")
 	}
 	if loops == 1 {
 		fs += ", returned once to a place already visited"
 	} else if loops > 1 {
-		fs += ", returned " + f.n("loops", int64(loops), sc) + " times to a place already visited"
+		fs += ", returned " + f.n("loops", loops, sc) + " times to a place already visited"
 	}
 	if hasHours && hours*3600 >= 30 {
 		fs += ", spending " + f.dur("customer_seconds", hours*3600, sc) + " of their own time"
@@ -614,12 +571,4 @@ func (b *builder) journeySection(i int, j rec, cs []rec) Section {
 	}
 	s.Figures = f.list
 	return s
-}
-
-func distinct(rs []rec, c string) map[string]bool {
-	m := map[string]bool{}
-	for _, r := range rs {
-		m[r.str(c)] = true
-	}
-	return m
 }

@@ -112,14 +112,11 @@ type Section struct {
 	Drill []string `json:"drill,omitempty"`
 }
 
-// Chart says how the page draws a section's Data: Option, the echarts
-// option built in Go (chart.go), is handed to setOption as it is; a chart
-// without one is drawn by the page script's builder of its Kind from
-// Params and Data.
+// Chart is a section's chart: its kind and Option, the echarts option
+// built in Go (chart.go), which the page hands to setOption as it is.
 type Chart struct {
-	Kind   string         `json:"kind"`
-	Params map[string]any `json:"params,omitempty"`
-	Option *Option        `json:"option,omitempty"`
+	Kind   string  `json:"kind"`
+	Option *Option `json:"option,omitempty"`
 }
 
 // Table is a rectangular data set with typed columns.

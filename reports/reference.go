@@ -55,9 +55,8 @@ func (b *builder) targets(s *Section) error {
 	}
 	// The targets the marts were built with, when the build recorded them;
 	// else the catalog as configured now.
-	if b.has("metric_targets", "metric", "level", "member", "target") {
-		t, err := b.q.query(b.ctx, `SELECT metric, level, member, CAST(target AS DOUBLE) AS target,
-				`+b.optCol("metric_targets", "unit", "VARCHAR")+`, `+b.optCol("metric_targets", "good", "VARCHAR")+`
+	if b.has("metric_targets", "metric", "level", "member", "target", "unit", "good") {
+		t, err := b.q.query(b.ctx, `SELECT metric, level, member, CAST(target AS DOUBLE) AS target, unit, good
 			FROM metric_targets ORDER BY `+strings.Join(existing(b, "metric_targets", "ordinal", "metric", "level_rank", "level", "member"), ", "))
 		if err != nil {
 			return err

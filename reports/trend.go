@@ -101,6 +101,10 @@ func trendOption(t *Table) *Option {
 			break
 		}
 	}
+	if len(o.Series) > 0 {
+		// none shaded (kept, so that a filtered view's trend replaces it)
+		o.Series[0].MarkArea = &MarkArea{Data: [][2]MarkCorner{}}
+	}
 	if open >= 0 && len(o.Series) > 0 {
 		from, to := max(open-1, 0), len(t.Rows)-1
 		o.Series[0].MarkArea = &MarkArea{Silent: true, ItemStyle: &opts.ItemStyle{Color: "rgba(140,149,159,0.14)"},

@@ -4,50 +4,24 @@
 (function () {
   'use strict';
   var M = JSON.parse(document.getElementById('report-model').textContent);
-  var C = { blue: '#0072B2', orange: '#E69F00', verm: '#D55E00', green: '#009E73', sky: '#56B4E9',
-    purple: '#CC79A7', yellow: '#F0E442', grey: '#8c959f', ink: '#1d2329' };
-  var PALETTE = [C.blue, C.orange, C.green, C.verm, C.sky, C.purple, C.yellow, '#555555'];
-
   var sections = {};
   [M.main, M.journeys, M.reference].forEach(function (g) {
     (g || []).forEach(function (s) { sections[s.id] = s; });
   });
 
-  // ---- formatting (mirrors the Go side) ----
+  // ---- text ----
+  // Every number and label of the charts, the tiles and the sentences is
+  // written in Go (reports/format.go); the page only escapes text for the
+  // tooltips' HTML (esc) and writes the drill-down panel's counts and
+  // dates (int, date).
   function esc(v) {
     return String(v == null ? '' : v).replace(/[&<>"'`=\/]/g, function (c) {
       return '&#' + c.charCodeAt(0) + ';';
     });
   }
-  // A name from the data as one line of text (an axis label cannot break).
+  // A name from the data as one line of text, "(blank)" when empty (as Go's oneLine).
   function label(v) { return v == null || v === '' ? '(blank)' : String(v).replace(/[\n\r\u2028\u2029]+/g, ' '); }
-  function pct(x) {
-    if (x == null || isNaN(x)) return '–';
-    var p = x * 100;
-    return (Math.abs(p) < 10 && p !== Math.trunc(p) ? p.toFixed(1) : Math.round(p).toFixed(0)) + '%';
-  }
-  function dur(s) {
-    if (s == null || isNaN(s) || s < 0) return '–';
-    s = Math.round(s);
-    if (s < 60) return s + ' s';
-    if (s < 600) return s % 60 === 0 ? s / 60 + ' min' : Math.floor(s / 60) + ' min ' + s % 60 + ' s';
-    var m = Math.round(s / 60);
-    if (s < 3600) return m === 60 ? '1 h' : m + ' min';
-    var h = Math.floor(m / 60); m = m % 60;
-    return m === 0 ? h + ' h' : h + ' h ' + m + ' min';
-  }
-  function days(d) {
-    if (d == null || isNaN(d)) return '–';
-    if (d < 1) return 'under a day';
-    if (d < 10 && d !== Math.trunc(d)) return d.toFixed(1) + ' days';
-    return Math.round(d) === 1 ? '1 day' : Math.round(d) + ' days';
-  }
   function int(n) { return n == null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }); }
-  function pts(d) {
-    var p = d * 100;
-    if (Math.abs(p) < 0.05) return 'no change';
-    return (p > 0 ? '+' : '−') + Math.abs(p).toFixed(1) + ' pts';
-  }
   var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   // Times in the model are wall-clock times of the report's time zone,
   // written as if UTC; read them back with the UTC getters.
@@ -55,49 +29,8 @@
     var t = new Date(s.length === 10 ? s + 'T00:00:00Z' : s);
     return isNaN(t) ? String(s) : t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()] + ' ' + t.getUTCFullYear();
   }
-  function shortDate(s) {
-    var t = new Date(s + 'T00:00:00Z');
-    return isNaN(t) ? String(s) : t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()];
-  }
-  function stamp(s) {
-    var t = new Date(s);
-    if (isNaN(t)) return String(s);
-    var p = function (n) { return (n < 10 ? '0' : '') + n; };
-    return date(s) + ' ' + p(t.getUTCHours()) + ':' + p(t.getUTCMinutes());
-  }
-  function fmt(format, v) {
-    if (v == null) return '–';
-    switch (format) {
-      case 'pct': return pct(v);
-      case 'dur': return dur(v);
-      case 'hours': return dur(v * 3600);
-      case 'days': return days(v);
-      case 'int': return int(v);
-      case 'num': return Number(v).toFixed(2);
-      case 'date': return date(v);
-      case 'time': return stamp(v);
-      case 'bool': return v ? 'yes' : 'no';
-    }
-    return label(v);
-  }
 
-  // ---- data access ----
   function table(s) { return s.data || s.table; }
-  function colIndex(t) {
-    var ix = {};
-    t.columns.forEach(function (c, i) { ix[c.key] = i; });
-    return ix;
-  }
-  function objects(t) {
-    var ix = colIndex(t);
-    return t.rows.map(function (r, i) {
-      var o = {};
-      Object.keys(ix).forEach(function (k) { o[k] = r[ix[k]]; });
-      // the row's index in the table (its drill-down key's), not a column
-      Object.defineProperty(o, '_i', { value: i });
-      return o;
-    });
-  }
   // A tooltip is a list of [name, value] lines, escaped here and nowhere
   // else; echarts inserts the returned string as HTML.
   function tip(title, lines) {
@@ -105,257 +38,6 @@
     lines.forEach(function (l) { h += '<br>' + esc(l[0]) + ': <b>' + esc(l[1]) + '</b>'; });
     return h + '</div>';
   }
-  function baseTooltip(extra) {
-    var t = { confine: true, renderMode: 'html', appendToBody: false, textStyle: { fontSize: 12 } };
-    for (var k in extra) t[k] = extra[k];
-    return t;
-  }
-  var pctAxis = { type: 'value', min: 0, max: 1, axisLabel: { formatter: function (v) { return pct(v); } } };
-  var catLabel = { width: 150, overflow: 'truncate', formatter: function (v) { return label(v); } };
-  var legend = { top: 0, type: 'scroll', textStyle: { width: 220, overflow: 'truncate' } };
-
-  function money(v, cur) {
-    if (v == null || isNaN(v)) return '–';
-    var neg = v < 0, a = Math.abs(v), txt;
-    if (a < 100) txt = int(Math.trunc(a)) + '.' + ('0' + Math.round((a - Math.trunc(a)) * 100) % 100).slice(-2);
-    else txt = int(Math.round(a));
-    var sym = { USD: '$', EUR: '€', GBP: '£' }[cur];
-    txt = sym ? sym + txt : txt + ' ' + cur;
-    return neg ? '−' + txt : txt;
-  }
-  // ---- one builder per chart kind ----
-  var build = {};
-
-  build.fcr = function (s) {
-    var p = s.chart.params || {}, rows = objects(s.data), members = p.members || [], windows = p.windows || [];
-    var by = {};
-    rows.forEach(function (r) {
-      var m = r.level === 'all' ? 'Organisation' : label(r.member);
-      (by[m] = by[m] || {})[r.window_days] = r;
-    });
-    var shades = ['#f6c48a', '#ef9d4a', C.verm, '#7a2e00'];
-    var claimed = members.map(function (m) { var x = by[label(m)] || {}; var r = x[7] || x[windows[windows.length - 1]] || {}; return r.claimed; });
-    var series = [{ name: 'Claimed FCR (scorecard)', type: 'bar', data: claimed, itemStyle: { color: C.blue },
-      label: { show: true, position: 'right', fontSize: 10, formatter: function (p) { return pct(p.value); } } }];
-    windows.forEach(function (w, i) {
-      series.push({ name: 'Measured at ' + w + (w === 1 ? ' day' : ' days'), type: 'bar', itemStyle: { color: shades[i % shades.length] },
-        data: members.map(function (m) { var r = (by[label(m)] || {})[w]; return r ? r.measured : null; }),
-        label: { show: true, position: 'right', fontSize: 10, formatter: function (p) { return pct(p.value); } } });
-    });
-    return {
-      // every rung's colour must print: a plain legend wraps, a scrolling one hides items
-      legend: { top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 160, right: 48, top: 56, bottom: 24 },
-      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
-        var m = members[ps[0].dataIndex];
-        return tip(label(m), ps.map(function (x) { return [x.seriesName, pct(x.value)]; }));
-      } }),
-      xAxis: pctAxis,
-      yAxis: { type: 'category', data: members.map(label), inverse: true, axisLabel: catLabel },
-      series: series
-    };
-  };
-
-  build.trend = function (s) {
-    var rows = objects(s.data);
-    var weeks = rows.map(function (r) { return r.week; });
-    var line = function (name, key, color, dashed, hidden) {
-      return { name: name, type: 'line', data: rows.map(function (r) { return r[key]; }), connectNulls: false,
-        symbolSize: 6, lineStyle: { width: 3, type: dashed ? 'dashed' : 'solid', color: color },
-        itemStyle: { color: color } };
-    };
-    var series = [line('KPI-met rate', 'kpi_rate', C.blue), line('Verified-outcome rate', 'customer_rate', C.orange),
-      line('Gap rate', 'gap_rate', C.verm, true), line('Failure demand share', 'failure_demand_share', C.grey, true)];
-    var open = (s.chart.params || {}).open_from;
-    if (open && weeks.indexOf(open) >= 0) {
-      series[0].markArea = { silent: true, itemStyle: { color: 'rgba(140,149,159,0.14)' },
-        label: { color: C.grey, position: 'insideTop', formatter: 'outcomes still open' },
-        // from the last settled week's point: the open weeks have no points
-        // of their own, and one open week alone would give a band of no width
-        data: [[{ xAxis: weeks[Math.max(weeks.indexOf(open) - 1, 0)] }, { xAxis: weeks[weeks.length - 1] }]] };
-    }
-    return {
-      legend: Object.assign({ selected: { 'Failure demand share': false } }, legend),
-      grid: { left: 56, right: 20, top: 40, bottom: 36 },
-      tooltip: baseTooltip({ trigger: 'axis', formatter: function (ps) {
-        var r = rows[ps[0].dataIndex];
-        return tip('Week of ' + date(r.week), [['Contacts', int(r.contacts)],
-          ['KPI-met rate', pct(r.kpi_rate)], ['Verified-outcome rate', pct(r.customer_rate)],
-          ['Gap rate', pct(r.gap_rate)], ['Failure demand share', pct(r.failure_demand_share)]]);
-      } }),
-      xAxis: { type: 'category', data: weeks, axisLabel: { formatter: shortDate } },
-      yAxis: pctAxis,
-      series: series
-    };
-  };
-
-  build.quadrant = function (s) {
-    var rows = objects(s.data), p = s.chart.params || {};
-    var maxN = Math.max.apply(null, rows.map(function (r) { return r.contacts; }).concat([1]));
-    var minX = Math.min.apply(null, rows.map(function (r) { return r.kpi_rate; }).concat([p.kpi_line]));
-    var minY = Math.min.apply(null, rows.map(function (r) { return r.customer_rate; }).concat([p.customer_line]));
-    var lo = function (v) { return Math.max(0, Math.floor((v - 0.05) * 10) / 10); };
-    var series = function (level, name, color, symbol) {
-      var pts = rows.filter(function (r) { return r.level === level; });
-      return { name: name, type: 'scatter', symbol: symbol, itemStyle: { color: color, opacity: 0.75, borderColor: '#fff' },
-        data: pts.map(function (r) { return { value: [r.kpi_rate, r.customer_rate], row: r, i: r._i }; }),
-        symbolSize: function (v, ps) { return 6 + 34 * Math.sqrt(ps.data.row.contacts / maxN); } };
-    };
-    var agents = series('agent', 'Agents', C.blue, 'circle');
-    agents.markArea = { silent: true, itemStyle: { color: 'rgba(213,94,0,0.09)' },
-      label: { color: C.verm, fontWeight: 'bold', position: 'insideBottomRight' },
-      data: [[{ name: 'KPI met, customers failed', coord: [p.kpi_line, p.customer_line] }, { coord: [1, lo(minY)] }]] };
-    agents.markLine = { silent: true, symbol: 'none', lineStyle: { color: C.grey, type: 'dashed' }, label: { show: false },
-      data: [{ xAxis: p.kpi_line }, { yAxis: p.customer_line }] };
-    return {
-      legend: legend,
-      grid: { left: 64, right: 24, top: 40, bottom: 52 },
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        var r = ps.data.row;
-        return tip((r.level === 'team' ? 'Team ' : 'Agent ') + label(r.member), [['Contacts', int(r.contacts)],
-          ['KPI attainment', pct(r.kpi_rate)], ['Customer success', pct(r.customer_rate)], ['Gap rate', pct(r.gap_rate)]]);
-      } }),
-      xAxis: { type: 'value', name: 'KPI attainment (scorecard success) →', nameLocation: 'middle', nameGap: 30,
-        min: lo(minX), max: 1, axisLabel: { formatter: pct } },
-      yAxis: { type: 'value', name: 'Customer success →', nameLocation: 'middle', nameGap: 46,
-        min: lo(minY), max: 1, axisLabel: { formatter: pct } },
-      series: [agents, series('team', 'Teams', C.orange, 'diamond')]
-    };
-  };
-
-  build.heatmap = function (s) {
-    var rows = objects(s.data), deps = (s.chart.params || {}).departments || [];
-    var weeks = Array.from(new Set(rows.map(function (r) { return r.week; }))).sort();
-    var wi = {}, di = {};
-    weeks.forEach(function (w, i) { wi[w] = i; });
-    deps.forEach(function (d, i) { di[label(d)] = i; });
-    var maxRate = 0;
-    var data = rows.map(function (r) {
-      if (r.gap_rate != null) maxRate = Math.max(maxRate, r.gap_rate);
-      return { value: [wi[r.week], di[label(r.department)], r.gap_rate == null ? '-' : r.gap_rate], row: r, i: r._i };
-    });
-    return {
-      grid: { left: 160, right: 20, top: 10, bottom: 70 },
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        var r = ps.data.row;
-        return tip(label(r.department) + ', week of ' + date(r.week), [['Gap rate', pct(r.gap_rate)],
-          ['Gap contacts', int(r.gap_contacts)], ['Contacts', int(r.contacts)]]);
-      } }),
-      xAxis: { type: 'category', data: weeks, axisLabel: { formatter: shortDate }, splitArea: { show: true } },
-      yAxis: { type: 'category', data: deps.map(label), inverse: true, axisLabel: catLabel, splitArea: { show: true } },
-      visualMap: { min: 0, max: Math.max(maxRate, 0.01), calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
-        itemHeight: 160, text: ['gap rate ' + pct(Math.max(maxRate, 0.01)), '0%'],
-        inRange: { color: ['#fbeee6', '#f2b38a', C.verm, '#7a2e00'] } },
-      series: [{ name: 'Gap rate', type: 'heatmap', data: data,
-        label: { show: weeks.length <= 16, fontSize: 10, formatter: function (p) { return p.data.row.gap_rate == null ? '' : pct(p.data.row.gap_rate); } } }]
-    };
-  };
-
-  build.goodhart = function (s) {
-    var p = s.chart.params || {}, rows = objects(s.data), kpis = p.kpis || [];
-    var selected = {};
-    if (p.selected != null && kpis.indexOf(p.selected) >= 0) {
-      kpis.forEach(function (k) { selected[label(k)] = k === p.selected; });
-    }
-    return {
-      legend: Object.assign({ selectedMode: 'single', selected: selected }, legend),
-      grid: { left: 64, right: 24, top: 40, bottom: 52 },
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        var r = ps.data.row;
-        return tip('Agent ' + label(r.agent), [['KPI', label(r.kpi)], ['KPI met', pct(r.met_rate)],
-          ['Customer success', pct(r.customer_rate)], ['Contacts', int(r.contacts)]]);
-      } }),
-      xAxis: { type: 'value', name: 'Share of contacts meeting the KPI target →', nameLocation: 'middle', nameGap: 30,
-        min: 0, max: 1, axisLabel: { formatter: pct } },
-      yAxis: { type: 'value', name: 'Customer success →', nameLocation: 'middle', nameGap: 46, min: 0, max: 1,
-        axisLabel: { formatter: pct } },
-      series: kpis.map(function (k, i) {
-        return { name: label(k), type: 'scatter', symbolSize: 10, itemStyle: { color: PALETTE[i % PALETTE.length], opacity: 0.8 },
-          data: rows.filter(function (r) { return r.kpi === k; }).map(function (r) { return { value: [r.met_rate, r.customer_rate], row: r }; }) };
-      })
-    };
-  };
-
-  build.sankey = function (s) {
-    var p = s.chart.params || {}, nodes = p.nodes || [], links = p.links || [];
-    var text = function (n) { return (n.back ? '↩ to ' : '') + label(n.label); };
-    return {
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        if (ps.dataType === 'edge') {
-          var l = links[ps.dataIndex];
-          return tip(text(nodes[l.source]) + ' → ' + text(nodes[l.target]), [['Journeys', int(l.value)]]);
-        }
-        return tip(text(nodes[ps.dataIndex]), [['Journeys', int(ps.value)]]);
-      } }),
-      series: [{ type: 'sankey', left: 8, right: 180, top: 10, bottom: 10, nodeGap: 8, draggable: false,
-        emphasis: { focus: 'adjacency' }, lineStyle: { color: 'gradient', opacity: 0.35 },
-        layoutIterations: 64, nodeAlign: 'left',
-        label: { width: 170, overflow: 'truncate', fontSize: 11, formatter: function (ps) { return text(nodes[ps.dataIndex]); } },
-        data: nodes.map(function (n, i) {
-          return { name: 'n' + i, itemStyle: { color: n.back ? C.verm : PALETTE[i % 3 === 0 ? 0 : i % 3 === 1 ? 4 : 2] } };
-        }),
-        links: links.map(function (l) { return { source: 'n' + l.source, target: 'n' + l.target, value: l.value }; }) }]
-    };
-  };
-
-  build.days = function (s) {
-    var rows = objects(s.data), buckets = (s.chart.params || {}).buckets || [];
-    return {
-      legend: legend,
-      grid: { left: 56, right: 20, top: 40, bottom: 36 },
-      tooltip: baseTooltip({ trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
-        var i = ps[0].dataIndex;
-        return tip(buckets[i], rows.map(function (r) {
-          var n = r['b' + i];
-          return [label(r.channel), pct(r.journeys ? n / r.journeys : null) + ' (' + int(n) + ')'];
-        }));
-      } }),
-      xAxis: { type: 'category', data: buckets },
-      yAxis: { type: 'value', axisLabel: { formatter: pct } },
-      series: rows.map(function (r, k) {
-        return { name: label(r.channel), type: 'bar', itemStyle: { color: PALETTE[k % PALETTE.length] },
-          data: buckets.map(function (_, i) { return r.journeys ? r['b' + i] / r.journeys : 0; }) };
-      })
-    };
-  };
-
-  build.timeline = function (s) {
-    var rows = objects(s.table);
-    var deps = [];
-    rows.forEach(function (r) { var d = label(r.department); if (deps.indexOf(d) < 0) deps.push(d); });
-    var pt = function (r) { return { value: [Date.parse(r.contact_at), label(r.department)], row: r }; };
-    var pick = function (f) { return rows.filter(f).map(pt); };
-    var dot = function (name, color, symbol, data) {
-      return { name: name, type: 'scatter', symbol: symbol, symbolSize: 14, z: 3, itemStyle: { color: color }, data: data,
-        label: { show: rows.length <= 12, position: 'top', fontSize: 10, color: C.ink, width: 90, overflow: 'truncate',
-          formatter: function (p) { return label(p.data.row.channel); } } };
-    };
-    return {
-      useUTC: true,
-      legend: legend,
-      grid: { left: 160, right: 30, top: 40, bottom: 30 },
-      tooltip: baseTooltip({ trigger: 'item', formatter: function (ps) {
-        var r = ps.data.row;
-        if (!r) return '';
-        return tip('Contact ' + r.seq + ', ' + stamp(r.contact_at), [['Channel', label(r.channel)], ['Department', label(r.department)],
-          ['Team', label(r.team)], ['Agent', label(r.agent_id)], ['Topic', label(r.topic)], ['Wait', dur(r.wait_seconds)],
-          ['Handle', dur(r.handle_seconds)], ['Disposition', label(r.disposition)],
-          ['Scorecard', r.claimed_success ? 'success' : 'not a success'], ['Customer', r.gap ? 'failed despite the success' : '–']]);
-      } }),
-      xAxis: { type: 'time', axisLabel: { hideOverlap: true, formatter: function (v) {
-        var t = new Date(v);
-        return t.getUTCDate() + ' ' + MONTHS[t.getUTCMonth()];
-      } } },
-      yAxis: { type: 'category', data: deps, axisLabel: catLabel },
-      series: [
-        { name: 'Path', type: 'line', data: rows.map(pt), symbol: 'none', lineStyle: { color: C.grey, width: 1.5 },
-          itemStyle: { color: C.grey }, z: 1, silent: true },
-        dot('Scorecard: success, customer failed', C.verm, 'diamond', pick(function (r) { return r.claimed_success && r.gap; })),
-        dot('Scorecard: success', C.blue, 'circle', pick(function (r) { return r.claimed_success && !r.gap; })),
-        dot('Scorecard: not a success', C.grey, 'circle', pick(function (r) { return !r.claimed_success; }))
-      ]
-    };
-  };
 
   // ---- drawing ----
   var charts = [];
@@ -370,22 +52,16 @@
   }
   document.querySelectorAll('.chart[data-section]').forEach(function (el) {
     var s = sections[el.getAttribute('data-section')];
-    var kind = s && s.chart && s.chart.kind;
-    if (!build[kind] && !(s && s.chart && s.chart.option)) return;
+    if (!(s && s.chart && s.chart.option)) return;
     if (s.height) el.style.height = s.height + 'px';
     var chart = echarts.init(el, null, { renderer: 'svg' });
-    chart.setOption(option(kind, s));
+    chart.setOption(option(s));
     chart.on('finished', function () { fitSVG(el); });
     fitSVG(el);
-    charts.push({ id: s.id, kind: kind, el: el, chart: chart });
+    charts.push({ id: s.id, kind: s.chart.kind, el: el, chart: chart });
   });
-  function option(kind, s) {
-    if (s.chart && s.chart.option) return hook(JSON.parse(JSON.stringify(s.chart.option)));
-    var opt = build[kind](s);
-    opt.animation = false;
-    opt.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif' };
-    return opt;
-  }
+  function clone(o) { return JSON.parse(JSON.stringify(o)); }
+  function option(s) { return hook(clone(s.chart.option)); }
   // An option built in Go (reports/chart.go) is complete but for the two
   // functions JSON cannot carry: the tooltip's, which escapes and joins the
   // text Go wrote (a data item's tip, or the option's tips by category),
@@ -493,7 +169,8 @@
     var s = shown(c.id), out = [], opt = c.chart.getOption();
     if (!s || !s.drill) return out;
     if (c.kind === 'sankey') {
-      (s.chart.params.links || []).forEach(function (l, i) { out.push({ seriesIndex: 0, dataIndex: i, dataType: 'edge', row: i }); });
+      // a link a row, in the order of the rows
+      (((opt.series || [])[0] || {}).links || []).forEach(function (l, i) { out.push({ seriesIndex: 0, dataIndex: i, dataType: 'edge', row: i }); });
     } else {
       // an element a row, the first series' for a row several draw (the
       // two bars of a department)
@@ -563,15 +240,21 @@
     }
     var row = el('tr', 'drill-timeline'), td = el('td');
     td.colSpan = tr.children.length;
-    // text cells are indexes into D.strings
-    var rows = j.timeline.map(function (r) {
-      return r.map(function (v, k) { return D.timeline[k].format === 'text' && typeof v === 'number' ? D.strings[v] : v; });
+    // the chart Go built without contacts (D.timeline_option), given the
+    // journey's points: [time, dot, title, line 1, …], texts as indexes
+    // into D.strings, written in Go; line 1 is the channel (the dot's
+    // label), line 2 the department (its row)
+    var o = JSON.parse(JSON.stringify(D.timeline_option)), deps = [];
+    (j.timeline || []).forEach(function (r) {
+      var t = r.slice(2).map(function (k) { return D.strings[k]; });
+      if (deps.indexOf(t[2]) < 0) deps.push(t[2]);
+      o.series[0].data.push({ value: [r[0], t[2]] });
+      o.series[1 + r[1]].data.push({ value: [r[0], t[2]], tip: t, text: t[1] });
     });
-    var sub = { id: 'drill-timeline', chart: { kind: 'timeline' }, table: { columns: D.timeline, rows: rows } };
-    var deps = {};
-    rows.forEach(function (r) { deps[label(r[3])] = true; });
+    o.yAxis[0].data = deps;
+    for (var si = 1; si < o.series.length; si++) o.series[si].label.show = (j.timeline || []).length <= 12;
     var box = el('div', 'chart');
-    box.style.height = (140 + 26 * Object.keys(deps).length) + 'px';
+    box.style.height = (140 + 26 * deps.length) + 'px';
     box.setAttribute('role', 'img');
     box.setAttribute('aria-label', 'Timeline of the journey of customer ' + label(j.customer));
     td.appendChild(box);
@@ -581,7 +264,7 @@
     row.appendChild(td);
     tr.parentNode.insertBefore(row, tr.nextSibling);
     var ch = echarts.init(box, null, { renderer: 'svg' });
-    ch.setOption(option('timeline', sub));
+    ch.setOption(hook(o));
     timelines.push(ch);
     btn.setAttribute('aria-expanded', 'true');
     btn.textContent = '▾';
@@ -691,80 +374,44 @@
   });
 
   // ---- filters ----
-  // The views of M.filters: tiles and sentences written at build time for
-  // every selection (views), charts drawn here from the counts (cells,
-  // member_cells) by summing then dividing, as the gap mart re-aggregates.
+  // The views of M.filters, every one written at build time: the tiles'
+  // texts, the sentences, and the charts (a view's chart is the section's
+  // option with the view's parts: set, merged over it, and its points,
+  // compact; Go builds both from the same code). Nothing is computed here.
   var sel = { d: -1, c: -1, p: F ? F.periods.length - 1 : 0 };
   function filtered() { return F && (sel.d >= 0 || sel.c >= 0 || sel.p !== F.periods.length - 1); }
-  function round6(x) { return Math.round(x * 1e6) / 1e6; }
-  function ratio(n, d) { return d ? round6(n / d) : null; }
-  function inSel(d, c) { return (sel.d < 0 || sel.d === d) && (sel.c < 0 || sel.c === c); }
-  function sum(a, v, from) { for (var i = from; i < v.length; i++) a[i - from] = (a[i - from] || 0) + v[i]; return a; }
-  function trendRows() {
-    var from = F.periods[sel.p].from || '', by = {}, open = {};
-    F.cells.forEach(function (v) {
-      if (v[2] < 0 || !inSel(v[0], v[1])) return;
-      by[v[2]] = sum(by[v[2]] || [], v, 4);
-      if (v[3] === 0) open[v[2]] = true;
+  function str(k) { return F.strings[k]; }
+  // A compact point (a row of F.fields[id], reports/filters.go viewFields)
+  // as an echarts data item; titles are the section's items' tooltip
+  // titles by row (for "lines").
+  function item(r, fields, titles, at) {
+    var it = {};
+    fields.forEach(function (f, k) {
+      if (f === 'di') { at.i += r[k]; it.i = at.i; return; }
+      if (f === 'tip') it.tip = r.slice(k).map(str);
+      else if (f === 'lines') it.tip = [titles[it.i]].concat(r.slice(k).map(str));
+      else if (f === 'text') { if (str(r[k])) it.text = str(r[k]); }
+      else if (f === 'x') it.value = [r[k]];
+      else if (f === 'y') it.value.push(r[k]);
+      else if (f === 'value' || (f === 'i' && r[k] != null) || (f === 'symbolSize' && r[k])) it[f] = r[k];
     });
-    var rows = [];
-    F.weeks.forEach(function (w, i) {
-      var c = by[i];
-      if (!c || !c[0] || w < from) return;
-      var settled = !open[i];
-      rows.push([w, c[0], settled ? ratio(c[2], c[1]) : null, settled ? ratio(c[1] - c[3], c[1]) : null,
-        settled ? ratio(c[4], c[2]) : null, c[4], ratio(c[6], c[5])]);
-    });
-    return rows;
+    return it;
   }
-  function quadrantRows(v) {
-    var band = F.periods[sel.p].band, by = [];
-    F.member_cells.forEach(function (x) {
-      if (x[3] >= band && inSel(x[1], x[2])) by[x[0]] = sum(by[x[0]] || [], x, 4);
+  // The option of a view's chart: the section's, its parts replaced.
+  function viewOption(id, vc) {
+    var o = clone(sections[id].chart.option), set = vc.set || {}, fields = F.fields[id], titles = {};
+    o.series.forEach(function (se) {
+      (se.data || []).forEach(function (d) { if (d && d.i != null && d.tip) titles[d.i] = d.tip[0]; });
     });
-    var kx = v.tiles[0].whole, ky = v.tiles[1].whole, rows = [], drill = [];
-    F.members.forEach(function (m, i) {
-      var c = by[i];
-      if (!c || !c[1]) return;
-      var k = ratio(c[2], c[1]), cu = ratio(c[1] - c[3], c[1]);
-      rows.push([m.level, m.name, c[0], k, cu, ratio(c[4], c[2]), c[4], k >= kx && cu < ky]);
-      drill.push(m.drill || '');
+    ['xAxis', 'yAxis', 'visualMap', 'series'].forEach(function (k) {
+      (set[k] || []).forEach(function (a, i) { o[k][i] = Object.assign(o[k][i] || {}, a); });
     });
-    return { rows: rows, drill: drill };
-  }
-  function heatmapRows(orig) {
-    var from = F.periods[sel.p].from || '', nd = F.departments.length, by = {}, vol = {}, weeks = {};
-    F.cells.forEach(function (v) {
-      if (v[0] >= nd || v[2] < 0 || F.weeks[v[2]] < from || !inSel(v[0], v[1])) return;
-      var k = v[0] + '|' + v[2];
-      var x = by[k] = by[k] || { c: [], open: false };
-      sum(x.c, v, 4);
-      x.open = x.open || v[3] === 0;
-      vol[v[0]] = (vol[v[0]] || 0) + v[4];
-      weeks[v[2]] = true;
+    vc.points.forEach(function (rows, k) {
+      var at = { i: -1 };
+      o.series[k].data = rows.map(function (r) { return item(r, fields, titles, at); });
     });
-    var ws = Object.keys(weeks).map(Number).sort(function (a, b) { return a - b; }).slice(-52);
-    var deps = Object.keys(vol).map(Number).filter(function (d) { return vol[d] > 0; });
-    deps.sort(function (a, b) {
-      return vol[b] - vol[a] || (F.departments[a] < F.departments[b] ? -1 : F.departments[a] > F.departments[b] ? 1 : 0);
-    });
-    var anySettled = false;
-    deps.forEach(function (d) { ws.forEach(function (w) { var x = by[d + '|' + w]; if (x && !x.open) anySettled = true; }); });
-    // a cell opens the list of the same department and week, all channels
-    var keys = {};
-    if (orig && orig.drill) orig.data.rows.forEach(function (r, i) { keys[r[0] + '\u0000' + r[1]] = orig.drill[i]; });
-    var rows = [], drill = [];
-    deps.forEach(function (d) {
-      ws.forEach(function (w) {
-        var x = by[d + '|' + w];
-        if (!x) return;
-        var rate = ratio(x.c[4], x.c[2]);
-        if (anySettled && x.open) rate = null;
-        rows.push([F.departments[d], F.weeks[w], x.c[0], x.c[4], rate]);
-        drill.push(keys[F.departments[d] + '\u0000' + F.weeks[w]] || '');
-      });
-    });
-    return { rows: rows, drill: drill, departments: deps.map(function (d) { return F.departments[d]; }) };
+    if (vc.tips) o.tips = vc.tips.map(function (t) { return t.map(str); });
+    return o;
   }
   function sectionEl(id) { return document.getElementById(id); }
   function setFinding(id, text) {
@@ -776,14 +423,14 @@
     var fl = sec.querySelector('.filter-note');
     if (text == null) { if (fl) fl.remove(); return; }
     if (!fl) { fl = el('p', 'note filter-note'); p.parentNode.insertBefore(fl, p.nextSibling); }
-    fl.textContent = 'Filtered view: ' + selText() + '.';
+    fl.textContent = 'Filtered view: ' + selText() + '.' +
+      (id === 'headline' ? '' : ' The CSV download holds every department, channel and week.');
   }
   function selText() {
     var parts = [sel.d >= 0 ? 'department ' + label(F.departments[sel.d]) : 'every department',
       sel.c >= 0 ? 'channel ' + label(F.channels[sel.c]) : 'every channel', F.periods[sel.p].label.toLowerCase()];
     return parts.join(', ');
   }
-  var WHOLE = { '4w': 'last 4 weeks ', '13w': 'last 13 weeks ', all: 'whole period ' };
   function setTiles(v) {
     var keys = ['kpi', 'customer', 'gap'];
     document.querySelectorAll('#headline .tile').forEach(function (t) {
@@ -805,27 +452,18 @@
         note.textContent = 'Not filtered: every department and channel.';
         return;
       }
-      var tile = v.tiles[k], good = k === 2 ? 'down' : 'up';
-      parts.value.textContent = tile.value == null ? '–' : pct(tile.value);
-      var cls = 'tile-delta', txt;
-      if (tile.value == null || tile.prev == null) txt = 'no previous week';
-      else {
-        var d = tile.value - tile.prev;
-        txt = pts(d) + ' vs week before';
-        if (pts(d) === 'no change') cls += ' flat';
-        else {
-          cls += (d > 0) === (good === 'up') ? ' good' : ' bad';
-          txt = (d > 0 ? '▲ ' : '▼ ') + txt;
-        }
-      }
-      parts.delta.textContent = txt;
-      parts.delta.className = cls;
-      if (parts.whole) parts.whole.textContent = tile.whole == null ? '' : WHOLE[F.periods[sel.p].key] + pct(tile.whole);
+      var tile = v.tiles[k];
+      parts.value.textContent = tile.text;
+      parts.delta.textContent = tile.delta;
+      parts.delta.className = 'tile-delta' + (tile.class ? ' ' + tile.class : '');
+      if (parts.whole) parts.whole.textContent = tile.whole;
     });
   }
-  function redraw(id, s) {
-    if (s) current[id] = s; else delete current[id];
-    charts.forEach(function (c) { if (c.id === id) { c.chart.setOption(option(c.kind, shown(id)), true); fitSVG(c.el); } });
+  // Draw a section's chart as the view has it (null: as built).
+  function redraw(id, o) {
+    var s = sections[id];
+    if (o) current[id] = Object.assign({}, s, { chart: { kind: s.chart.kind, option: o } }); else delete current[id];
+    charts.forEach(function (c) { if (c.id === id) { c.chart.setOption(option(shown(id)), true); fitSVG(c.el); } });
   }
   function applyFilters() {
     if (!F) return;
@@ -838,25 +476,16 @@
     }
     setTiles(v);
     setFinding('headline', v.headline);
-    var s;
-    if ((s = sections.trend) && s.data) {
-      var tr = trendRows(), open = null;
-      tr.forEach(function (r) { if (open == null && r[2] == null && r[1]) open = r[0]; });
-      setFinding('trend', v.trend);
-      redraw('trend', Object.assign({}, s, { data: { columns: s.data.columns, rows: tr }, chart: { kind: 'trend', params: open ? { open_from: open } : {} } }));
-    }
-    if ((s = sections.quadrant) && s.data && F.members.length && v.tiles[0].whole != null && v.tiles[1].whole != null) {
-      var q = quadrantRows(v);
-      setFinding('quadrant', v.quadrant);
-      redraw('quadrant', Object.assign({}, s, { data: { columns: s.data.columns, rows: q.rows }, drill: q.drill,
-        chart: { kind: 'quadrant', params: { kpi_line: v.tiles[0].whole, customer_line: v.tiles[1].whole } } }));
-    } else if (s) { setFinding('quadrant', v.quadrant); }
-    if ((s = sections.heatmap) && s.data) {
-      var hm = heatmapRows(s);
-      setFinding('heatmap', v.heatmap);
-      redraw('heatmap', Object.assign({}, s, { data: { columns: s.data.columns, rows: hm.rows }, drill: hm.drill,
-        chart: { kind: 'heatmap', params: { departments: hm.departments } } }));
-    }
+    ['trend', 'quadrant', 'heatmap'].forEach(function (id) {
+      var s = sections[id];
+      if (!s || !s.chart || !s.chart.option) return;
+      setFinding(id, v[id]);
+      var vc = (v.charts || {})[id];
+      // a view with nothing to draw shows an empty chart, not the unfiltered one
+      redraw(id, vc ? viewOption(id, vc) : Object.assign(clone(s.chart.option), { series: s.chart.option.series.map(function (se) {
+        return Object.assign({}, se, { data: [], markArea: null, markLine: null });
+      }) }));
+    });
   }
   var selects = {};
   if (F) {

@@ -146,9 +146,11 @@
           set('period', s[2]);
           return wait();
         }).then(function () {
-          var rows = {};
-          ['trend', 'quadrant', 'heatmap'].forEach(function (id) { rows[id] = rep.current[id] ? rep.current[id].data.rows : null; });
-          sc.filters.push({ sel: s, hash: location.hash, tiles: tiles(), findings: findings(), rows: rows });
+          // the option each filtered chart was drawn with (before the page's
+          // tooltip and label functions are set on a copy)
+          var options = {};
+          ['trend', 'quadrant', 'heatmap'].forEach(function (id) { options[id] = rep.current[id] ? rep.current[id].chart.option : null; });
+          sc.filters.push({ sel: s, hash: location.hash, tiles: tiles(), findings: findings(), options: options });
           // a filtered quadrant's points open their lists too
           var q = drillable.filter(function (c) { return c.id === 'quadrant'; })[0];
           if (s[0] === 0 && s[1] === 0 && s[2] === 0 && q && rep.drill.targets('quadrant').length) {

@@ -1,0 +1,49 @@
+-- The worst journeys, as the customer lived them, and the journeys behind
+-- the drill-down panels: a journey and its timeline.
+--
+-- The journey columns below are one list (the customer scorecard's): the
+-- worst and by_id queries must keep them the same, in the same order. ? =
+-- the report's time zone, twice.
+
+-- name: worst
+-- The ? journeys with a failed outcome that cost their customers the most
+-- contacts (then loops, hops and hours of the customer's time).
+SELECT journey_id, person_id, CAST(contacts AS BIGINT) AS contacts,
+	timezone(?, first_contact_at) AS first_contact_at, timezone(?, last_contact_at) AS last_contact_at,
+	CAST(coalesce(calls, 0) AS BIGINT) AS calls, CAST(coalesce(chats, 0) AS BIGINT) AS chats,
+	CAST(coalesce(visits, 0) AS BIGINT) AS visits, CAST(coalesce(emails, 0) AS BIGINT) AS emails,
+	CAST(coalesce(hops, 0) AS BIGINT) AS hops, CAST(coalesce(loops, 0) AS BIGINT) AS loops,
+	CAST(days_to_resolution AS DOUBLE) AS days_to_resolution, CAST(customer_hours AS DOUBLE) AS customer_hours,
+	coalesce(verified_resolved, false) AS verified_resolved, coalesce(reopened, false) AS reopened,
+	coalesce(complaint, false) AS complaint, coalesce(dispute, false) AS dispute,
+	CAST(coalesce(claimed_success_contacts, 0) AS BIGINT) AS claimed_success_contacts,
+	coalesce(churn, false) AS churn, coalesce(window_open, false) AS window_open
+FROM journeys WHERE outcome_failed
+ORDER BY contacts DESC, loops DESC NULLS LAST, hops DESC NULLS LAST, customer_hours DESC NULLS LAST, journey_id
+LIMIT ?;
+
+-- name: by_id
+-- The journeys of the ids in the list ? (VARCHAR[]).
+SELECT journey_id, person_id, CAST(contacts AS BIGINT) AS contacts,
+	timezone(?, first_contact_at) AS first_contact_at, timezone(?, last_contact_at) AS last_contact_at,
+	CAST(coalesce(calls, 0) AS BIGINT) AS calls, CAST(coalesce(chats, 0) AS BIGINT) AS chats,
+	CAST(coalesce(visits, 0) AS BIGINT) AS visits, CAST(coalesce(emails, 0) AS BIGINT) AS emails,
+	CAST(coalesce(hops, 0) AS BIGINT) AS hops, CAST(coalesce(loops, 0) AS BIGINT) AS loops,
+	CAST(days_to_resolution AS DOUBLE) AS days_to_resolution, CAST(customer_hours AS DOUBLE) AS customer_hours,
+	coalesce(verified_resolved, false) AS verified_resolved, coalesce(reopened, false) AS reopened,
+	coalesce(complaint, false) AS complaint, coalesce(dispute, false) AS dispute,
+	CAST(coalesce(claimed_success_contacts, 0) AS BIGINT) AS claimed_success_contacts,
+	coalesce(churn, false) AS churn, coalesce(window_open, false) AS window_open
+FROM journeys WHERE journey_id IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: timelines
+-- The first ? contacts of each journey in the list ? (VARCHAR[]), in the
+-- report's time zone (?), with the journey's gap contacts.
+SELECT journey_id, CAST(seq_in_journey AS BIGINT) AS seq, timezone(?, started_at) AS contact_at,
+	channel, department, team, agent_id, topic, disposition,
+	CAST(wait_seconds AS DOUBLE) AS wait_seconds, CAST(handle_seconds AS DOUBLE) AS handle_seconds,
+	claimed_success, gap,
+	CAST(coalesce(count_if(gap) OVER (PARTITION BY journey_id), 0) AS BIGINT) AS journey_gap
+FROM contact_facts WHERE journey_id IN (SELECT unnest(?::VARCHAR[]))
+QUALIFY row_number() OVER (PARTITION BY journey_id ORDER BY seq_in_journey, started_at) <= ?
+ORDER BY journey_id, seq, contact_at;
