@@ -2,9 +2,10 @@ package reports
 
 import (
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -75,23 +76,11 @@ func days(d float64) string {
 	return strconv.FormatFloat(math.Round(d), 'f', 0, 64) + " days"
 }
 
-// count renders an integer with thousands separators.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// count renders an integer with thousands separators ("12,345").
+func count(n int64) string { return thousands.Sprintf("%d", n) }
+
+// thousands groups digits as the report's English text does.
+var thousands = message.NewPrinter(language.English)
 
 // plural picks the singular or plural noun for n.
 func plural(n int64, one, many string) string { return count(n) + " " + noun(n, one, many) }

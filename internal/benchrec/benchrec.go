@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"io"
 	"io/fs"
 	"os"
@@ -379,23 +381,10 @@ func size(r Result) string {
 	return s
 }
 
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// group writes n with thousands separators ("12,345").
+func group(n int64) string { return thousands.Sprintf("%d", n) }
+
+var thousands = message.NewPrinter(language.English)
 
 func secs(s float64) string {
 	if s >= 100 {
