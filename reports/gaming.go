@@ -34,7 +34,7 @@ var signalNames = []struct{ key, label, short string }{
 	{"bunching", "handle times bunched just under the AHT target", "bunching"},
 	{"transfer_padding", "transfers and hang-ups just before the target", "transfers"},
 	{"hold_padding", "holds just before the target", "holds"},
-	{"aht_down_repeats_up", "AHT falling while repeats rise", "AHT vs repeats"},
+	{"aht_down_repeats_up", "AHT falling while repeats rise", "AHT/repeats"},
 	{"selective_survey", "surveys of the customers who did not come back", "surveys"},
 }
 

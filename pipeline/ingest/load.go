@@ -33,7 +33,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	}
 	exec := func(q string, args ...any) error {
 		start := time.Now()
-		_, err := l.conn.ExecContext(ctx, q, args...)
+		_, err := l.exec(ctx, q, args...)
 		l.opts.Logger.Debug("sql", "took", time.Since(start), "sql", firstLine(q))
 		return err
 	}
@@ -103,7 +103,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		var hasHeader sql.NullBool
 		var skip sql.NullInt64
 		var delim, quoteCh, escape sql.NullString
-		err := l.conn.QueryRowContext(ctx, `SELECT any_value(has_header), any_value(skip_rows), any_value(delimiter), any_value(quote), any_value(escape)
+		err := l.queryRow(ctx, `SELECT any_value(has_header), any_value(skip_rows), any_value(delimiter), any_value(quote), any_value(escape)
 			FROM reject_scans WHERE scan_id > ?`, prevScan).Scan(&hasHeader, &skip, &delim, &quoteCh, &escape)
 		if err == nil && hasHeader.Valid && header < 0 {
 			header = int(skip.Int64)
@@ -125,7 +125,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 			GROUP BY line`, prevScan); err != nil {
 			return fmt.Errorf("read csv rejects of %s: %w", file, err)
 		}
-		if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM csv_rejects").Scan(&csvRejects); err != nil {
+		if err := l.queryRow(ctx, "SELECT count(*) FROM csv_rejects").Scan(&csvRejects); err != nil {
 			return fmt.Errorf("count csv rejects of %s: %w", file, err)
 		}
 	} else {
@@ -145,7 +145,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 	var blank []int64
 	if textual && l.blankLines {
 		var rows int64
-		if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM staged").Scan(&rows); err != nil {
+		if err := l.queryRow(ctx, "SELECT count(*) FROM staged").Scan(&rows); err != nil {
 			return fmt.Errorf("count staged rows of %s: %w", file, err)
 		}
 		recs, err := recordsOf(abs, readDialect, int64(header), nil)
@@ -214,7 +214,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		// Days the good rows span: sizes the row groups of the partitions.
 		span = fmt.Sprintf("coalesce(datediff('day', min(%[1]s) FILTER (_reason IS NULL), max(%[1]s) FILTER (_reason IS NULL)), 0)", duck.Ident(table.Time))
 	}
-	if err := l.conn.QueryRowContext(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM duplicates), "+span+" FROM staged").Scan(&staged, &invalid, &dups, &days); err != nil {
+	if err := l.queryRow(ctx, "SELECT count(*), count(_reason), (SELECT count(*) FROM duplicates), "+span+" FROM staged").Scan(&staged, &invalid, &dups, &days); err != nil {
 		return fmt.Errorf("count staged rows of %s: %w", file, err)
 	}
 
@@ -255,7 +255,7 @@ func (l *loader) load(ctx context.Context, m Mapping, file string, in *lake.Inpu
 		return err
 	}
 	var loaded int64
-	err = l.conn.QueryRowContext(ctx, copySQL).Scan(&loaded)
+	err = l.queryRow(ctx, copySQL).Scan(&loaded)
 	if err2 := exec("SET preserve_insertion_order = true"); err == nil {
 		err = err2
 	}
@@ -347,7 +347,7 @@ func partitionRowGroup(rows, days int64, limit int) int {
 
 func (l *loader) rejectTablesExist(ctx context.Context) (bool, error) {
 	var n int
-	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_scans' AND temporary`).Scan(&n); err != nil {
+	if err := l.queryRow(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_scans' AND temporary`).Scan(&n); err != nil {
 		return false, fmt.Errorf("look up reject tables: %w", err)
 	}
 	return n > 0, nil
@@ -361,14 +361,14 @@ func (l *loader) maxScanID(ctx context.Context) (int64, error) {
 		return -1, err
 	}
 	var id sql.NullInt64
-	if err := l.conn.QueryRowContext(ctx, `SELECT max(scan_id) FROM reject_scans`).Scan(&id); err != nil {
+	if err := l.queryRow(ctx, `SELECT max(scan_id) FROM reject_scans`).Scan(&id); err != nil {
 		return 0, fmt.Errorf("read reject scans: %w", err)
 	}
 	return id.Int64, nil
 }
 
 func (l *loader) describe(ctx context.Context, q string) ([]outCol, error) {
-	rows, err := l.conn.QueryContext(ctx, "DESCRIBE SELECT * FROM ("+q+")")
+	rows, err := l.query(ctx, "DESCRIBE SELECT * FROM ("+q+")")
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +398,7 @@ func (l *loader) rowCounts(ctx context.Context, rel []string) (map[string]int64,
 		abs[i] = duck.Quote(filepath.Join(l.staging, filepath.FromSlash(p)))
 		byAbs[filepath.Join(l.staging, filepath.FromSlash(p))] = p
 	}
-	rows, err := l.conn.QueryContext(ctx, "SELECT file_name, sum(num_rows) FROM parquet_file_metadata(["+strings.Join(abs, ", ")+"]) GROUP BY ALL")
+	rows, err := l.query(ctx, "SELECT file_name, sum(num_rows) FROM parquet_file_metadata(["+strings.Join(abs, ", ")+"]) GROUP BY ALL")
 	if err != nil {
 		return nil, fmt.Errorf("count staged rows: %w", err)
 	}
@@ -483,7 +483,7 @@ type rejectsSpec struct {
 // file finds by line. It returns their count and the file's header lines.
 func (l *loader) writeRejects(ctx context.Context, r rejectsSpec) (int64, []byte, error) {
 	exec := func(q string, args ...any) error {
-		_, err := l.conn.ExecContext(ctx, q, args...)
+		_, err := l.exec(ctx, q, args...)
 		return err
 	}
 	if err := exec(fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE rejected AS
@@ -505,7 +505,7 @@ func (l *loader) writeRejects(ctx context.Context, r rejectsSpec) (int64, []byte
 	var header []byte
 	if r.textual {
 		want := map[int64]bool{}
-		rows, err := l.conn.QueryContext(ctx, "SELECT DISTINCT _source_line FROM rejected WHERE _source_line IS NOT NULL")
+		rows, err := l.query(ctx, "SELECT DISTINCT _source_line FROM rejected WHERE _source_line IS NOT NULL")
 		if err != nil {
 			return 0, nil, fmt.Errorf("rejected lines of %s: %w", r.file, err)
 		}
@@ -535,7 +535,7 @@ func (l *loader) writeRejects(ctx context.Context, r rejectsSpec) (int64, []byte
 		return 0, nil, fmt.Errorf("create rejects dir: %w", err)
 	}
 	var n int64
-	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(`COPY (
+	if err := l.queryRow(ctx, fmt.Sprintf(`COPY (
 		SELECT %[1]s AS _batch_id, %[2]s AS "table", %[3]s AS _source_file, %[4]s AS _source_line, "column", reason,
 		       coalesce(b.raw, r.csv_line) AS raw, b.raw_bytes, mapped
 		FROM rejected r LEFT JOIN reject_records b ON b.line = r._source_line
@@ -562,7 +562,7 @@ func (l *loader) insertRecords(ctx context.Context, recs map[int64][]byte) error
 			q.WriteString("(?, ?, ?)")
 			args = append(args, n, strings.ToValidUTF8(string(recs[n]), "\uFFFD"), recs[n])
 		}
-		if _, err := l.conn.ExecContext(ctx, q.String(), args...); err != nil {
+		if _, err := l.exec(ctx, q.String(), args...); err != nil {
 			return err
 		}
 	}

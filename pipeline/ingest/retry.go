@@ -103,7 +103,7 @@ func sourceFor(sources []Source, in lake.Input) (Source, bool) {
 
 // retryFile replays one reject file's records through src's mapping.
 func (l *loader) retryFile(ctx context.Context, src Source, orig lake.Input, rf lake.File) error {
-	rows, err := l.conn.QueryContext(ctx, "SELECT _source_line, raw_bytes FROM read_parquet("+duck.Quote(filepath.Join(l.root, filepath.FromSlash(rf.Path)))+", union_by_name = true) ORDER BY _source_line")
+	rows, err := l.query(ctx, "SELECT _source_line, raw_bytes FROM read_parquet("+duck.Quote(filepath.Join(l.root, filepath.FromSlash(rf.Path)))+", union_by_name = true) ORDER BY _source_line")
 	if err != nil {
 		// a reject file of an older version has no raw_bytes column
 		l.opts.Logger.Warn("retry: the records of these rejects were not kept (an older version wrote them); left as they are", "file", rf.Path, "error", cleanDuckErr(err))
@@ -194,7 +194,7 @@ func (l *loader) retryFile(ctx context.Context, src Source, orig lake.Input, rf 
 
 // replayLines fills replay_lines: a replay file's line → the original line.
 func (l *loader) replayLines(ctx context.Context, lines map[int64]int64) error {
-	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE replay_lines (line BIGINT PRIMARY KEY, original_line BIGINT)"); err != nil {
+	if _, err := l.exec(ctx, "CREATE OR REPLACE TEMP TABLE replay_lines (line BIGINT PRIMARY KEY, original_line BIGINT)"); err != nil {
 		return fmt.Errorf("retry: %w", err)
 	}
 	var from, to []int64
@@ -203,7 +203,7 @@ func (l *loader) replayLines(ctx context.Context, lines map[int64]int64) error {
 	}
 	for i := 0; i < len(from); i += 5000 {
 		j := min(i+5000, len(from))
-		if _, err := l.conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO replay_lines SELECT unnest(%s), unnest(%s)", intList(from[i:j]), intList(to[i:j]))); err != nil {
+		if _, err := l.exec(ctx, fmt.Sprintf("INSERT INTO replay_lines SELECT unnest(%s), unnest(%s)", intList(from[i:j]), intList(to[i:j]))); err != nil {
 			return fmt.Errorf("retry: %w", err)
 		}
 	}
