@@ -85,3 +85,6 @@ func heatmapOption(t *Table, deps []string) *Option {
 		Label: &Label{Label: opts.Label{Show: opts.Bool(len(weeks) <= 16), FontSize: 10, Formatter: textFormatter}}}}
 	return o
 }
+
+// heatmapHeight is the height of a heatmap of n departments, in pixels.
+func heatmapHeight(n int) int { return 120 + 28*n }
