@@ -691,7 +691,7 @@ func (b *builder) heatmap(s *Section) error {
 		}
 	}
 	s.Chart = &Chart{Kind: "heatmap", Option: heatmapOption(s.Data, deps)}
-	s.Height = 120 + 28*len(deps)
+	s.Height = heatmapHeight(len(deps))
 	var f figs
 	defer func() { s.Figures = f.list }()
 	if hotFound {

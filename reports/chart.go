@@ -37,16 +37,16 @@ import (
 
 // Option is one chart's echarts option.
 type Option struct {
-	Legend    *opts.Legend     `json:"legend,omitempty"`
-	Grid      *opts.Grid       `json:"grid,omitempty"`
-	Tooltip   *Tooltip         `json:"tooltip,omitempty"`
-	XAxis     []opts.XAxis     `json:"xAxis,omitempty"`
-	YAxis     []opts.YAxis     `json:"yAxis,omitempty"`
-	VisualMap []opts.VisualMap `json:"visualMap,omitempty"`
-	Series    []Series         `json:"series"`
-	UseUTC    bool             `json:"useUTC,omitempty"`
-	Animation bool             `json:"animation"`
-	TextStyle *opts.TextStyle  `json:"textStyle,omitempty"`
+	Legend    *opts.Legend    `json:"legend,omitempty"`
+	Grid      *opts.Grid      `json:"grid,omitempty"`
+	Tooltip   *Tooltip        `json:"tooltip,omitempty"`
+	XAxis     []opts.XAxis    `json:"xAxis,omitempty"`
+	YAxis     []opts.YAxis    `json:"yAxis,omitempty"`
+	VisualMap []VisualMap     `json:"visualMap,omitempty"`
+	Series    []Series        `json:"series"`
+	UseUTC    bool            `json:"useUTC,omitempty"`
+	Animation bool            `json:"animation"`
+	TextStyle *opts.TextStyle `json:"textStyle,omitempty"`
 	// Not echarts options (hand-built; the page's tooltip function reads
 	// them): TipLines name the lines of the tooltips (a Tip holds the
 	// title then one value a line), written once, not per item; Tips are
@@ -79,6 +79,13 @@ type Series struct {
 	// way (go-echarts has neither).
 	Z      int  `json:"z,omitempty"`
 	Silent bool `json:"silent,omitempty"`
+}
+
+// VisualMap is go-echarts' visual map with the length of its colour bar
+// (itemHeight), which go-echarts lacks.
+type VisualMap struct {
+	opts.VisualMap
+	ItemHeight int `json:"itemHeight,omitempty"`
 }
 
 // Label is go-echarts' label with a width and what text beyond it does.

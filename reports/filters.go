@@ -60,8 +60,9 @@ type Filters struct {
 	Fields  map[string][]string `json:"fields"`
 	Strings []string            `json:"strings"`
 
-	strs    map[string]int // Strings' indexes
-	heatRow map[string]int // the heatmap section's row of a department and week
+	strs       map[string]int // Strings' indexes
+	heatRow    map[string]int // the heatmap section's row of a department and week
+	heatHeight int            // the heatmap section's height
 }
 
 // FilterPeriod is a choice of the period selector: the weeks from From
@@ -134,6 +135,9 @@ type ViewChart struct {
 	Set    *Option   `json:"set"`
 	Points [][][]any `json:"points"`
 	Tips   [][]int   `json:"tips,omitempty"`
+	// Height is the chart's own height in pixels when it differs from the
+	// section's (a heatmap of fewer departments); 0: the section's.
+	Height int `json:"height,omitempty"`
 }
 
 // FilterTile is a rate tile of a filtered headline (the order of the
@@ -318,6 +322,7 @@ func (b *builder) loadFilters(m *Model) (*Filters, error) {
 	f.heatRow = map[string]int{}
 	for i := range m.Main {
 		if h := m.Main[i]; h.ID == "heatmap" && h.Status == statusOK && h.Data != nil {
+			f.heatHeight = h.Height
 			for k, r := range h.Data.Rows {
 				f.heatRow[cellText(h.Data, r, "department")+"\x00"+cellText(h.Data, r, "week")] = k
 			}
@@ -538,6 +543,9 @@ func (f *Filters) viewCharts(v *FilterView) {
 		set := &Option{XAxis: []opts.XAxis{{Data: o.XAxis[0].Data}}, YAxis: []opts.YAxis{{Data: o.YAxis[0].Data}},
 			VisualMap: o.VisualMap, Series: []Series{{Label: o.Series[0].Label}}}
 		v.Options["heatmap"], v.Charts["heatmap"] = o, f.compact(o, set, "heatmap")
+		if h := heatmapHeight(len(v.HeatmapColumns)); h != f.heatHeight {
+			v.Charts["heatmap"].Height = h
+		}
 	}
 }
 

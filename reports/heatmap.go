@@ -78,10 +78,13 @@ func heatmapOption(t *Table, deps []string) *Option {
 	o.XAxis = []opts.XAxis{{Type: "category", Data: cats, SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}}
 	o.YAxis = []opts.YAxis{{Type: "category", Data: names, Inverse: opts.Bool(true), AxisLabel: catLabel(),
 		SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}}
-	o.VisualMap = []opts.VisualMap{{Calculable: opts.Bool(false), Min: 0, Max: float32(toPct(&top).(float64)), Orient: "horizontal",
-		Left: "center", Bottom: "0", Text: []string{"gap rate " + pct(top), "0%"},
-		InRange: &opts.VisualMapInRange{Color: []string{"#fbeee6", "#f2b38a", cVerm, "#7a2e00"}}}}
+	o.VisualMap = []VisualMap{{VisualMap: opts.VisualMap{Calculable: opts.Bool(false), Min: 0, Max: float32(toPct(&top).(float64)),
+		Orient: "horizontal", Left: "center", Bottom: "0", Text: []string{"gap rate " + pct(top), "0%"},
+		InRange: &opts.VisualMapInRange{Color: []string{"#fbeee6", "#f2b38a", cVerm, "#7a2e00"}}}, ItemHeight: 160}}
 	o.Series = []Series{{SingleSeries: charts.SingleSeries{Name: "Gap rate", Type: "heatmap", Data: items},
 		Label: &Label{Label: opts.Label{Show: opts.Bool(len(weeks) <= 16), FontSize: 10, Formatter: textFormatter}}}}
 	return o
 }
+
+// heatmapHeight is the height of a heatmap of n departments, in pixels.
+func heatmapHeight(n int) int { return 120 + 28*n }

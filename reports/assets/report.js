@@ -460,10 +460,17 @@
     });
   }
   // Draw a section's chart as the view has it (null: as built).
-  function redraw(id, o) {
+  function redraw(id, o, height) {
     var s = sections[id];
     if (o) current[id] = Object.assign({}, s, { chart: { kind: s.chart.kind, option: o } }); else delete current[id];
-    charts.forEach(function (c) { if (c.id === id) { c.chart.setOption(option(shown(id)), true); fitSVG(c.el); } });
+    charts.forEach(function (c) {
+      if (c.id !== id) return;
+      // a view's own height (the heatmap of fewer departments), else the section's
+      var h = (o && height) || s.height;
+      if (h && c.el.style.height !== h + 'px') { c.el.style.height = h + 'px'; c.chart.resize(); }
+      c.chart.setOption(option(shown(id)), true);
+      fitSVG(c.el);
+    });
   }
   function applyFilters() {
     if (!F) return;
@@ -484,7 +491,7 @@
       // a view with nothing to draw shows an empty chart, not the unfiltered one
       redraw(id, vc ? viewOption(id, vc) : Object.assign(clone(s.chart.option), { series: s.chart.option.series.map(function (se) {
         return Object.assign({}, se, { data: [], markArea: null, markLine: null });
-      }) }));
+      }) }), vc && vc.height);
     });
   }
   var selects = {};
