@@ -210,11 +210,7 @@ func (b *builder) drillMembers(s *Section, what, why string) {
 			What:    "Journeys with a contact of this " + level + " that the scorecard counted a success but that failed the customer, over the settled contacts " + why + ".",
 			Measure: "gap_journeys", Scope: Scope{Dim: level, Member: name, Period: "settled"},
 			In: "Gap contacts of this " + level}
-	}, `SELECT 'agent' AS k1, agent_id AS k2, journey_id FROM contact_facts
-		WHERE gap AND agent_id IS NOT NULL AND started_at <= CAST(? AS TIMESTAMPTZ)
-		UNION ALL
-		SELECT 'team', team, journey_id FROM contact_facts
-		WHERE gap AND team IS NOT NULL AND started_at <= CAST(? AS TIMESTAMPTZ)`, b.total.through, b.total.through)
+	}, drillSQL("members"), b.total.through, b.total.through)
 }
 
 func (b *builder) drillHeatmap(s *Section) {
@@ -235,8 +231,7 @@ func (b *builder) drillHeatmap(s *Section) {
 		return DrillList{Title: quoted(d) + ", week of " + day(w),
 			What:    "Journeys with a contact of this department in this week that the scorecard counted a success but that failed the customer.",
 			Measure: "gap_journeys", Scope: weekScope("department", d, w), In: "Gap contacts in this cell"}
-	}, `SELECT coalesce(department, '(none)') AS k1, strftime(CAST(date_trunc('week', business_date) AS DATE), '%Y-%m-%d') AS k2, journey_id
-		FROM contact_facts WHERE gap AND business_date >= CAST(? AS DATE)`, first)
+	}, drillSQL("heatmap"), first)
 }
 
 func (b *builder) drillResolution(s *Section) {
@@ -252,8 +247,7 @@ func (b *builder) drillResolution(s *Section) {
 			What:    "Journeys with a contact of this department that the scorecard claimed resolved but that the customer's next steps did not verify, over the settled contacts (as the bars).",
 			Measure: "unverified_resolution_journeys", Scope: Scope{Dim: "department", Member: d, Period: "settled"},
 			In: "Such contacts in this department"}
-	}, `SELECT coalesce(department, '(none)') AS k1, '' AS k2, journey_id FROM contact_facts
-		WHERE claimed_resolution AND NOT verified_resolution AND started_at <= CAST(? AS TIMESTAMPTZ)`, b.total.through)
+	}, drillSQL("resolution"), b.total.through)
 }
 
 // drillFlows lists the journeys that made each drawn move. The nodes are
@@ -282,7 +276,7 @@ func (b *builder) drillFlows(s *Section) {
 	}
 	// every move the mart can draw of the journeys that reach deeper than
 	// the deepest drawn move is still found: steps only bounds the search
-	if all, err := b.q.query(b.ctx, `SELECT to_node FROM journey_flows WHERE to_node NOT LIKE 'outcome·%'`); err == nil {
+	if all, err := b.q.query(b.ctx, drillSQL("flow_depth")); err == nil {
 		for _, r := range all.recs() {
 			steps = max(steps, nodeStep(r.str("to_node")))
 		}
@@ -294,18 +288,17 @@ func (b *builder) drillFlows(s *Section) {
 		return DrillList{Title: quoted(f) + " → " + quoted(to),
 			What:    "Journeys that made this move.",
 			Measure: "flow_journeys", Scope: Scope{Dim: "flow", Member: f + "→" + to}}
-	}, `WITH e AS (SELECT unnest(?::VARCHAR[]) AS from_node, unnest(?::VARCHAR[]) AS to_node),
-		c AS (SELECT journey_id, seq_in_journey AS seq, journey_node(department, channel) || ' #' || seq_in_journey AS node
-			FROM contact_facts WHERE journey_id IS NOT NULL AND seq_in_journey <= ?),
-		a AS (SELECT * FROM c WHERE node IN (SELECT from_node FROM e))
-		SELECT e.from_node AS k1, e.to_node AS k2, a.journey_id
-		FROM a JOIN c n ON n.journey_id = a.journey_id AND n.seq = a.seq + 1
-		JOIN e ON e.from_node = a.node AND e.to_node = n.node
-		UNION ALL
-		SELECT e.from_node, e.to_node, a.journey_id
-		FROM a JOIN journeys j ON j.journey_id = a.journey_id
-		JOIN e ON e.from_node = a.node AND e.to_node = 'outcome·' || j.outcome
-		WHERE a.seq = least(j.contacts, ?)`, froms, tos, steps, steps)
+	}, drillSQL("flows"), froms, tos, steps, steps)
+}
+
+// drillSQL is a query of sql/report/drill.sql (checked by TestReportQueries;
+// a missing name is a programming error).
+func drillSQL(name string) string {
+	q, ok := mcsql.ReportQueries["drill"][name]
+	if !ok {
+		panic("sql/report/drill.sql has no query " + name)
+	}
+	return q
 }
 
 // nodeStep is the step of a flow node "Billing·phone #3" (0 for none).
@@ -353,20 +346,9 @@ func (b *builder) drillDown(m *Model) {
 	seen := map[string]bool{}
 	for _, spec := range b.drills {
 		start := time.Now()
-		// The worst journeys first, as the worst-journey cards rank them
-		// (most contacts, loops, hops, hours of the customer's time; ties by
-		// a hash of the id): the top Top of each element by max_by, which
-		// keeps a heap per element instead of sorting all its journeys.
-		t, err := b.q.query(b.ctx, `WITH k AS (`+spec.behind+`),
-			g AS (SELECT CAST(k1 AS VARCHAR) AS k1, CAST(k2 AS VARCHAR) AS k2, journey_id, count(*) AS n
-				FROM k WHERE journey_id IS NOT NULL GROUP BY ALL),
-			j AS (SELECT journey_id, struct_pack(c := contacts, l := coalesce(loops, -1), h := coalesce(hops, -1),
-					t := coalesce(customer_hours, -1), x := hash(journey_id)) AS worst
-				FROM (SELECT journey_id, CAST(contacts AS BIGINT) AS contacts, loops, hops, customer_hours FROM journeys)),
-			r AS (SELECT g.k1, g.k2, count(*) AS total, max_by(struct_pack(id := g.journey_id, n := g.n), j.worst, ?) AS top
-				FROM g JOIN j USING (journey_id) GROUP BY g.k1, g.k2)
-			SELECT k1, k2, CAST(total AS BIGINT) AS total, unnest(top, recursive := true), generate_subscripts(top, 1) AS pos
-			FROM r ORDER BY k1, k2, pos`, append(slices.Clone(spec.args), b.opts.DrillTop)...)
+		// the element query as the CTE the ranking reads (sql/report/drill.sql)
+		t, err := b.q.query(b.ctx, "WITH behind AS ("+spec.behind+") SELECT * FROM ("+drillSQL("lists")+") ORDER BY k1, k2, pos",
+			append(slices.Clone(spec.args), b.opts.DrillTop)...)
 		if err != nil {
 			b.log.Warn("report: drill-down lists", "err", err)
 			continue

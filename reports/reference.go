@@ -55,27 +55,25 @@ func (b *builder) targets(s *Section) error {
 	}
 	// The targets the marts were built with, when the build recorded them;
 	// else the catalog as configured now.
-	if b.has("metric_targets", "metric", "level", "member", "target", "unit", "good") {
-		t, err := b.q.query(b.ctx, `SELECT metric, level, member, CAST(target AS DOUBLE) AS target, unit, good
-			FROM metric_targets ORDER BY `+strings.Join(existing(b, "metric_targets", "ordinal", "metric", "level_rank", "level", "member"), ", "))
+	if b.has("metric_targets", "ordinal", "metric", "level_rank", "level", "member", "target", "unit", "good") {
+		ts, err := rows[targetRow](b, "reference", "targets")
 		if err != nil {
 			return err
 		}
-		for _, r := range t.recs() {
-			scope := r.str("level")
-			if m := r.str("member"); m != "" {
-				scope += " " + m
+		for _, r := range ts {
+			scope := r.Level
+			if r.Member != nil && *r.Member != "" {
+				scope += " " + *r.Member
 			}
 			op := "≤"
-			if r.str("good") == "higher" {
+			if r.Good == "higher" {
 				op = "≥"
 			}
-			name := r.str("metric")
-			t := title[name]
+			t := title[r.Metric]
 			if t == "" {
-				t = strings.ReplaceAll(name, "_", " ")
+				t = strings.ReplaceAll(r.Metric, "_", " ")
 			}
-			s.Table.Rows = append(s.Table.Rows, []any{t, name, scope, op + " " + targetValue(r.str("unit"), r.float("target")), r.float("target"),
+			s.Table.Rows = append(s.Table.Rows, []any{t, r.Metric, scope, op + " " + targetValue(r.Unit, r.Target), r.Target,
 				"marts (metric_targets)"})
 		}
 	}
@@ -119,18 +117,14 @@ func targetValue(unit string, v float64) string {
 }
 
 func (b *builder) coverage(s *Section) error {
-	if err := b.need("contact_facts", "source_system", "started_at"); err != nil {
+	if err := b.need("contact_facts", "source_system", "started_at", "person_id", "case_id", "csat", "agent_id"); err != nil {
 		return err
 	}
-	t, err := b.q.query(b.ctx, `SELECT source_system, count(*) AS contacts,
-			timezone(?, min(started_at)) AS first, timezone(?, max(started_at)) AS last,
-			`+b.share("person_id")+` AS with_person, `+b.share("case_id")+` AS with_case,
-			`+b.share("csat")+` AS with_csat, `+b.share("agent_id")+` AS with_agent
-		FROM contact_facts GROUP BY source_system ORDER BY contacts DESC, source_system`, b.opts.Timezone, b.opts.Timezone)
+	srcs, err := rows[sourceRow](b, "reference", "sources", b.opts.Timezone, b.opts.Timezone)
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(srcs) == 0 {
 		return noData("No data: contact_facts is empty.")
 	}
 	s.Table = &Table{Columns: []Column{
@@ -140,16 +134,16 @@ func (b *builder) coverage(s *Section) error {
 		mcol("with_csat", "With a survey score", fmtPct, "share_with_csat"), mcol("with_agent", "With an agent", fmtPct, "share_with_agent"),
 	}, RowScope: &RowScope{Dim: "source_system", MemberCol: "source_system", Period: "all"}}
 	var n, person float64
-	for _, r := range t.recs() {
-		s.Table.Rows = append(s.Table.Rows, []any{r.get("source_system"), r.int("contacts"), r.get("first"), r.get("last"),
-			nullable(r.rounded("with_person")), nullable(r.rounded("with_case")), nullable(r.rounded("with_csat")), nullable(r.rounded("with_agent"))})
-		n += r.float("contacts")
-		person += r.float("with_person") * r.float("contacts")
+	for _, r := range srcs {
+		s.Table.Rows = append(s.Table.Rows, []any{r.Source, r.Contacts, r.First, r.Last,
+			round(r.WithPerson), round(r.WithCase), round(r.WithCSAT), round(r.WithAgent)})
+		n += float64(r.Contacts)
+		person += r.WithPerson * float64(r.Contacts)
 	}
 	var f figs
 	defer func() { s.Figures = f.list }()
 	s.Finding = fmt.Sprintf("The marts hold %s from %s", f.plural("contacts", int64(n), allTime, "contact", "contacts"),
-		f.plural("members", int64(len(t.rows)), Scope{Dim: "source_system", Period: "all"}, "source system", "source systems"))
+		f.plural("members", int64(len(srcs)), Scope{Dim: "source_system", Period: "all"}, "source system", "source systems"))
 	if b.span.ok {
 		s.Finding += ", " + f.add(day(b.span.first), "first_contact_day", 0, allTime, "") + " – " + f.add(day(b.span.last), "last_contact_day", 0, allTime, "")
 	}
@@ -188,25 +182,6 @@ func (b *builder) coverage(s *Section) error {
 			f.n("open_journeys", int64(open), allTime), f.n("journeys", r.int("journeys"), allTime))
 	}
 	return nil
-}
-
-// existing keeps the columns the view has, in order.
-func existing(b *builder, view string, cols ...string) []string {
-	var out []string
-	for _, c := range cols {
-		if b.has(view, c) {
-			out = append(out, duck.Ident(c))
-		}
-	}
-	return out
-}
-
-// share is the non-NULL share of a column, or NULL when the view lacks it.
-func (b *builder) share(c string) string {
-	if b.has("contact_facts", c) {
-		return fmt.Sprintf("count(%s) / count(*)", duck.Ident(c))
-	}
-	return "CAST(NULL AS DOUBLE)"
 }
 
 func (b *builder) inputs(s *Section) error {
@@ -283,14 +258,11 @@ func (b *builder) rejects(s *Section) error {
 	if err := b.need("rejects", "table", "column", "reason", "_source_file", "_source_line"); err != nil {
 		return noData("No data: the rejects view is not attached.")
 	}
-	t, err := b.q.query(b.ctx, `SELECT "table", "column", reason, count(*) AS rows,
-			min(_source_file) AS example_file, min(_source_line) AS example_line,
-			sum(count(*)) OVER () AS total
-		FROM rejects GROUP BY ALL ORDER BY rows DESC, "table", "column", reason LIMIT 25`)
+	rs, err := rows[rejectRow](b, "reference", "rejects")
 	if err != nil {
 		return err
 	}
-	if len(t.rows) == 0 {
+	if len(rs) == 0 {
 		s.Finding = "No input row was rejected."
 		return nil
 	}
@@ -298,19 +270,21 @@ func (b *builder) rejects(s *Section) error {
 		col("table", "Table", fmtText), col("column", "Column", fmtText), col("reason", "Reason", fmtText),
 		mcol("rows", "Rows", fmtInt, "rejected_rows"), col("example", "First example (file:line)", fmtText),
 	}, RowScope: &RowScope{Dim: "rejects"}}
-	for _, r := range t.recs() {
-		ex := filepath.Base(r.str("example_file"))
-		if l := r.str("example_line"); l != "" {
-			ex += ":" + l
+	for _, r := range rs {
+		ex := ""
+		if r.File != nil {
+			ex = filepath.Base(*r.File)
 		}
-		s.Table.Rows = append(s.Table.Rows, []any{r.get("table"), r.get("column"), r.get("reason"), r.int("rows"), ex})
+		if r.Line != nil {
+			ex += ":" + strconv.FormatInt(*r.Line, 10)
+		}
+		s.Table.Rows = append(s.Table.Rows, []any{r.Table, str0(r.Column), r.Reason, r.Rows, ex})
 	}
-	top := t.recs()[0]
-	total := top.int("total")
+	top := rs[0]
 	var f figs
 	s.Finding = fmt.Sprintf("%s rejected; the most common reason is %s in %s (%s).",
-		f.plural("rejected_rows", total, Scope{Dim: "all"}, "input row was", "input rows were"), quoted(top.str("reason")), quoted(top.str("table")),
-		f.plural("rejected_rows", top.int("rows"), Scope{Dim: "reason", Member: top.str("table") + "\x00" + top.str("column") + "\x00" + top.str("reason")}, "row", "rows"))
+		f.plural("rejected_rows", top.Total, Scope{Dim: "all"}, "input row was", "input rows were"), quoted(top.Reason), quoted(top.Table),
+		f.plural("rejected_rows", top.Rows, Scope{Dim: "reason", Member: top.Table + "\x00" + str0(top.Column) + "\x00" + top.Reason}, "row", "rows"))
 	s.Figures = f.list
 	s.Note = "Every rejected row is kept in the lake with its file, line and raw text: `mcnamara query -e \"FROM rejects\"`."
 	return nil
@@ -350,6 +324,8 @@ func (b *builder) runInfo(s *Section) error {
 	}
 	slices.Sort(marts)
 	for _, v := range marts {
+		// a count per mart the lake holds: the one query built here, from
+		// the schema's view names
 		t, err := b.q.query(b.ctx, "SELECT count(*) AS n FROM "+duck.Ident(v))
 		if err != nil {
 			return err
@@ -376,3 +352,35 @@ var martNames = func() []string {
 	}
 	return out
 }()
+
+// Typed rows of sql/report/reference.sql.
+
+type targetRow struct {
+	Metric string  `col:"metric"`
+	Level  string  `col:"level"`
+	Member *string `col:"member"`
+	Target float64 `col:"target"`
+	Unit   string  `col:"unit"`
+	Good   string  `col:"good"`
+}
+
+type sourceRow struct {
+	Source     string  `col:"source_system"`
+	Contacts   int64   `col:"contacts"`
+	First      string  `col:"first"`
+	Last       string  `col:"last"`
+	WithPerson float64 `col:"with_person"`
+	WithCase   float64 `col:"with_case"`
+	WithCSAT   float64 `col:"with_csat"`
+	WithAgent  float64 `col:"with_agent"`
+}
+
+type rejectRow struct {
+	Table  string  `col:"table"`
+	Column *string `col:"column"`
+	Reason string  `col:"reason"`
+	Rows   int64   `col:"rows"`
+	File   *string `col:"example_file"`
+	Line   *int64  `col:"example_line"`
+	Total  int64   `col:"total"`
+}
