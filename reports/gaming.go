@@ -343,8 +343,8 @@ func binLabel(lo, hi float64) string {
 // the band just under the target shaded.
 func bunchingOption(t *Table, band float64) *Option {
 	o := newOption()
-	o.Legend = scrollLegend()
-	o.Grid = grid(56, 20, 40, 48)
+	o.Legend = plainLegend() // wraps: a printed page shows every member (a scrolling legend would hide some)
+	o.Grid = grid(56, 20, 60, 48)
 	o.Tooltip = tooltip("item")
 	var cats []string
 	type line struct {
@@ -471,8 +471,8 @@ func (b *builder) gamingSlopes(s *Section) error {
 // repeat rate (right axis, dashed).
 func slopesOption(t *Table) *Option {
 	o := newOption()
-	o.Legend = scrollLegend()
-	o.Grid = grid(64, 56, 40, 36)
+	o.Legend = plainLegend()
+	o.Grid = grid(64, 56, 60, 36)
 	o.Tooltip = tooltip("item")
 	var weeks []string
 	seen := map[string]int{}
