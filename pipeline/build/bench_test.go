@@ -7,14 +7,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -117,7 +115,7 @@ func benchBuild(b *testing.B, name, suffix string, n int, memory, mode, spill st
 		i := 0
 		for b.Loop() {
 			runBuild := func() {
-				stop := sampleSpill(spill)
+				stop := benchrec.WatchPeak(spill, 250*time.Millisecond)
 				t0 := time.Now()
 				if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
 					b.Fatal(err)
@@ -126,7 +124,7 @@ func benchBuild(b *testing.B, name, suffix string, n int, memory, mode, spill st
 				buildSpill = max(buildSpill, stop())
 			}
 			runDuck := func() {
-				stop := sampleSpill(spill)
+				stop := benchrec.WatchPeak(spill, 250*time.Millisecond)
 				t0 := time.Now()
 				runScript(b, db, script, direct)
 				duckTime += time.Since(t0)
@@ -175,46 +173,6 @@ func benchBuild(b *testing.B, name, suffix string, n int, memory, mode, spill st
 		record(b, benchrec.Result{Stage: "build_duckdb" + suffix, Size: int64(n), Unit: "contacts", WallSeconds: per(duckTime),
 			Metrics: map[string]float64{"build_over_duckdb": ratio, "spill_peak_MiB": float64(duckSpill) / (1 << 20)}})
 	})
-}
-
-// sampleSpill samples the bytes allocated on disk under dir every 250 ms
-// until the returned function is called, which returns the most seen.
-func sampleSpill(dir string) func() int64 {
-	done := make(chan struct{})
-	peak := make(chan int64)
-	go func() {
-		var most int64
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			most = max(most, allocated(dir))
-			select {
-			case <-done:
-				peak <- max(most, allocated(dir))
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() int64 { close(done); return <-peak }
-}
-
-// allocated is the bytes the files under dir take on disk (st_blocks: a
-// sparse temp file counts what it holds, not its length).
-func allocated(dir string) int64 {
-	var n int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return nil // a temp file removed while walking
-		}
-		if info, err := d.Info(); err == nil {
-			if st, ok := info.Sys().(*syscall.Stat_t); ok {
-				n += st.Blocks * 512
-			}
-		}
-		return nil
-	})
-	return n
 }
 
 // synthesize writes contacts, outcomes, surveys and identities of n
