@@ -15,7 +15,10 @@
 # $TMPDIR/mcnamara-large-$CONTACTS; generated files are kept there and
 # reused), MEMORY_LIMIT (default 8GiB, DuckDB's memory_limit), THREADS
 # (default 2), SPILL_DIR (DuckDB's temp_directory, default
-# $BENCH_DIR/spill), BENCH_RECORD (the results file; default
+# $BENCH_DIR/spill), INTERMEDIATES ([lake] intermediates: auto, the
+# default, memory or file), STAGES (the stages to run after generate,
+# default "ingest build report ingest1 update"; e.g. "build" rebuilds the
+# lake of an earlier run), BENCH_RECORD (the results file; default
 # bench/results/large-$CONTACTS-<time>.jsonl). At the end the results are
 # collected into bench/results/<commit>-<time>.json.
 set -euo pipefail
@@ -25,6 +28,8 @@ BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/mcnamara-large-$CONTACTS}
 MEMORY_LIMIT=${MEMORY_LIMIT:-8GiB}
 THREADS=${THREADS:-2}
 SPILL_DIR=${SPILL_DIR:-$BENCH_DIR/spill}
+INTERMEDIATES=${INTERMEDIATES:-auto}
+STAGES=${STAGES:-ingest build report ingest1 update}
 DAYS=366
 START=2025-06-02
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,14 +54,16 @@ business_timezone = "America/New_York"
 memory_limit = "$MEMORY_LIMIT"
 threads = $THREADS
 temp_directory = "$SPILL_DIR"
+intermediates = "$INTERMEDIATES"
 EOF
 
 stage() { # stage NAME BYTES-PATH OK-CODES COMMAND…
 	local name=$1 bytes=$2 ok=$3
 	shift 3
 	echo "== $(date -u +%T) $name: $1 $2 … ($# arguments)" >&2
-	"$TOOL" run -record "$BENCH_RECORD" -stage "large_$name" -size "$CONTACTS" -unit contacts -bytes "$bytes" -ok "$ok" -- "$@"
+	"$TOOL" run -record "$BENCH_RECORD" -stage "large_$name" -size "$CONTACTS" -unit contacts -bytes "$bytes" -ok "$ok" -watch "$SPILL_DIR" -- "$@"
 }
+want() { [[ " $STAGES " == *" $1 "* ]]; }
 
 # the files of days FROM..TO (1-based) of every export
 days() {
@@ -92,17 +99,19 @@ if [ ! -e "$hist/done" ]; then
 	done
 	touch "$hist/done"
 fi
-rm -rf "$lake"
 history=("$hist"/*.csv "$hist"/*.jsonl)
 mapfile -t night < <(days $DAYS $DAYS)
 echo "history: ${#history[@]} files, night: ${#night[@]} files" >&2
-# ingest exits 3 when some rows were rejected (the generator plants a few)
-stage ingest "$lake" 0,3 "$BIN" ingest --config "$cfg" "${history[@]}"
-stage build "$lake/marts" 0 "$BIN" build --config "$cfg" --full
-stage report "$BENCH_DIR/report.html" 0 "$BIN" report --config "$cfg" --out "$BENCH_DIR/report.html"
-stage ingest1 "$lake" 0,3 "$BIN" ingest --config "$cfg" "${night[@]}"
-stage update "$lake/marts" 0 "$BIN" build --config "$cfg"
+if want ingest; then
+	rm -rf "$lake"
+	# ingest exits 3 when some rows were rejected (the generator plants a few)
+	stage ingest "$lake" 0,3 "$BIN" ingest --config "$cfg" "${history[@]}"
+fi
+want build && stage build "$lake/marts" 0 "$BIN" build --config "$cfg" --full
+want report && stage report "$BENCH_DIR/report.html" 0 "$BIN" report --config "$cfg" --out "$BENCH_DIR/report.html"
+want ingest1 && stage ingest1 "$lake" 0,3 "$BIN" ingest --config "$cfg" "${night[@]}"
+want update && stage update "$lake/marts" 0 "$BIN" build --config "$cfg"
 if [ "${BENCH_REBUILD:-0}" = 1 ]; then
 	stage rebuild "$lake/marts" 0 "$BIN" build --config "$cfg" --full
 fi
-"$TOOL" collect -in "$BENCH_RECORD" -dir "$ROOT/bench/results" -command "make bench-large CONTACTS=$CONTACTS MEMORY_LIMIT=$MEMORY_LIMIT"
+"$TOOL" collect -in "$BENCH_RECORD" -dir "$ROOT/bench/results" -command "make bench-large CONTACTS=$CONTACTS MEMORY_LIMIT=$MEMORY_LIMIT INTERMEDIATES=$INTERMEDIATES STAGES='$STAGES'"

@@ -55,7 +55,18 @@ type Lake struct {
 	// TempDirectory is where DuckDB spills what exceeds memory_limit
 	// (relative to the config file); empty: lake/_staging/duckdb_tmp.
 	TempDirectory string `toml:"temp_directory"`
+	// Intermediates is where a full build keeps the models' intermediate
+	// tables: "auto" (the default, also ""): in a DuckDB database file in
+	// the temp directory when the lake's contacts would not fit
+	// memory_limit, else as DuckDB temp tables; "memory": temp tables;
+	// "file": the database file (compressed, evicted without spilling).
+	Intermediates string `toml:"intermediates"`
 }
+
+// IntermediateModes are the values [lake] intermediates takes (the build's
+// own list; a test holds them equal: the configuration does not import
+// the pipeline).
+var IntermediateModes = []string{"auto", "memory", "file"}
 
 // Report settings.
 type Report struct {
@@ -203,6 +214,9 @@ func (f File) AlertRules() ([]metrics.AlertRule, error) {
 func (f File) validate() error {
 	if _, err := time.LoadLocation(f.Lake.BusinessTimezone); err != nil {
 		return fmt.Errorf("%s: [lake] business_timezone %q is not an IANA time zone (e.g. Europe/Berlin)", f.at("lake", 0, "business_timezone"), f.Lake.BusinessTimezone)
+	}
+	if m := f.Lake.Intermediates; m != "" && !slices.Contains(IntermediateModes, m) {
+		return fmt.Errorf("%s: [lake] intermediates %q: want one of %s", f.at("lake", 0, "intermediates"), m, strings.Join(IntermediateModes, ", "))
 	}
 	if err := f.Build.Validate(); err != nil {
 		return fmt.Errorf("%s: %w", f.at("build", 0, ""), err)

@@ -74,6 +74,9 @@ func TestLoadErrors(t *testing.T) {
 		{"alert window where none", "[alerts.gap_ratio]\nmax = 0.3\nwindow_days = 7\n", "mcnamara.toml:3:1: [alerts.gap_ratio] window_days: gap_ratio has no window"},
 		{"alert min_count", "[alerts.gap_ratio]\nmax = 0.3\nmin_count = -1\n", "mcnamara.toml:3:1: [alerts.gap_ratio] min_count: -1: want zero or more claimed_success_contacts"},
 		{"alerts flat", "[alerts]\ngap_ratio_max = 0.3\n", "mcnamara.toml: toml: line 2"},
+		{"intermediates", "[lake]\ndir = 'l'\n  intermediates = 'disk'\n", `mcnamara.toml:3:3: [lake] intermediates "disk": want one of auto, memory, file`},
+		{"intermediates not a string", "[lake]\nintermediates = true\n", "mcnamara.toml: toml: line 2"},
+		{"intermediates misspelt", "[lake]\nintermediate = 'file'\n", "mcnamara.toml:2:1: unknown key intermediate in [lake]; did you mean intermediates?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +91,21 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "none.toml"), true); err == nil {
 		t.Error("a missing required config must be an error")
+	}
+}
+
+// TestIntermediates: [lake] intermediates takes auto, memory or file, and
+// is empty (auto) when absent.
+func TestIntermediates(t *testing.T) {
+	f, err := Load(write(t, "[lake]\ndir = 'l'\n"), true)
+	if err != nil || f.Lake.Intermediates != "" {
+		t.Fatalf("absent: %q, %v", f.Lake.Intermediates, err)
+	}
+	for _, m := range IntermediateModes {
+		f, err := Load(write(t, "[lake]\nintermediates = '"+m+"'\n"), true)
+		if err != nil || f.Lake.Intermediates != m {
+			t.Errorf("intermediates = %q: got %q, %v", m, f.Lake.Intermediates, err)
+		}
 	}
 }
 

@@ -18,7 +18,16 @@ func (j Job) BuildOptions() (build.Options, error) {
 	if err != nil {
 		return build.Options{}, Usage(err)
 	}
+	// the lake's contacts, from its manifest: what [lake] intermediates =
+	// "auto" weighs against memory_limit (no lake yet: none)
+	batches, err := lake.ReadManifest(cfg.Lake.Dir)
+	if err != nil {
+		return build.Options{}, err
+	}
 	return build.Options{
+		Intermediates: cfg.Lake.Intermediates,
+		Contacts:      lake.TableRows(batches, "contacts"),
+		TempDir:       j.TempDir(),
 		BuildSettings: cfg.Build,
 		Catalog:       cat,
 		Costs:         cfg.Costs,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mcnamara/mcnamara/config"
+	"github.com/mcnamara/mcnamara/pipeline/build"
 	"github.com/mcnamara/mcnamara/reports"
 )
 
@@ -62,6 +63,26 @@ formats = { started_at = "%d/%m/%Y %H:%M" }
 	}
 	if m, _ := j.sourceMapping(cfg.Sources[2]); m.Formats["started_at"] != "%d/%m/%Y %H:%M" {
 		t.Errorf("renames: formats = %v", m.Formats)
+	}
+}
+
+// TestIntermediateModes: the configuration accepts exactly the modes the
+// build knows (config cannot import the build to ask it), and BuildOptions
+// hands the build the mode, the temp directory and the lake's contacts.
+func TestIntermediateModes(t *testing.T) {
+	if !slices.Equal(config.IntermediateModes, build.IntermediateModes) {
+		t.Errorf("config.IntermediateModes = %v, build.IntermediateModes = %v", config.IntermediateModes, build.IntermediateModes)
+	}
+	cfg := config.Defaults()
+	cfg.Lake.Dir = t.TempDir()
+	cfg.Lake.Intermediates = "file"
+	cfg.Lake.TempDirectory = "/spill"
+	o, err := Job{Config: cfg}.BuildOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Intermediates != "file" || o.TempDir != "/spill" || o.Contacts != 0 {
+		t.Errorf("BuildOptions: intermediates %q, temp dir %q, contacts %d", o.Intermediates, o.TempDir, o.Contacts)
 	}
 }
 

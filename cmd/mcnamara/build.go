@@ -77,7 +77,7 @@ Exit codes: 0 ok, 1 error, 2 configuration error, 4 locked.`,
 }
 
 func printScript(w io.Writer, o build.Options, writes string) error {
-	steps, err := build.Script(o)
+	steps, err := build.PrintScript(o)
 	if writes != "" {
 		steps, err = build.WriteScript(o, writes)
 	}

@@ -38,7 +38,7 @@ const usage = `usage:
   benchtool collect -in RESULTS.jsonl -dir DIR [-command TEXT]   write DIR/<commit>-<time>.json and print it
   benchtool show RUN.json                                        print a run as a table
   benchtool compare OLD.json NEW.json                            print two runs side by side
-  benchtool run -record RESULTS.jsonl -stage S -size N [-unit U] [-bytes PATH] -- COMMAND ARGS…`
+  benchtool run -record RESULTS.jsonl -stage S -size N [-unit U] [-bytes PATH] [-watch DIR] -- COMMAND ARGS…`
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -142,6 +142,7 @@ func measure(args []string, stdout, stderr io.Writer) error {
 	rows := fs.Int64("rows", 0, "rows the stage processed, for rows/s (default: size)")
 	bytesOf := fs.String("bytes", "", "a file or directory whose size is the stage's output")
 	okCodes := fs.String("ok", "0", "exit codes that count as success, comma-separated (ingest: 0,3)")
+	watch := fs.String("watch", "", "a directory whose most bytes on disk while the command runs are recorded as spill_peak_MiB (a spill directory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -151,9 +152,17 @@ func measure(args []string, stdout, stderr io.Writer) error {
 	}
 	cmd := exec.Command(cmdArgs[0], cmdArgs[1:]...)
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
+	var stopWatch func() int64
+	if *watch != "" {
+		stopWatch = benchrec.WatchPeak(*watch, 500*time.Millisecond)
+	}
 	t0 := time.Now()
 	err := cmd.Run()
 	wall := time.Since(t0)
+	var spill int64
+	if stopWatch != nil {
+		spill = stopWatch()
+	}
 	if err != nil {
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || !slices.Contains(strings.Split(*okCodes, ","), strconv.Itoa(exit.ExitCode())) {
@@ -169,6 +178,12 @@ func measure(args []string, stdout, stderr io.Writer) error {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.PeakRSSBytes = ru.Maxrss * 1024 // kB on Linux
 		r.Metrics = map[string]float64{"cpu_s": tv(ru.Utime) + tv(ru.Stime)}
+	}
+	if stopWatch != nil {
+		if r.Metrics == nil {
+			r.Metrics = map[string]float64{}
+		}
+		r.Metrics["spill_peak_MiB"] = float64(spill) / (1 << 20)
 	}
 	if *bytesOf != "" {
 		b, err := benchrec.DirBytes(*bytesOf)

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -45,92 +46,133 @@ func BenchmarkBuild(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
+	// MCNAMARA_BENCH_MEMORY is DuckDB's memory_limit (default 3GB);
+	// MCNAMARA_BENCH_INTERMEDIATES (e.g. "memory,file") runs each size once
+	// per [lake] intermediates mode, as stages build_<mode> and
+	// build_duckdb_<mode> (default: auto, stages build and build_duckdb).
+	memory := cmp.Or(os.Getenv("MCNAMARA_BENCH_MEMORY"), "3GB")
+	modes := []string{""}
+	if env := os.Getenv("MCNAMARA_BENCH_INTERMEDIATES"); env != "" {
+		modes = strings.Split(env, ",")
+	}
 	// One spill directory for every size.
 	spill := b.TempDir()
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("contacts=%d", n), func(b *testing.B) {
-			ctx := context.Background()
-			db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: "3GB", TempDir: spill})
-			if err != nil {
-				b.Fatal(err)
+		for _, mode := range modes {
+			name, suffix := fmt.Sprintf("contacts=%d", n), ""
+			if mode != "" {
+				name, suffix = name+"/intermediates="+mode, "_"+mode
 			}
-			defer db.Close()
-			dir := filepath.Join(os.TempDir(), "mcnamara-bench", strconv.Itoa(n))
-			if err := synthesize(ctx, db, dir, n); err != nil {
-				b.Fatal(err)
-			}
-			o := build.DefaultOptions()
-			o.MemoryLimit, o.Threads = "3GB", 2
-			steps := &stepTimes{total: map[string]time.Duration{}}
-			if os.Getenv("MCNAMARA_BENCH_LOG") != "" {
-				steps.next = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
-			}
-			o.Logger = slog.New(steps)
-			lakeDir := b.TempDir()
-			if keep := os.Getenv("MCNAMARA_BENCH_LAKE"); keep != "" {
-				// keep the marts, e.g. to compare two versions of the models
-				lakeDir = filepath.Join(keep, strconv.Itoa(n))
-			}
-			// The same models and mart writes run by DuckDB alone (the
-			// script of `build --print-sql --with-writes`), side by side:
-			// odd iterations run it first, so neither always finds the
-			// other's warm caches.
-			direct := filepath.Join(b.TempDir(), "direct")
-			script, err := build.WriteScript(o, direct)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var buildTime, duckTime, syncTime time.Duration
-			defer build.TimeSyncs(&syncTime)()
-			var martBytes int64
-			i := 0
-			for b.Loop() {
-				runBuild := func() {
-					t0 := time.Now()
-					if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
-						b.Fatal(err)
-					}
-					buildTime += time.Since(t0)
+			benchBuild(b, name, suffix, n, memory, mode, spill)
+		}
+	}
+}
+
+func benchBuild(b *testing.B, name, suffix string, n int, memory, mode, spill string) {
+	b.Run(name, func(b *testing.B) {
+		// peak_rss_MiB of this size and mode alone: reset the process's
+		// high-water mark (Linux: clear_refs 5)
+		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+		ctx := context.Background()
+		db, err := duck.Open(ctx, duck.Options{Threads: 2, MemoryLimit: memory, TempDir: spill})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		dir := filepath.Join(os.TempDir(), "mcnamara-bench", strconv.Itoa(n))
+		if err := synthesize(ctx, db, dir, n); err != nil {
+			b.Fatal(err)
+		}
+		o := build.DefaultOptions()
+		o.MemoryLimit, o.Threads = memory, 2
+		o.Intermediates, o.Contacts, o.TempDir = mode, int64(n), spill
+		b.Logf("memory_limit %s, intermediates %q: on disk %v", memory, mode, o.IntermediatesOnDisk())
+		steps := &stepTimes{total: map[string]time.Duration{}}
+		if os.Getenv("MCNAMARA_BENCH_LOG") != "" {
+			steps.next = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		}
+		o.Logger = slog.New(steps)
+		lakeDir := b.TempDir()
+		if keep := os.Getenv("MCNAMARA_BENCH_LAKE"); keep != "" {
+			// keep the marts, e.g. to compare two versions of the models
+			lakeDir = filepath.Join(keep, strconv.Itoa(n))
+		}
+		// The same models and mart writes run by DuckDB alone (the
+		// script of `build --print-sql --with-writes`), side by side:
+		// odd iterations run it first, so neither always finds the
+		// other's warm caches.
+		direct := filepath.Join(b.TempDir(), "direct")
+		script, err := build.WriteScript(o, direct)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buildTime, duckTime, syncTime time.Duration
+		// the most the spill directory held (DuckDB's temp files and
+		// the intermediates' database file), bytes allocated on disk
+		var buildSpill, duckSpill int64
+		defer build.TimeSyncs(&syncTime)()
+		var martBytes int64
+		i := 0
+		for b.Loop() {
+			runBuild := func() {
+				stop := benchrec.WatchPeak(spill, 250*time.Millisecond)
+				t0 := time.Now()
+				if _, err := build.Build(ctx, db, lakeDir, o); err != nil {
+					b.Fatal(err)
 				}
-				runDuck := func() {
-					t0 := time.Now()
-					runScript(b, db, script, direct)
-					duckTime += time.Since(t0)
-				}
-				if i%2 == 0 {
-					runBuild()
-					runDuck()
-				} else {
-					runDuck()
-					runBuild()
-				}
-				i++
-				if martBytes, err = benchrec.DirBytes(filepath.Join(lakeDir, "marts")); err != nil {
+				buildTime += time.Since(t0)
+				buildSpill = max(buildSpill, stop())
+			}
+			runDuck := func() {
+				stop := benchrec.WatchPeak(spill, 250*time.Millisecond)
+				t0 := time.Now()
+				runScript(b, db, script, direct)
+				duckTime += time.Since(t0)
+				duckSpill = max(duckSpill, stop())
+				if err := os.Remove(build.ScriptScratchFile(o)); err != nil && !os.IsNotExist(err) {
 					b.Fatal(err)
 				}
 			}
-			per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
-			b.ReportMetric(float64(n)*float64(b.N)/buildTime.Seconds(), "contacts/s")
-			b.ReportMetric(per(buildTime), "build_s")
-			b.ReportMetric(per(duckTime), "duckdb_s")
-			b.ReportMetric(buildTime.Seconds()/duckTime.Seconds(), "ratio_vs_duckdb")
-			stepMetrics := steps.report(b)
-			hwm := peakRSS()
-			if hwm > 0 {
-				b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
+			if i%2 == 0 {
+				runBuild()
+				runDuck()
+			} else {
+				runDuck()
+				runBuild()
 			}
-			ratio := buildTime.Seconds() / duckTime.Seconds()
-			stepMetrics["ratio_vs_duckdb"] = ratio
-			// fsync of the marts' files and directories (the build's
-			// crash safety; DuckDB alone does not sync)
-			stepMetrics["fsync_s"] = per(syncTime)
-			b.ReportMetric(per(syncTime), "fsync_s")
-			record(b, benchrec.Result{Stage: "build", Size: int64(n), Unit: "contacts", WallSeconds: per(buildTime),
-				PeakRSSBytes: hwm, Bytes: martBytes, Metrics: stepMetrics})
-			record(b, benchrec.Result{Stage: "build_duckdb", Size: int64(n), Unit: "contacts", WallSeconds: per(duckTime),
-				Metrics: map[string]float64{"build_over_duckdb": ratio}})
-		})
-	}
+			i++
+			if martBytes, err = benchrec.DirBytes(filepath.Join(lakeDir, "marts")); err != nil {
+				b.Fatal(err)
+			}
+		}
+		per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
+		b.ReportMetric(float64(n)*float64(b.N)/buildTime.Seconds(), "contacts/s")
+		b.ReportMetric(per(buildTime), "build_s")
+		b.ReportMetric(per(duckTime), "duckdb_s")
+		b.ReportMetric(buildTime.Seconds()/duckTime.Seconds(), "ratio_vs_duckdb")
+		stepMetrics := steps.report(b)
+		hwm := peakRSS()
+		if hwm > 0 {
+			b.ReportMetric(float64(hwm)/(1<<20), "peak_rss_MiB")
+		}
+		ratio := buildTime.Seconds() / duckTime.Seconds()
+		stepMetrics["ratio_vs_duckdb"] = ratio
+		// fsync of the marts' files and directories (the build's
+		// crash safety; DuckDB alone does not sync)
+		stepMetrics["fsync_s"] = per(syncTime)
+		b.ReportMetric(per(syncTime), "fsync_s")
+		b.ReportMetric(float64(buildSpill)/(1<<20), "spill_peak_MiB")
+		stepMetrics["spill_peak_MiB"] = float64(buildSpill) / (1 << 20)
+		onDisk := 0.0
+		if o.IntermediatesOnDisk() {
+			onDisk = 1
+		}
+		stepMetrics["intermediates_on_disk"] = onDisk
+		record(b, benchrec.Result{Stage: "build" + suffix, Size: int64(n), Unit: "contacts", WallSeconds: per(buildTime),
+			PeakRSSBytes: hwm, Bytes: martBytes, Metrics: stepMetrics})
+		record(b, benchrec.Result{Stage: "build_duckdb" + suffix, Size: int64(n), Unit: "contacts", WallSeconds: per(duckTime),
+			Metrics: map[string]float64{"build_over_duckdb": ratio, "spill_peak_MiB": float64(duckSpill) / (1 << 20)}})
+	})
 }
 
 // synthesize writes contacts, outcomes, surveys and identities of n
@@ -328,8 +370,16 @@ func TestBenchInputsBuild(t *testing.T) {
 	if err := synthesize(ctx, db, t.TempDir(), 3000); err != nil {
 		t.Fatal(err)
 	}
+	// with the models' tables as temp tables and in a database file
+	for _, mode := range []string{build.IntermediatesMemory, build.IntermediatesFile} {
+		t.Run(mode, func(t *testing.T) { benchInputsBuild(t, ctx, db, mode) })
+	}
+}
+
+func benchInputsBuild(t *testing.T, ctx context.Context, db *sql.DB, mode string) {
 	o := build.DefaultOptions()
 	o.MemoryLimit, o.Threads = "1GB", 2
+	o.Intermediates, o.TempDir = mode, t.TempDir()
 	res, err := build.Build(ctx, db, t.TempDir(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -355,7 +405,12 @@ func TestBenchInputsBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	// discarded, as runScript does: its temp views must not reach the
+	// next build through the pool
+	defer func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+	}()
 	for _, s := range script {
 		if _, err := conn.ExecContext(ctx, s.SQL); err != nil {
 			t.Fatalf("%s: %v", s.Name, err)
@@ -370,9 +425,9 @@ func TestBenchInputsBuild(t *testing.T) {
 		}
 		var diff int64
 		q := fmt.Sprintf(`SELECT count(*) FROM (
-		    (SELECT * FROM read_parquet(%[1]s, hive_partitioning = false) EXCEPT ALL SELECT * FROM read_parquet(%[2]s, hive_partitioning = false))
-		    UNION ALL
-		    (SELECT * FROM read_parquet(%[2]s, hive_partitioning = false) EXCEPT ALL SELECT * FROM read_parquet(%[1]s, hive_partitioning = false)))`,
+			    (SELECT * FROM read_parquet(%[1]s, hive_partitioning = false) EXCEPT ALL SELECT * FROM read_parquet(%[2]s, hive_partitioning = false))
+			    UNION ALL
+			    (SELECT * FROM read_parquet(%[2]s, hive_partitioning = false) EXCEPT ALL SELECT * FROM read_parquet(%[1]s, hive_partitioning = false)))`,
 			duck.Quote(built), duck.Quote(alone))
 		if err := conn.QueryRowContext(ctx, q).Scan(&diff); err != nil {
 			t.Fatalf("compare %s: %v", m.Name, err)
@@ -380,5 +435,8 @@ func TestBenchInputsBuild(t *testing.T) {
 		if diff != 0 {
 			t.Errorf("mart %s: %d rows differ between the build and its script run by DuckDB alone", m.Name, diff)
 		}
+	}
+	if _, err := os.Stat(build.ScriptScratchFile(o)); (err == nil) != (mode == build.IntermediatesFile) {
+		t.Errorf("%s: the script's intermediates file: %v", mode, err)
 	}
 }

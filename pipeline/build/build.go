@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -42,7 +43,7 @@ const tempPrefix = ".build-"
 // Build runs the models on db, which must already have the input views
 // (contacts, outcomes, surveys, identities — see lake.AttachInputs), and
 // writes the marts into lakeDir/marts. The caller holds the lake lock.
-func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, error) {
+func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (_ Result, err error) {
 	start := time.Now()
 	log := o.logger()
 	steps, err := Script(o)
@@ -54,12 +55,32 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, 
 		return Result{}, err
 	}
 	defer release()
+	// steps are what the build records (its fingerprint); run is what it
+	// executes: the same models, their tables in a file when chosen.
+	run := steps
+	if o.IntermediatesOnDisk() {
+		file := ScratchFile(o.tempDir(), lakeDir)
+		if err := prepareScratch(ctx, conn, file); err != nil {
+			return Result{}, err
+		}
+		defer func() {
+			if derr := detachScratch(conn, file); derr != nil && err == nil {
+				err = derr
+			}
+		}()
+		name, err := defaultDB(ctx, conn)
+		if err != nil {
+			return Result{}, err
+		}
+		run = onDisk(steps, file, name)
+		log.Info("intermediate tables in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit)
+	}
 	w, err := newMartWriter(filepath.Join(lakeDir, lake.MartsDir), o.Hook)
 	if err != nil {
 		return Result{}, err
 	}
 	defer w.cleanup()
-	for _, s := range steps {
+	for _, s := range run {
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
 		}
@@ -80,6 +101,21 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (Result, 
 	res := Result{Marts: marts, Duration: time.Since(start)}
 	log.Info("marts built", "marts", len(marts), "elapsed", res.Duration.Round(time.Millisecond))
 	return res, nil
+}
+
+// prepareScratch makes the temp directory and removes what a killed build
+// of the same lake left there (a file the build's ATTACH could not open,
+// or tables of an older run): the caller holds the lake's lock, so no
+// other build uses it.
+func prepareScratch(ctx context.Context, conn *sql.Conn, file string) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return fmt.Errorf("build: create temp directory: %w", err)
+	}
+	// a failed build in this process detaches it; this is for the rest
+	if _, err := conn.ExecContext(ctx, detachSQL); err != nil {
+		return fmt.Errorf("build: detach intermediates: %w", err)
+	}
+	return removeScratch(file)
 }
 
 // buildConn returns the one connection a build runs on: variables and temp

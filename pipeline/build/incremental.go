@@ -544,9 +544,11 @@ func tempKind(ctx context.Context, conn *sql.Conn, name string) (string, error) 
 	return kind, nil
 }
 
-// tempKinds is tempKind of every temp object.
+// tempKinds is tempKind of every temp object and every table of the
+// intermediates' database file.
 func tempKinds(ctx context.Context, conn *sql.Conn) (map[string]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp'")
+	// a full build's tables are in the intermediates' file when chosen
+	rows, err := conn.QueryContext(ctx, "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog IN ('temp', '"+scratchCatalog+"')")
 	if err != nil {
 		return nil, fmt.Errorf("list temp tables: %w", err)
 	}

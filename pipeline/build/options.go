@@ -14,6 +14,9 @@ package build
 import (
 	"fmt"
 	"log/slog"
+	"os"
+	"slices"
+	"strings"
 
 	"github.com/mcnamara/mcnamara/metrics"
 	"github.com/mcnamara/mcnamara/pipeline/contract"
@@ -33,6 +36,17 @@ type Options struct {
 	// MemoryLimit (e.g. "4GB") and Threads bound DuckDB; filled from [lake].
 	MemoryLimit string
 	Threads     int
+	// Intermediates says where a full build keeps the models' intermediate
+	// tables: IntermediatesAuto ("" too), IntermediatesMemory or
+	// IntermediatesFile (see IntermediatesOnDisk); filled from [lake]
+	// intermediates.
+	Intermediates string
+	// Contacts is the lake's contact count (its manifest's rows), what
+	// IntermediatesAuto weighs against MemoryLimit.
+	Contacts int64
+	// TempDir holds the intermediates' database file (ScratchFile): the
+	// DuckDB temp directory ([lake] temp_directory); empty: os.TempDir().
+	TempDir string
 	// Catalog holds the KPI definitions, targets and scorecard in force
 	// (nil: metrics.Default()).
 	Catalog *metrics.Catalog
@@ -64,7 +78,18 @@ func (o Options) validate() error {
 	if _, err := o.rates(); err != nil {
 		return err
 	}
+	if o.Intermediates != "" && !slices.Contains(IntermediateModes, o.Intermediates) {
+		return fmt.Errorf("intermediates %q: want one of %s", o.Intermediates, strings.Join(IntermediateModes, ", "))
+	}
 	return nil
+}
+
+// tempDir is where the intermediates' database file goes.
+func (o Options) tempDir() string {
+	if o.TempDir != "" {
+		return o.TempDir
+	}
+	return os.TempDir()
 }
 
 // rates are the cost rates in force for every contract channel.

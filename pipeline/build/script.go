@@ -45,9 +45,9 @@ type Step struct {
 
 // Script returns the build's SQL in run order: a prelude that sets the
 // variables and fills kpi_catalog and kpi_targets from the options, the
-// shared macros, then the models with their placeholders filled in. It is
-// what `mcnamara build --print-sql` prints: run it in any DuckDB that has
-// the input views to get the same tables.
+// shared macros, then the models with their placeholders filled in: run
+// it in any DuckDB that has the input views to get the same tables. These are the steps a build
+// records; PrintScript is the script as it runs them.
 func Script(o Options) ([]Step, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -220,7 +220,7 @@ func Settings(o Options) string {
 // It is the build's work done by DuckDB alone, without the build's
 // renames, syncs and record (`mcnamara build --print-sql --with-writes`).
 func WriteScript(o Options, dir string) ([]Step, error) {
-	steps, err := Script(o)
+	steps, err := PrintScript(o)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +251,29 @@ func WriteScript(o Options, dir string) ([]Step, error) {
 			out = append(out, Step{Name: m.Name + ".write.sql", SQL: q})
 		}
 	}
+	if o.IntermediatesOnDisk() {
+		out = append(out, Step{Name: "99_detach.sql", SQL: detachSQL + ";\n-- the file " + ScriptScratchFile(o) + " can be removed now\n"})
+	}
 	return out, nil
+}
+
+// PrintScript is the script as a full build runs it: Script, with the
+// models' tables in the database file ScriptScratchFile(o) when the
+// options choose it (IntermediatesOnDisk), as Build puts them in its own
+// (ScratchFile). It is what `mcnamara build --print-sql` prints; its
+// search path names the default database "memory" (an in-memory DuckDB's).
+func PrintScript(o Options) ([]Step, error) {
+	steps, err := Script(o)
+	if err != nil || !o.IntermediatesOnDisk() {
+		return steps, err
+	}
+	return onDisk(steps, ScriptScratchFile(o), printedDB), nil
+}
+
+// ScriptScratchFile is the intermediates' database file of the printed
+// script (PrintScript), in the temp directory beside the build's own.
+func ScriptScratchFile(o Options) string {
+	return filepath.Join(o.tempDir(), scratchPrefix+"script.duckdb")
 }
 
 // isView tells whether a model's SQL defines name as a view.

@@ -243,3 +243,19 @@ func TestRecoverOldLake(t *testing.T) {
 		t.Errorf("batches read: %v", got)
 	}
 }
+
+// TestTableRows: a table's rows are the sum over every batch's files of
+// that table, whatever other tables the batches hold.
+func TestTableRows(t *testing.T) {
+	batches := []Batch{
+		{ID: "a", Files: []File{{Table: "contacts", Rows: 3}, {Table: "outcomes", Rows: 100}, {Table: "contacts", Rows: 4}}},
+		{ID: "b", Files: []File{{Table: "surveys", Rows: 9}}},
+		{ID: "c", Files: []File{{Table: "contacts", Rows: 5}}},
+	}
+	if got := TableRows(batches, "contacts"); got != 12 {
+		t.Errorf("contacts: %d rows, want 12", got)
+	}
+	if got := TableRows(nil, "contacts"); got != 0 {
+		t.Errorf("no batches: %d rows", got)
+	}
+}

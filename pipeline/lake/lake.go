@@ -137,6 +137,19 @@ func TableFiles(root string, batches []Batch) (map[string][]string, error) {
 	return out, nil
 }
 
+// TableRows is the number of rows the batches' files of table hold.
+func TableRows(batches []Batch, table string) int64 {
+	var n int64
+	for _, b := range batches {
+		for _, f := range b.Files {
+			if f.Table == table {
+				n += f.Rows
+			}
+		}
+	}
+	return n
+}
+
 // RejectFiles lists the committed reject files, as absolute paths, but
 // those a replay superseded (their rows are loaded, or rejected again by
 // the replay's batch).
