@@ -459,16 +459,7 @@ func (d *Drill) renumber() {
 			}
 		}
 	}
-	order := make([]int, len(d.Strings))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
-	to := make([]int, len(order))
-	strs := make([]string, len(order))
-	for n, i := range order {
-		to[i], strs[n] = n, d.Strings[i]
-	}
+	to, strs := byUse(d.Strings, uses)
 	for _, j := range d.Journeys {
 		for _, r := range j.Timeline {
 			for k := 2; k < len(r); k++ {
@@ -477,6 +468,23 @@ func (d *Drill) renumber() {
 		}
 	}
 	d.Strings = strs
+}
+
+// byUse orders strs by uses (how often each index is written), the most
+// used first, and returns each old index's new one and the strings in
+// their new order.
+func byUse(strs []string, uses []int) (to []int, ordered []string) {
+	order := make([]int, len(strs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
+	to = make([]int, len(order))
+	ordered = make([]string, len(order))
+	for n, i := range order {
+		to[i], ordered[n] = n, strs[i]
+	}
+	return to, ordered
 }
 
 // outcomeWords says how a journey ended, as the customer scorecard does.

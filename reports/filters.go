@@ -935,16 +935,7 @@ func (f *Filters) renumber() {
 		}
 	}
 	each(func(p *any) { uses[(*p).(int)]++ })
-	order := make([]int, len(f.Strings))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return uses[b] - uses[a] })
-	to := make([]int, len(order))
-	strs := make([]string, len(order))
-	for n, i := range order {
-		to[i], strs[n] = n, f.Strings[i]
-	}
+	to, strs := byUse(f.Strings, uses)
 	each(func(p *any) { *p = to[(*p).(int)] })
 	f.Strings = strs
 	for i, s := range strs {
