@@ -38,6 +38,8 @@ func Concepts(windowDays float64) []Concept {
 		{"Cost of the gap", "The agent cost of the contacts that followed a gap contact in its journey: the rework a false success caused."},
 		{"Cost per resolved journey", "The agent cost of the journeys verified resolved / their number: what a resolved customer costs, beside the cost per contact."},
 		{"Scorecard status", "A KPI against the target in force: green when it holds, amber when it misses by no more than the amber band ([metrics] amber_band, a share of the target: 10% unless configured), red otherwise."},
+		{"Gaming signal", "A statistical sign that an agent or team meets the handle-time target by shifting the work rather than doing it: handle times bunched just under the target, holds or transfers just before it, handle time falling week by week while the customers' repeats rise, or surveys reaching the customers who did not come back. Evidence to listen to calls, not a verdict (the gaming_signals mart)."},
+		{"Evidence strength", "A gaming test's statistic in units of the threshold it had to pass: its z over the z of the Bonferroni threshold, or for the slopes the weaker slope's distance from zero in half-widths of its interval. Over one is a flag."},
 		{"Spearman ρ", "Rank correlation from −1 to 1 between how often members (agents, teams) meet a KPI and how often their customers fail: above 0, meeting the KPI goes with more failed customers."},
 	}
 }

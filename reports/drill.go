@@ -398,7 +398,7 @@ func (b *builder) drillJourneys(d *Drill, ids []string) (map[string]int, error) 
 		return index, nil
 	}
 	tz := b.opts.Timezone
-	jt, err := rows[journeyRow](b, "journeys", "by_id", tz, tz, ids)
+	jt, err := rows[journeyRow](b, "journeys", "journeys", tz, tz, ids, len(ids))
 	if err != nil {
 		return nil, err
 	}

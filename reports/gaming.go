@@ -279,7 +279,7 @@ func (b *builder) gamingBunching(s *Section) error {
 		}
 		s.Data.Rows = append(s.Data.Rows, []any{h.Dimension, h.Member, binKey(h.Lo, h.Hi), binLabel(h.Lo, h.Hi), h.Contacts, nullable(roundedPtr(h.Share))})
 	}
-	s.Chart = &Chart{Kind: "gaming_bunching", Option: bunchingOption(s.Data, band)}
+	s.Chart = &Chart{Kind: "gaming_bunching", Option: bunchingOption(s.Data)}
 	s.Height = 340
 	var f, fn figs // the finding's figures, then the note's
 	defer func() { s.Figures = append(f.list, fn.list...) }()
@@ -341,7 +341,7 @@ func binLabel(lo, hi float64) string {
 
 // bunchingOption draws a line a member over the bins, the centre dashed,
 // the band just under the target shaded.
-func bunchingOption(t *Table, band float64) *Option {
+func bunchingOption(t *Table) *Option {
 	o := newOption()
 	o.Legend = plainLegend() // wraps: a printed page shows every member (a scrolling legend would hide some)
 	o.Grid = grid(56, 20, 60, 48)
@@ -390,7 +390,6 @@ func bunchingOption(t *Table, band float64) *Option {
 			Label: &opts.Label{Show: opts.Bool(true), Formatter: "just under the target", Position: "insideTop", FontSize: 11},
 			Data:  [][2]MarkCorner{{{XAxis: ptr(9)}, {XAxis: ptr(11)}}}}
 	}
-	_ = band
 	return o
 }
 

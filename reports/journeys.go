@@ -355,7 +355,7 @@ func (b *builder) worstJourneys() []Section {
 
 func (b *builder) loadWorst() ([]journeyRow, map[string][]contactRow, error) {
 	tz := b.opts.Timezone
-	js, err := rows[journeyRow](b, "journeys", "worst", tz, tz, b.opts.WorstJourneys)
+	js, err := rows[journeyRow](b, "journeys", "journeys", tz, tz, nil, b.opts.WorstJourneys)
 	if err != nil || len(js) == 0 {
 		return nil, nil, err
 	}
