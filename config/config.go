@@ -50,8 +50,10 @@ type Lake struct {
 	// BusinessTimezone decides the calendar date of a contact (partitions,
 	// weeks and months in the marts and the report).
 	BusinessTimezone string `toml:"business_timezone"`
-	MemoryLimit      string `toml:"memory_limit"`
-	Threads          int    `toml:"threads"`
+	// MemoryLimit is the process's memory budget; DuckDB's own
+	// memory_limit is 75% of it (duck.BufferLimit).
+	MemoryLimit string `toml:"memory_limit"`
+	Threads     int    `toml:"threads"`
 	// TempDirectory is where DuckDB spills what exceeds memory_limit
 	// (relative to the config file); empty: lake/_staging/duckdb_tmp.
 	TempDirectory string `toml:"temp_directory"`

@@ -86,6 +86,14 @@ func benchBuild(b *testing.B, name, suffix string, n int, memory, mode, spill st
 		o := build.DefaultOptions()
 		o.MemoryLimit, o.Threads = memory, 2
 		o.Intermediates, o.Contacts, o.TempDir = mode, int64(n), spill
+		// MCNAMARA_BENCH_CHUNKS: the chunks of the big monthly marts'
+		// writes (default: as the build decides, Options.WriteChunks)
+		if env := os.Getenv("MCNAMARA_BENCH_CHUNKS"); env != "" {
+			if o.Chunks, err = strconv.Atoi(env); err != nil || o.Chunks < 1 {
+				b.Fatalf("MCNAMARA_BENCH_CHUNKS: %q is not a count (>= 1)", env)
+			}
+		}
+		b.Logf("chunked marts written in %d chunks", o.WriteChunks())
 		b.Logf("memory_limit %s, intermediates %q: on disk %v", memory, mode, o.IntermediatesOnDisk())
 		steps := &stepTimes{total: map[string]time.Duration{}}
 		if os.Getenv("MCNAMARA_BENCH_LOG") != "" {

@@ -80,6 +80,9 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (_ Result
 		return Result{}, err
 	}
 	defer w.cleanup()
+	if w.chunks = o.WriteChunks(); w.chunks > 1 {
+		log.Info("big monthly marts written in chunks of persons", "chunks", w.chunks)
+	}
 	for _, s := range run {
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
@@ -160,7 +163,7 @@ func configure(ctx context.Context, conn *sql.Conn, o Options) error {
 		return fmt.Errorf("build: configure: %w", err)
 	}
 	if o.MemoryLimit != "" {
-		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+duck.Quote(o.MemoryLimit)); err != nil {
+		if _, err := conn.ExecContext(ctx, "SET memory_limit = "+duck.Quote(duck.BufferLimit(o.MemoryLimit))); err != nil {
 			return fmt.Errorf("build: memory limit %q: %w", o.MemoryLimit, err)
 		}
 	}

@@ -28,7 +28,10 @@ const schemaFile = "_schema.parquet"
 type martWriter struct {
 	dir, tmp string
 	hook     lake.Hook // crash points (Options.Hook)
-	written  map[string]Mart
+	// chunks is how many chunks of persons a chunked monthly mart is
+	// written in (Options.WriteChunks; 0 or 1: whole).
+	chunks  int
+	written map[string]Mart
 	// partial holds, for a monthly mart written in part, the months
 	// rewritten (their files are in tmp/<mart>) and the months left empty.
 	partial map[string]*monthChange
@@ -79,7 +82,11 @@ func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.L
 		if m.Month != "" {
 			path = filepath.Join(w.dir, m.Name)
 			src = filepath.Join(w.tmp, m.Name, "*.parquet")
-			rows, err = w.writeMonthly(ctx, conn, m.Name, m.Month)
+			chunks := 1
+			if m.Chunked {
+				chunks = max(w.chunks, 1)
+			}
+			rows, err = w.writeMonthly(ctx, conn, m.Name, m.Month, chunks)
 		} else {
 			path = filepath.Join(w.dir, m.Name+".parquet")
 			src = filepath.Join(w.tmp, m.Name+".parquet")
@@ -145,8 +152,9 @@ func copySQL(q, p, partition string, rowGroup int) string {
 
 // writeMonthly writes a whole monthly mart to tmp/<name>/: its schema file
 // and one file per month, <YYYY-MM>.parquet (<YYYY-MM>_<n>.parquet should
-// DuckDB split a month).
-func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, month string) (int64, error) {
+// DuckDB split a month, or the mart be written in chunks of persons: one
+// partitioned write per chunk, in_chunk selecting its rows).
+func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, month string, chunks int) (int64, error) {
 	dst := filepath.Join(w.tmp, name)
 	if err := os.Mkdir(dst, 0o755); err != nil {
 		return 0, err
@@ -154,41 +162,64 @@ func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, mon
 	if _, err := copyTo(ctx, conn, "SELECT * FROM "+duck.Ident(name)+" LIMIT 0", filepath.Join(dst, schemaFile), "", 0); err != nil {
 		return 0, err
 	}
-	parts := filepath.Join(w.tmp, name+".parts")
-	rows, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(month), duck.Ident(name)), parts, "_month", monthRowGroup)
-	if err != nil {
-		return 0, err
+	var rows int64
+	files := map[string]int{} // a month's files so far
+	for c := range chunks {
+		if chunks > 1 {
+			if _, err := conn.ExecContext(ctx, chunkSQL(chunks, c)); err != nil {
+				return 0, err
+			}
+		}
+		parts := filepath.Join(w.tmp, name+".parts")
+		n, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(month), duck.Ident(name)), parts, "_month", monthRowGroup)
+		if err != nil {
+			return 0, err
+		}
+		rows += n
+		if err := moveMonths(parts, dst, files); err != nil {
+			return 0, err
+		}
 	}
+	if chunks > 1 {
+		if _, err := conn.ExecContext(ctx, resetChunkSQL); err != nil {
+			return 0, err
+		}
+	}
+	return rows, syncPath(dst)
+}
+
+// moveMonths moves the files of a write partitioned by _month from parts
+// into dst as <YYYY-MM>.parquet, <YYYY-MM>_1.parquet, … (files counts a
+// month's files already there), syncs them and removes parts.
+func moveMonths(parts, dst string, files map[string]int) error {
 	dirs, err := os.ReadDir(parts)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) { // no rows: no directory
-		return 0, err
+		return err
 	}
 	for _, d := range dirs {
 		key, ok := strings.CutPrefix(d.Name(), "_month=")
 		if !ok || !d.IsDir() {
-			return 0, fmt.Errorf("unexpected %s in the partitioned write", d.Name())
+			return fmt.Errorf("unexpected %s in the partitioned write", d.Name())
 		}
-		files, err := os.ReadDir(filepath.Join(parts, d.Name()))
+		written, err := os.ReadDir(filepath.Join(parts, d.Name()))
 		if err != nil {
-			return 0, err
+			return err
 		}
-		for i, f := range files {
+		for _, f := range written {
 			to := key + ".parquet"
-			if i > 0 {
+			if i := files[key]; i > 0 {
 				to = fmt.Sprintf("%s_%d.parquet", key, i)
 			}
+			files[key]++
 			if err := os.Rename(filepath.Join(parts, d.Name(), f.Name()), filepath.Join(dst, to)); err != nil {
-				return 0, err
+				return err
 			}
 			if err := syncPath(filepath.Join(dst, to)); err != nil {
-				return 0, err
+				return err
 			}
 		}
 	}
-	if err := os.RemoveAll(parts); err != nil {
-		return 0, err
-	}
-	return rows, syncPath(dst)
+	return os.RemoveAll(parts)
 }
 
 // monthKey is the SQL of a row's month file name (Marts.Month; "none"

@@ -44,6 +44,9 @@ type Options struct {
 	// Contacts is the lake's contact count (its manifest's rows), what
 	// IntermediatesAuto weighs against MemoryLimit.
 	Contacts int64
+	// Chunks, when above 0, is how many chunks of persons a full build
+	// writes its chunked monthly marts in (tests; 0: WriteChunks decides).
+	Chunks int
 	// TempDir holds the intermediates' database file (ScratchFile): the
 	// DuckDB temp directory ([lake] temp_directory); empty: os.TempDir().
 	TempDir string

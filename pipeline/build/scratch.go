@@ -11,8 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/mcnamara/mcnamara/sql/duck"
 )
@@ -65,37 +63,11 @@ func (o Options) IntermediatesOnDisk() bool {
 	case IntermediatesMemory:
 		return false
 	}
-	limit, ok := ParseBytes(o.MemoryLimit)
+	limit, ok := duck.ParseBytes(o.MemoryLimit)
 	if !ok || limit <= 0 {
 		return false
 	}
 	return o.Contacts > limit/intermediateBytesPerContact
-}
-
-var byteUnits = map[string]int64{
-	"": 1, "b": 1, "byte": 1, "bytes": 1,
-	"k": 1e3, "kb": 1e3, "kilobyte": 1e3, "kilobytes": 1e3, "kib": 1 << 10,
-	"m": 1e6, "mb": 1e6, "megabyte": 1e6, "megabytes": 1e6, "mib": 1 << 20,
-	"g": 1e9, "gb": 1e9, "gigabyte": 1e9, "gigabytes": 1e9, "gib": 1 << 30,
-	"t": 1e12, "tb": 1e12, "terabyte": 1e12, "terabytes": 1e12, "tib": 1 << 40,
-}
-
-// ParseBytes reads a size as DuckDB's memory_limit takes it ("8GiB",
-// "2GB", "800 MiB", "1.5gb"); ok is false for anything else (and for "",
-// "none" or "-1": no limit).
-func ParseBytes(s string) (int64, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
-	num, unit := s, ""
-	if i >= 0 {
-		num, unit = s[:i], strings.TrimSpace(s[i:])
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	mul, known := byteUnits[unit]
-	if err != nil || !known || v < 0 {
-		return 0, false
-	}
-	return int64(v * float64(mul)), true
 }
 
 // ScratchFile is the intermediates' database file of the build of the
@@ -181,3 +153,42 @@ func detachScratch(conn *sql.Conn, file string) error {
 	}
 	return errors.Join(derr, removeScratch(file))
 }
+
+// chunkBytesPerContact is what writing a contact of a chunked monthly mart
+// (contact_facts, journeys) holds in DuckDB's memory at once: the joins'
+// hash tables of its contact_base, contact_seq and journey rows and the
+// partitioned writer's buffers. WriteChunks sizes chunks so that one fits
+// memory_limit.
+const chunkBytesPerContact = 1000
+
+// maxChunks bounds WriteChunks: each chunk scans the intermediates again.
+const maxChunks = 64
+
+// WriteChunks is how many chunks of persons a full build writes the
+// chunked monthly marts (MartSpec.Chunked) in, one partitioned write per
+// chunk: Chunks when set; else 1 unless the intermediates are on disk
+// (IntermediatesOnDisk), then the lake's contacts × ~1,000 bytes over
+// DuckDB's memory_limit (duck.BufferLimit), rounded up. Written whole,
+// 100M contacts' contact_facts spilled 44 GiB in 41 minutes and did not
+// finish (docs/performance.md); each chunk's joins fit in memory.
+func (o Options) WriteChunks() int {
+	if o.Chunks > 0 {
+		return o.Chunks
+	}
+	if !o.IntermediatesOnDisk() {
+		return 1
+	}
+	limit, ok := duck.ParseBytes(duck.BufferLimit(o.MemoryLimit))
+	if !ok || limit <= 0 {
+		return 1
+	}
+	return int(min((o.Contacts*chunkBytesPerContact+limit-1)/limit, maxChunks))
+}
+
+// chunkSQL selects chunk c of k for in_chunk (_macros.sql).
+func chunkSQL(k, c int) string {
+	return fmt.Sprintf("SET VARIABLE chunks = %d;\nSET VARIABLE chunk = %d;\n", k, c)
+}
+
+// resetChunkSQL makes in_chunk true again (every row).
+const resetChunkSQL = "RESET VARIABLE chunks;\nRESET VARIABLE chunk;\n"

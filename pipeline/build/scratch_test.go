@@ -204,21 +204,6 @@ func TestIntermediatesOnDisk(t *testing.T) {
 	}
 }
 
-func TestParseBytes(t *testing.T) {
-	for s, want := range map[string]int64{
-		"8GiB": 8 << 30, "2GB": 2e9, "800 MiB": 800 << 20, "1.5gb": 15e8, "512": 512, "4 kb": 4000, "1TiB": 1 << 40, "3g": 3e9,
-	} {
-		if got, ok := build.ParseBytes(s); !ok || got != want {
-			t.Errorf("ParseBytes(%q) = %d, %v; want %d", s, got, ok, want)
-		}
-	}
-	for _, s := range []string{"", "none", "-1", "GB", "8 parsecs", "1..2GB"} {
-		if got, ok := build.ParseBytes(s); ok {
-			t.Errorf("ParseBytes(%q) = %d, want not ok", s, got)
-		}
-	}
-}
-
 // TestPrintScriptIntermediates: `build --print-sql` prints the design the
 // build runs: with the tables in a file, it attaches the file and creates
 // no model table as a temp table; with temp tables it is Script.

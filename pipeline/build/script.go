@@ -22,6 +22,10 @@ import (
 type MartSpec struct {
 	Name, OrderBy, Month string
 	Model                mcsql.Model
+	// Chunked: a monthly mart whose model calls in_chunk (_macros.sql),
+	// which a full build of a big lake writes in Options.WriteChunks
+	// chunks of persons.
+	Chunked bool
 }
 
 // Marts are the marts the models make, in run order.
@@ -30,7 +34,8 @@ var Marts = martSpecs()
 func martSpecs() []MartSpec {
 	var out []MartSpec
 	for _, m := range mcsql.Marts() {
-		out = append(out, MartSpec{Name: m.Name, OrderBy: m.Mart.OrderBy, Month: m.Mart.Month, Model: m})
+		out = append(out, MartSpec{Name: m.Name, OrderBy: m.Mart.OrderBy, Month: m.Mart.Month, Model: m,
+			Chunked: m.Mart.Month != "" && strings.Contains(m.SQL, "in_chunk(")})
 	}
 	return out
 }
@@ -204,7 +209,8 @@ func Settings(o Options) string {
 	b.WriteString("SET preserve_insertion_order = false;\n")
 	b.WriteString("SET partitioned_write_flush_threshold = 122880;\n")
 	if o.MemoryLimit != "" {
-		fmt.Fprintf(&b, "SET memory_limit = %s;\n", duck.Quote(o.MemoryLimit))
+		fmt.Fprintf(&b, "SET memory_limit = %s;  -- %s of the budget %s ([lake] memory_limit)\n",
+			duck.Quote(duck.BufferLimit(o.MemoryLimit)), strconv.FormatFloat(duck.BufferShare, 'f', -1, 64), o.MemoryLimit)
 	}
 	if o.Threads > 0 {
 		fmt.Fprintf(&b, "SET threads = %d;\n", o.Threads)
@@ -233,10 +239,20 @@ func WriteScript(o Options, dir string) ([]Step, error) {
 			}
 			var q, files string
 			if m.Month != "" {
-				parts := filepath.Join(dir, m.Name+".parts")
-				q = copySQL("SELECT * FROM "+duck.Ident(m.Name)+" LIMIT 0", filepath.Join(dir, m.Name+"_"+schemaFile), "", 0) + ";\n" +
-					copySQL(fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(m.Month), duck.Ident(m.Name)), parts, "_month", monthRowGroup) + ";\n"
-				files = filepath.Join(parts, "*", "*.parquet")
+				q = copySQL("SELECT * FROM "+duck.Ident(m.Name)+" LIMIT 0", filepath.Join(dir, m.Name+"_"+schemaFile), "", 0) + ";\n"
+				month := fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(m.Month), duck.Ident(m.Name))
+				if k := o.WriteChunks(); m.Chunked && k > 1 {
+					// as the build writes it: chunk by chunk of persons
+					for c := range k {
+						q += chunkSQL(k, c) + copySQL(month, filepath.Join(dir, fmt.Sprintf("%s.parts.%d", m.Name, c)), "_month", monthRowGroup) + ";\n"
+					}
+					q += resetChunkSQL
+					files = filepath.Join(dir, m.Name+".parts.*", "*", "*.parquet")
+				} else {
+					parts := filepath.Join(dir, m.Name+".parts")
+					q += copySQL(month, parts, "_month", monthRowGroup) + ";\n"
+					files = filepath.Join(parts, "*", "*.parquet")
+				}
 			} else {
 				src := "SELECT * FROM " + duck.Ident(m.Name)
 				if m.OrderBy != "" {

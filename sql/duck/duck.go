@@ -20,7 +20,9 @@ import (
 type Options struct {
 	// Path of the database file; empty means in-memory.
 	Path string
-	// MemoryLimit such as "4GB"; empty keeps DuckDB's default (80% of RAM).
+	// MemoryLimit is the process's memory budget, such as "4GB" ([lake]
+	// memory_limit); DuckDB's own memory_limit is BufferLimit of it. Empty
+	// keeps DuckDB's default (80% of RAM).
 	MemoryLimit string
 	// Threads caps worker threads; 0 keeps DuckDB's default (all cores).
 	Threads int
@@ -45,7 +47,7 @@ func Open(ctx context.Context, o Options) (*sql.DB, error) {
 		"SET TimeZone = 'UTC'",
 	}
 	if o.MemoryLimit != "" {
-		setup = append(setup, fmt.Sprintf("SET memory_limit = %s", Quote(o.MemoryLimit)))
+		setup = append(setup, fmt.Sprintf("SET memory_limit = %s", Quote(BufferLimit(o.MemoryLimit))))
 	}
 	if o.Threads > 0 {
 		setup = append(setup, fmt.Sprintf("SET threads = %d", o.Threads))

@@ -41,6 +41,17 @@ CREATE OR REPLACE TEMP MACRO repeat_within(person_id, next_contact_at, started_a
     CASE WHEN person_id IS NOT NULL AND started_at + to_seconds(days * 86400) <= getvariable('data_end')
          THEN coalesce(next_contact_at <= started_at + to_seconds(days * 86400), false) END;
 
+-- Whether a person's rows belong to the chunk being written. A full build
+-- of a lake too big for memory_limit writes its big monthly marts (the
+-- models that call this) chunk by chunk: persons split by a hash into
+-- getvariable('chunks') parts, anonymous rows with chunk 0, so that each
+-- write joins and sorts a part of the persons' rows, not all of them at
+-- once (pipeline/build: Options.WriteChunks). With the variable unset
+-- (every other build, an analyst's copy of the SQL) it is true.
+CREATE OR REPLACE TEMP MACRO in_chunk(person_id) AS
+    coalesce(getvariable('chunks'), 1) <= 1
+    OR coalesce(hash(person_id) % getvariable('chunks'), 0) = getvariable('chunk');
+
 -- The edges of the Sankey (journey_flows.sql): the move into each 2nd to
 -- flow_steps-th contact of a journey, and the move from its last drawn
 -- contact to its outcome ("outcome·resolved|failed|open"). steps names a

@@ -58,9 +58,11 @@ WITH joined AS (
         repeat_within(b.person_id, s.next_contact_at, b.started_at, 30) AS repeat_within_30d,
         b._batch_id, b._source_file, b._source_line
     FROM contact_base b
-    LEFT JOIN contact_seq s ON s.rid = b.rowid
-    LEFT JOIN (SELECT journey_id, window_open, ended_badly, verified_resolved FROM journeys) j
+    -- in_chunk: the same persons on every side (a chunked write)
+    LEFT JOIN (SELECT * FROM contact_seq WHERE in_chunk(person_id)) s ON s.rid = b.rowid
+    LEFT JOIN (SELECT journey_id, window_open, ended_badly, verified_resolved FROM journeys WHERE in_chunk(person_id)) j
            ON j.journey_id = s.journey_id
+    WHERE in_chunk(b.person_id)
 ), targeted AS (
     SELECT j.*, t.* EXCLUDE (t_team, t_department, t_channel)
     FROM joined j
