@@ -80,8 +80,8 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (_ Result
 		return Result{}, err
 	}
 	defer w.cleanup()
-	if w.chunks = o.WriteChunks(); w.chunks > 1 {
-		log.Info("big monthly marts written in chunks of persons", "chunks", w.chunks)
+	if w.byMonth = o.WriteMonthly(); w.byMonth {
+		log.Info("contact_facts written month by month")
 	}
 	for _, s := range run {
 		if err := runStep(ctx, conn, s, log); err != nil {

@@ -28,9 +28,9 @@ const schemaFile = "_schema.parquet"
 type martWriter struct {
 	dir, tmp string
 	hook     lake.Hook // crash points (Options.Hook)
-	// chunks is how many chunks of persons a chunked monthly mart is
-	// written in (Options.WriteChunks; 0 or 1: whole).
-	chunks  int
+	// byMonth: write the month-wise marts a month at a time
+	// (Options.WriteMonthly).
+	byMonth bool
 	written map[string]Mart
 	// partial holds, for a monthly mart written in part, the months
 	// rewritten (their files are in tmp/<mart>) and the months left empty.
@@ -82,11 +82,7 @@ func (w *martWriter) writeReady(ctx context.Context, conn *sql.Conn, log *slog.L
 		if m.Month != "" {
 			path = filepath.Join(w.dir, m.Name)
 			src = filepath.Join(w.tmp, m.Name, "*.parquet")
-			chunks := 1
-			if m.Chunked {
-				chunks = max(w.chunks, 1)
-			}
-			rows, err = w.writeMonthly(ctx, conn, m.Name, m.Month, chunks)
+			rows, err = w.writeMonthly(ctx, conn, m.Name, m.Month, m.MonthWise && w.byMonth)
 		} else {
 			path = filepath.Join(w.dir, m.Name+".parquet")
 			src = filepath.Join(w.tmp, m.Name+".parquet")
@@ -152,9 +148,10 @@ func copySQL(q, p, partition string, rowGroup int) string {
 
 // writeMonthly writes a whole monthly mart to tmp/<name>/: its schema file
 // and one file per month, <YYYY-MM>.parquet (<YYYY-MM>_<n>.parquet should
-// DuckDB split a month, or the mart be written in chunks of persons: one
-// partitioned write per chunk, in_chunk selecting its rows).
-func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, month string, chunks int) (int64, error) {
+// DuckDB split a month). byMonth writes each month of <name>_months with
+// a COPY of its own (write_month set: in_write_month), else one write
+// partitioned by month does.
+func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, month string, byMonth bool) (int64, error) {
 	dst := filepath.Join(w.tmp, name)
 	if err := os.Mkdir(dst, 0o755); err != nil {
 		return 0, err
@@ -162,30 +159,63 @@ func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, mon
 	if _, err := copyTo(ctx, conn, "SELECT * FROM "+duck.Ident(name)+" LIMIT 0", filepath.Join(dst, schemaFile), "", 0); err != nil {
 		return 0, err
 	}
-	var rows int64
-	files := map[string]int{} // a month's files so far
-	for c := range chunks {
-		if chunks > 1 {
-			if _, err := conn.ExecContext(ctx, chunkSQL(chunks, c)); err != nil {
-				return 0, err
-			}
+	var months []string
+	if byMonth {
+		var err error
+		if months, err = martMonths(ctx, conn, name); err != nil {
+			return 0, err
 		}
+	}
+	if months == nil {
 		parts := filepath.Join(w.tmp, name+".parts")
-		n, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(month), duck.Ident(name)), parts, "_month", monthRowGroup)
+		rows, err := copyTo(ctx, conn, fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(month), duck.Ident(name)), parts, "_month", monthRowGroup)
 		if err != nil {
 			return 0, err
 		}
-		rows += n
-		if err := moveMonths(parts, dst, files); err != nil {
+		if err := moveMonths(parts, dst, map[string]int{}); err != nil {
 			return 0, err
 		}
+		return rows, syncPath(dst)
 	}
-	if chunks > 1 {
-		if _, err := conn.ExecContext(ctx, resetChunkSQL); err != nil {
+	var rows int64
+	for _, m := range months {
+		if _, err := conn.ExecContext(ctx, monthSQL(m)); err != nil {
 			return 0, err
 		}
+		p := filepath.Join(dst, m+".parquet")
+		n, err := copyTo(ctx, conn, "SELECT * FROM "+duck.Ident(name), p, "", monthRowGroup)
+		if err != nil {
+			return 0, fmt.Errorf("month %s: %w", m, err)
+		}
+		rows += n
+	}
+	if _, err := conn.ExecContext(ctx, monthSQL("")); err != nil {
+		return 0, err
 	}
 	return rows, syncPath(dst)
+}
+
+// martMonths are the months (YYYY-MM) of a month-wise mart, from the
+// table <name>_months its model makes; nil when a row has no month (the
+// mart is then written whole).
+func martMonths(ctx context.Context, conn *sql.Conn, name string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT strftime(write_month, '%Y-%m') FROM "+duck.Ident(name+"_months")+" ORDER BY write_month NULLS FIRST")
+	if err != nil {
+		return nil, fmt.Errorf("months of %s: %w", name, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var m sql.NullString
+		if err := rows.Scan(&m); err != nil {
+			return nil, err
+		}
+		if !m.Valid {
+			return nil, rows.Err()
+		}
+		out = append(out, m.String)
+	}
+	return out, rows.Err()
 }
 
 // moveMonths moves the files of a write partitioned by _month from parts

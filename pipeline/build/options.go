@@ -44,9 +44,13 @@ type Options struct {
 	// Contacts is the lake's contact count (its manifest's rows), what
 	// IntermediatesAuto weighs against MemoryLimit.
 	Contacts int64
-	// Chunks, when above 0, is how many chunks of persons a full build
-	// writes its chunked monthly marts in (tests; 0: WriteChunks decides).
-	Chunks int
+	// ByMonth says how a full build writes contact_facts: WriteAuto (0:
+	// WriteMonthly decides), WriteWhole or WriteByMonth.
+	ByMonth int
+	// ScriptMonths are the months (YYYY-MM) WriteScript writes a
+	// month-wise mart in when WriteMonthly: a build finds them in the data,
+	// a printed script cannot (empty: one partitioned write, whole).
+	ScriptMonths []string
 	// TempDir holds the intermediates' database file (ScratchFile): the
 	// DuckDB temp directory ([lake] temp_directory); empty: os.TempDir().
 	TempDir string

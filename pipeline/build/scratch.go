@@ -154,41 +154,35 @@ func detachScratch(conn *sql.Conn, file string) error {
 	return errors.Join(derr, removeScratch(file))
 }
 
-// chunkBytesPerContact is what writing a contact of a chunked monthly mart
-// (contact_facts, journeys) holds in DuckDB's memory at once: the joins'
-// hash tables of its contact_base, contact_seq and journey rows and the
-// partitioned writer's buffers. WriteChunks sizes chunks so that one fits
-// memory_limit.
-const chunkBytesPerContact = 1000
-
-// maxChunks bounds WriteChunks: each chunk scans the intermediates again.
-const maxChunks = 64
-
-// WriteChunks is how many chunks of persons a full build writes the
-// chunked monthly marts (MartSpec.Chunked) in, one partitioned write per
-// chunk: Chunks when set; else 1 unless the intermediates are on disk
-// (IntermediatesOnDisk), then the lake's contacts × ~1,000 bytes over
-// DuckDB's memory_limit (duck.BufferLimit), rounded up. Written whole,
-// 100M contacts' contact_facts spilled 44 GiB in 41 minutes and did not
-// finish (docs/performance.md); each chunk's joins fit in memory.
-func (o Options) WriteChunks() int {
-	if o.Chunks > 0 {
-		return o.Chunks
+// WriteMonthly tells whether a full build writes the month-wise marts
+// (MartSpec.MonthWise: contact_facts) one month at a time, a COPY per
+// month with write_month set (in_write_month, _macros.sql), rather than in
+// one partitioned write: with ByMonth WriteByMonth or WriteWhole as set,
+// else when the intermediates are on disk (IntermediatesOnDisk: the lake
+// does not fit memory_limit). Written whole, 100M contacts' contact_facts
+// joined all of contact_seq and the journeys at once and had spilled
+// 44 GiB when it was stopped (docs/performance.md); a month's joins fit.
+func (o Options) WriteMonthly() bool {
+	switch o.ByMonth {
+	case WriteByMonth:
+		return true
+	case WriteWhole:
+		return false
 	}
-	if !o.IntermediatesOnDisk() {
-		return 1
-	}
-	limit, ok := duck.ParseBytes(duck.BufferLimit(o.MemoryLimit))
-	if !ok || limit <= 0 {
-		return 1
-	}
-	return int(min((o.Contacts*chunkBytesPerContact+limit-1)/limit, maxChunks))
+	return o.IntermediatesOnDisk()
 }
 
-// chunkSQL selects chunk c of k for in_chunk (_macros.sql).
-func chunkSQL(k, c int) string {
-	return fmt.Sprintf("SET VARIABLE chunks = %d;\nSET VARIABLE chunk = %d;\n", k, c)
-}
+// Options.ByMonth values.
+const (
+	WriteAuto    = iota // WriteMonthly decides
+	WriteWhole          // one partitioned write
+	WriteByMonth        // a write per month
+)
 
-// resetChunkSQL makes in_chunk true again (every row).
-const resetChunkSQL = "RESET VARIABLE chunks;\nRESET VARIABLE chunk;\n"
+// monthSQL selects the month of a month-by-month write; "" resets it.
+func monthSQL(month string) string {
+	if month == "" {
+		return "RESET VARIABLE write_month;\n"
+	}
+	return "SET VARIABLE write_month = DATE " + duck.Quote(month+"-01") + ";\n"
+}

@@ -22,10 +22,10 @@ import (
 type MartSpec struct {
 	Name, OrderBy, Month string
 	Model                mcsql.Model
-	// Chunked: a monthly mart whose model calls in_chunk (_macros.sql),
-	// which a full build of a big lake writes in Options.WriteChunks
-	// chunks of persons.
-	Chunked bool
+	// MonthWise: a monthly mart whose model calls in_write_month
+	// (_macros.sql) and lists its months in <mart>_months, which a full
+	// build of a big lake writes a month at a time (Options.WriteMonthly).
+	MonthWise bool
 }
 
 // Marts are the marts the models make, in run order.
@@ -35,7 +35,7 @@ func martSpecs() []MartSpec {
 	var out []MartSpec
 	for _, m := range mcsql.Marts() {
 		out = append(out, MartSpec{Name: m.Name, OrderBy: m.Mart.OrderBy, Month: m.Mart.Month, Model: m,
-			Chunked: m.Mart.Month != "" && strings.Contains(m.SQL, "in_chunk(")})
+			MonthWise: m.Mart.Month != "" && strings.Contains(m.SQL, "in_write_month(")})
 	}
 	return out
 }
@@ -241,13 +241,13 @@ func WriteScript(o Options, dir string) ([]Step, error) {
 			if m.Month != "" {
 				q = copySQL("SELECT * FROM "+duck.Ident(m.Name)+" LIMIT 0", filepath.Join(dir, m.Name+"_"+schemaFile), "", 0) + ";\n"
 				month := fmt.Sprintf("SELECT *, %s AS _month FROM %s", monthKey(m.Month), duck.Ident(m.Name))
-				if k := o.WriteChunks(); m.Chunked && k > 1 {
-					// as the build writes it: chunk by chunk of persons
-					for c := range k {
-						q += chunkSQL(k, c) + copySQL(month, filepath.Join(dir, fmt.Sprintf("%s.parts.%d", m.Name, c)), "_month", monthRowGroup) + ";\n"
+				if m.MonthWise && o.WriteMonthly() && len(o.ScriptMonths) > 0 {
+					// as the build writes it: a file per month
+					for _, mo := range o.ScriptMonths {
+						q += monthSQL(mo) + copySQL("SELECT * FROM "+duck.Ident(m.Name), filepath.Join(dir, m.Name+".months", mo+".parquet"), "", monthRowGroup) + ";\n"
 					}
-					q += resetChunkSQL
-					files = filepath.Join(dir, m.Name+".parts.*", "*", "*.parquet")
+					q += monthSQL("")
+					files = filepath.Join(dir, m.Name+".months", "*.parquet")
 				} else {
 					parts := filepath.Join(dir, m.Name+".parts")
 					q += copySQL(month, parts, "_month", monthRowGroup) + ";\n"

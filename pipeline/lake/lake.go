@@ -6,7 +6,7 @@
 //	lake/_manifest/<batch>.json                          one record per batch: inputs, sha256, counts, files, times
 //	lake/_staging/<batch>/…                              a batch's files until its commit moves them
 //	lake/marts/<mart>.parquet                            the modelled marts (small ones)
-//	lake/marts/<mart>/YYYY-MM.parquet                    big marts, one file per month (+ _schema.parquet)
+//	lake/marts/<mart>/YYYY-MM[_n].parquet                big marts, files per month (+ _schema.parquet)
 //
 // The manifest is the commit record: a data file belongs to the lake only
 // once the manifest record that lists it exists. A batch's files are

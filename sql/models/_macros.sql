@@ -41,16 +41,22 @@ CREATE OR REPLACE TEMP MACRO repeat_within(person_id, next_contact_at, started_a
     CASE WHEN person_id IS NOT NULL AND started_at + to_seconds(days * 86400) <= getvariable('data_end')
          THEN coalesce(next_contact_at <= started_at + to_seconds(days * 86400), false) END;
 
--- Whether a person's rows belong to the chunk being written. A full build
--- of a lake too big for memory_limit writes its big monthly marts (the
--- models that call this) chunk by chunk: persons split by a hash into
--- getvariable('chunks') parts, anonymous rows with chunk 0, so that each
--- write joins and sorts a part of the persons' rows, not all of them at
--- once (pipeline/build: Options.WriteChunks). With the variable unset
--- (every other build, an analyst's copy of the SQL) it is true.
-CREATE OR REPLACE TEMP MACRO in_chunk(person_id) AS
-    coalesce(getvariable('chunks'), 1) <= 1
-    OR coalesce(hash(person_id) % getvariable('chunks'), 0) = getvariable('chunk');
+-- Month-by-month writes. A full build of a lake too big for memory_limit
+-- writes contact_facts one month at a time (pipeline/build:
+-- Options.WriteMonthly): write_month is then the first day of the month
+-- being written, and these filters give each write that month's contacts
+-- (in_write_month, a date range DuckDB pushes into the scan, pruning row
+-- groups by their statistics) and, a superset, the rows they join to
+-- (near_write_month: spans that reach within two days of the month, more
+-- than any time zone's offset). With write_month unset (every other
+-- build, an analyst's copy of the SQL) both are true.
+CREATE OR REPLACE TEMP MACRO in_write_month(d) AS
+    getvariable('write_month') IS NULL
+    OR (d >= CAST(getvariable('write_month') AS DATE) AND d < CAST(getvariable('write_month') AS DATE) + INTERVAL 1 MONTH);
+CREATE OR REPLACE TEMP MACRO near_write_month(first_at, last_at) AS
+    getvariable('write_month') IS NULL
+    OR (last_at >= CAST(CAST(getvariable('write_month') AS DATE) - INTERVAL 2 DAY AS TIMESTAMPTZ)
+        AND first_at < CAST(CAST(getvariable('write_month') AS DATE) + INTERVAL 1 MONTH + INTERVAL 2 DAY AS TIMESTAMPTZ));
 
 -- The edges of the Sankey (journey_flows.sql): the move into each 2nd to
 -- flow_steps-th contact of a journey, and the move from its last drawn

@@ -29,6 +29,11 @@
 -- Anonymous contacts (no customer key) have no person and no journey: all
 -- journey and customer-view columns are NULL; their KPI view is kept.
 
+-- The months of the contacts, which a month-by-month write writes
+-- (pipeline/build reads <mart>_months).
+CREATE OR REPLACE TEMP TABLE contact_facts_months AS
+SELECT DISTINCT CAST(date_trunc('month', business_date) AS DATE) AS write_month FROM contact_base;
+
 -- A view, written once like journeys.
 CREATE OR REPLACE TEMP VIEW contact_facts AS
 WITH joined AS (
@@ -58,11 +63,13 @@ WITH joined AS (
         repeat_within(b.person_id, s.next_contact_at, b.started_at, 30) AS repeat_within_30d,
         b._batch_id, b._source_file, b._source_line
     FROM contact_base b
-    -- in_chunk: the same persons on every side (a chunked write)
-    LEFT JOIN (SELECT * FROM contact_seq WHERE in_chunk(person_id)) s ON s.rid = b.rowid
-    LEFT JOIN (SELECT journey_id, window_open, ended_badly, verified_resolved FROM journeys WHERE in_chunk(person_id)) j
+    -- a month-by-month write (_macros.sql): the month's contacts, and
+    -- only the sequence rows and journeys near it in the joins
+    LEFT JOIN (SELECT * FROM contact_seq WHERE near_write_month(started_at, started_at)) s ON s.rid = b.rowid
+    LEFT JOIN (SELECT journey_id, window_open, ended_badly, verified_resolved FROM journeys
+               WHERE near_write_month(first_contact_at, last_contact_at)) j
            ON j.journey_id = s.journey_id
-    WHERE in_chunk(b.person_id)
+    WHERE in_write_month(b.business_date)
 ), targeted AS (
     SELECT j.*, t.* EXCLUDE (t_team, t_department, t_channel)
     FROM joined j

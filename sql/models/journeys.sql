@@ -58,7 +58,7 @@ WITH single AS (
         claimed_success AS last_claimed,
         source_system IN (SELECT source_system FROM resolution_systems) AS has_event_system
     FROM contact_seq
-    WHERE n = 1 AND in_chunk(person_id)
+    WHERE n = 1
 ), multi AS (
     SELECT
         any_value(journey_id) AS journey_id,
@@ -90,7 +90,7 @@ WITH single AS (
         bool_or(claimed_success AND seq = n) AS last_claimed,
         bool_or(source_system IN (SELECT source_system FROM resolution_systems)) AS has_event_system
     FROM contact_seq
-    WHERE n > 1 AND in_chunk(person_id)
+    WHERE n > 1
     GROUP BY journey_rid
 ), agg AS (
     SELECT * FROM single
