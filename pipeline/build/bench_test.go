@@ -402,16 +402,24 @@ func TestBenchInputsBuild(t *testing.T) {
 	if err := synthesize(ctx, db, t.TempDir(), 3000); err != nil {
 		t.Fatal(err)
 	}
-	// with the models' tables as temp tables and in a database file
+	// with the models' tables as temp tables and in a database file, and
+	// contact_facts written month by month
 	for _, mode := range []string{build.IntermediatesMemory, build.IntermediatesFile} {
-		t.Run(mode, func(t *testing.T) { benchInputsBuild(t, ctx, db, mode) })
+		t.Run(mode, func(t *testing.T) { benchInputsBuild(t, ctx, db, mode, build.WriteWhole) })
 	}
+	t.Run("by-month", func(t *testing.T) { benchInputsBuild(t, ctx, db, build.IntermediatesFile, build.WriteByMonth) })
 }
 
-func benchInputsBuild(t *testing.T, ctx context.Context, db *sql.DB, mode string) {
+func benchInputsBuild(t *testing.T, ctx context.Context, db *sql.DB, mode string, by int) {
 	o := build.DefaultOptions()
 	o.MemoryLimit, o.Threads = "1GB", 2
-	o.Intermediates, o.TempDir = mode, t.TempDir()
+	o.Intermediates, o.TempDir, o.ByMonth = mode, t.TempDir(), by
+	if by == build.WriteByMonth {
+		o.ScriptMonths = colStrings(t, rows(t, db, "SELECT DISTINCT strftime(started_at, '%Y-%m') AS m FROM contacts ORDER BY m")[1:])
+		if len(o.ScriptMonths) < 2 {
+			t.Fatalf("the synthesized contacts span months %v", o.ScriptMonths)
+		}
+	}
 	res, err := build.Build(ctx, db, t.TempDir(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -450,6 +458,9 @@ func benchInputsBuild(t *testing.T, ctx context.Context, db *sql.DB, mode string
 	}
 	for _, m := range res.Marts {
 		built, alone := filepath.Join(m.Path, "*.parquet"), filepath.Join(direct, m.Name+".parts", "*", "*.parquet")
+		if m.Name == "contact_facts" && by == build.WriteByMonth {
+			alone = filepath.Join(direct, m.Name+".month.*.parquet")
+		}
 		if !strings.HasSuffix(m.Path, ".parquet") {
 			built = filepath.Join(m.Path, "[0-9n]*.parquet") // the months, not the schema file
 		} else {

@@ -121,7 +121,7 @@ func TestWriteScriptByMonth(t *testing.T) {
 		all.WriteString(s.SQL)
 	}
 	sql := all.String()
-	for _, want := range []string{"SET VARIABLE write_month = DATE '2025-02-01';", "contact_facts.months/2025-01.parquet", "RESET VARIABLE write_month;", "journeys.parts"} {
+	for _, want := range []string{"SET VARIABLE write_month = DATE '2025-02-01';", "contact_facts.month.2025-01.parquet", "RESET VARIABLE write_month;", "journeys.parts"} {
 		if !strings.Contains(sql, want) {
 			t.Errorf("the script lacks %q", want)
 		}

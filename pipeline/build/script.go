@@ -244,10 +244,10 @@ func WriteScript(o Options, dir string) ([]Step, error) {
 				if m.MonthWise && o.WriteMonthly() && len(o.ScriptMonths) > 0 {
 					// as the build writes it: a file per month
 					for _, mo := range o.ScriptMonths {
-						q += monthSQL(mo) + copySQL("SELECT * FROM "+duck.Ident(m.Name), filepath.Join(dir, m.Name+".months", mo+".parquet"), "", monthRowGroup) + ";\n"
+						q += monthSQL(mo) + copySQL("SELECT * FROM "+duck.Ident(m.Name), filepath.Join(dir, m.Name+".month."+mo+".parquet"), "", monthRowGroup) + ";\n"
 					}
 					q += monthSQL("")
-					files = filepath.Join(dir, m.Name+".months", "*.parquet")
+					files = filepath.Join(dir, m.Name+".month.*.parquet")
 				} else {
 					parts := filepath.Join(dir, m.Name+".parts")
 					q += copySQL(month, parts, "_month", monthRowGroup) + ";\n"
