@@ -320,3 +320,51 @@ func TestSourceKnownByName(t *testing.T) {
 		t.Error("the same file through another source was skipped as a re-delivery")
 	}
 }
+
+// TestDuplicateAgainstLake: a key an earlier batch loaded is refused with
+// that batch's id, whatever else the lake holds; new keys beside it load.
+func TestDuplicateAgainstLake(t *testing.T) {
+	ctx := context.Background()
+	m := testMapping(t)
+	root, dir := t.TempDir(), t.TempDir()
+	db := openDB(t)
+	header := "CallID,Caller,Queue,Agent,Start,QueueSec,TalkSec,Wrap\n"
+	write := func(name string, ids ...string) string {
+		var b strings.Builder
+		b.WriteString(header)
+		for _, id := range ids {
+			b.WriteString(id + ",k" + id + ",Billing,a1,01/05/2026 09:00:00,10,300,RESOLVED\n")
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	first, err := ingest.Run(ctx, db, ingest.Options{Lake: root, BusinessTZ: "America/New_York"},
+		[]ingest.Source{{Mapping: m, Files: []string{write("day1.csv", "c1", "c2", "c3")}}})
+	if err != nil || !first.Committed {
+		t.Fatalf("first batch: committed %v, %v", first.Committed, err)
+	}
+	second, err := ingest.Run(ctx, db, ingest.Options{Lake: root, BusinessTZ: "America/New_York"},
+		[]ingest.Source{{Mapping: m, Files: []string{write("day2.csv", "c4", "c2", "c5")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := second.Batch.Inputs[0]
+	if in.RowsLoaded != 2 || in.RowsRejected != 1 {
+		t.Fatalf("second batch loaded %d, rejected %d; want 2 and 1", in.RowsLoaded, in.RowsRejected)
+	}
+	if err := lake.AttachInputs(ctx, db, root); err != nil {
+		t.Fatal(err)
+	}
+	var line int64
+	var reason string
+	if err := db.QueryRow("SELECT _source_line, reason FROM rejects").Scan(&line, &reason); err != nil {
+		t.Fatal(err)
+	}
+	want := "duplicate key (source_system, contact_id) = (acd, c2): already loaded by batch " + first.Batch.ID
+	if line != 3 || reason != want {
+		t.Errorf("reject at line %d: %q; want line 3: %q", line, reason, want)
+	}
+}
