@@ -172,7 +172,7 @@ func (w *martWriter) writeMonthly(ctx context.Context, conn *sql.Conn, name, mon
 		if err != nil {
 			return 0, err
 		}
-		if err := moveMonths(parts, dst, map[string]int{}); err != nil {
+		if err := moveMonths(parts, dst); err != nil {
 			return 0, err
 		}
 		return rows, syncPath(dst)
@@ -219,9 +219,9 @@ func martMonths(ctx context.Context, conn *sql.Conn, name string) ([]string, err
 }
 
 // moveMonths moves the files of a write partitioned by _month from parts
-// into dst as <YYYY-MM>.parquet, <YYYY-MM>_1.parquet, … (files counts a
-// month's files already there), syncs them and removes parts.
-func moveMonths(parts, dst string, files map[string]int) error {
+// into dst as <YYYY-MM>.parquet, <YYYY-MM>_1.parquet, …, syncs them and
+// removes parts.
+func moveMonths(parts, dst string) error {
 	dirs, err := os.ReadDir(parts)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) { // no rows: no directory
 		return err
@@ -235,12 +235,11 @@ func moveMonths(parts, dst string, files map[string]int) error {
 		if err != nil {
 			return err
 		}
-		for _, f := range written {
+		for i, f := range written {
 			to := key + ".parquet"
-			if i := files[key]; i > 0 {
+			if i > 0 {
 				to = fmt.Sprintf("%s_%d.parquet", key, i)
 			}
-			files[key]++
 			if err := os.Rename(filepath.Join(parts, d.Name(), f.Name()), filepath.Join(dst, to)); err != nil {
 				return err
 			}
