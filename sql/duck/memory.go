@@ -13,8 +13,9 @@ import (
 // buffer pool, the allocator's slack and the Go side come on top. Measured
 // (docs/performance.md): with DuckDB's limit set to the whole budget the
 // process peaked at 1.3–1.5× it (10M-contact ingest 1 GiB → 1.35 GiB;
-// 100M build 8 GiB → 10.6 GiB). At 0.75 the same work stays near the
-// budget.
+// 100M build 8 GiB → 10.6 GiB). At 0.75 the 100M ingest and build peaked
+// at 7.13 and 8.34 GiB of an 8 GiB budget; a small budget is still passed
+// by a fixed ~0.4–0.5 GiB (10M build, 819 MiB budget: 1.18 GiB).
 const BufferShare = 0.75
 
 // BufferLimit is DuckDB's memory_limit for a process memory budget: the
