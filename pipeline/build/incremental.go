@@ -163,7 +163,7 @@ func incrementalBase(dir string, steps []Step, o Options) (prev buildState, newB
 
 // incremental recomputes the persons newBatches touch; see Update. A
 // fallback error means a full build is needed and nothing was written.
-func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, steps []Step, prev buildState, newBatches []string) (Result, error) {
+func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, steps []Step, prev buildState, newBatches []string) (_ Result, err error) {
 	start := time.Now()
 	log := o.logger()
 	dir := filepath.Join(lakeDir, lake.MartsDir)
@@ -204,8 +204,14 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	}
 	columns = append(columns, contract.BatchCol, contract.FileCol, contract.LineCol)
 	fill := map[string]string{"inputs": duck.Ident(inputs) + ".main", "contact_columns": strings.Join(columns, ", ")}
+	// home puts a statement's tables where the build keeps its working
+	// tables: temp tables, or the intermediates' file for a lake that does
+	// not fit memory_limit. Held as temp tables, 100M contacts' keys and
+	// events (seeds.sql) spilled 20 GB before the first model ran.
+	home := func(q string) string { return q }
 	sqlFile := func(name string) (string, error) {
-		return fillSQL("sql/incremental/"+name, mcsql.Incremental(name), fill)
+		q, err := fillSQL("sql/incremental/"+name, mcsql.Incremental(name), fill)
+		return home(q), err
 	}
 	run := func(name string) error {
 		q, err := sqlFile(name)
@@ -219,6 +225,22 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
 		}
+	}
+	if o.IntermediatesOnDisk() {
+		file := ScratchFile(o.tempDir(), lakeDir)
+		if err := prepareScratch(ctx, conn, file); err != nil {
+			return Result{}, err
+		}
+		defer func() {
+			if derr := detachScratch(conn, file); derr != nil && err == nil {
+				err = derr
+			}
+		}()
+		if err := exec("intermediates", attachScratchSQL(file, inputs)); err != nil {
+			return Result{}, err
+		}
+		home = inScratch
+		log.Info("intermediate tables in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit)
 	}
 	for _, m := range append(incrementalMarts(), MartSpec{Name: "coverage"}) {
 		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m.Name, duck.Quote(lake.MartPattern(lakeDir, m.Name)))
@@ -297,6 +319,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		if s.Model.Scope == mcsql.ScopeAggregate {
 			continue
 		}
+		s.SQL = home(s.SQL)
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
 		}
@@ -307,16 +330,16 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 			}
 		case s.Model.Scope == mcsql.ScopeLake && s.Model.Mart != nil && len(s.Model.SumColumns) > 0:
 			// merged now: the models after it read the whole lake's
-			if err := keepScope(ctx, conn, s.Model.Name); err != nil {
+			if err := keepScope(ctx, conn, s.Model.Name, home); err != nil {
 				return Result{}, err
 			}
-			if err := mergeMart(ctx, conn, nil, martSpec(s.Model), log); err != nil {
+			if err := mergeMart(ctx, conn, nil, martSpec(s.Model), home, log); err != nil {
 				return Result{}, err
 			}
 		case s.Model.Scope == mcsql.ScopeLake:
 			return Result{}, fmt.Errorf("build: incremental: no merge for the lake-scoped model %s (pipeline/build/incremental.go)", s.Model.Name)
 		case s.Model.Mart != nil:
-			if err := keepScope(ctx, conn, s.Model.Name); err != nil {
+			if err := keepScope(ctx, conn, s.Model.Name, home); err != nil {
 				return Result{}, err
 			}
 		}
@@ -337,11 +360,16 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		return Result{}, err
 	}
 	for _, m := range personMarts() {
-		if err := mergeMart(ctx, conn, w, m, log); err != nil {
+		if err := mergeMart(ctx, conn, w, m, home, log); err != nil {
 			return Result{}, err
 		}
 	}
 	if err := w.writeReady(ctx, conn, log); err != nil {
+		return Result{}, err
+	}
+	// The merged marts now read their files: the working tables go, so
+	// the aggregate models have the memory.
+	if err := dropWorking(ctx, conn); err != nil {
 		return Result{}, err
 	}
 	for _, s := range steps[2:] {
@@ -371,7 +399,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 // the months that changed); a mart of counts ("merge: sum … by …") adds the
 // recomputed rows and subtracts the replaced journeys' (merge.sql,
 // inc_removed_<mart>).
-func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, log *slog.Logger) error {
+func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, home func(string) string, log *slog.Logger) error {
 	exec := func(q string) error {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("build: incremental merge %s: %w", m.Name, err)
@@ -431,8 +459,8 @@ func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, l
 	if kind, err := tempKind(ctx, conn, "inc_old_"+m.Name); err != nil {
 		return err
 	} else if kind == "" {
-		if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE inc_old_%s AS SELECT * FROM old_%s o WHERE EXISTS (SELECT 1 FROM %s r WHERE %s)",
-			m.Name, m.Name, removed, match)); err != nil {
+		if err := exec(home(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE inc_old_%s AS SELECT * FROM old_%s o WHERE EXISTS (SELECT 1 FROM %s r WHERE %s)",
+			m.Name, m.Name, removed, match))); err != nil {
 			return err
 		}
 	}
@@ -512,12 +540,12 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 // keepScope keeps a person-scoped mart the models have just made as the
 // table scope_<mart>; a mart defined as a view is pointed at that table so
 // the models after it read it once more, not recompute it.
-func keepScope(ctx context.Context, conn *sql.Conn, m string) error {
+func keepScope(ctx context.Context, conn *sql.Conn, m string, home func(string) string) error {
 	kind, err := tempKind(ctx, conn, m)
 	if err != nil {
 		return err
 	}
-	stmts := []string{fmt.Sprintf("CREATE OR REPLACE TEMP TABLE scope_%s AS SELECT * FROM %s", m, duck.Ident(m))}
+	stmts := []string{home(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE scope_%s AS SELECT * FROM %s", m, duck.Ident(m)))}
 	if kind == "VIEW" {
 		stmts = append(stmts, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM scope_%s", duck.Ident(m), m))
 	}
@@ -529,19 +557,25 @@ func keepScope(ctx context.Context, conn *sql.Conn, m string) error {
 	return nil
 }
 
-// tempKind returns "VIEW", "LOCAL TEMPORARY" (a table) or "" (none) for a
-// temp object.
+// tempKind returns "VIEW", "LOCAL TEMPORARY" or "BASE TABLE" (a table
+// of the intermediates' file) or "" (none) for a working object.
 func tempKind(ctx context.Context, conn *sql.Conn, name string) (string, error) {
-	var kind string
-	err := conn.QueryRowContext(ctx,
-		"SELECT table_type FROM information_schema.tables WHERE table_name = ? AND table_catalog = 'temp'", name).Scan(&kind)
+	_, kind, err := tempObject(ctx, conn, name)
+	return kind, err
+}
+
+// tempObject returns the catalog and kind of a working object: a temp one
+// first, as name resolution finds it.
+func tempObject(ctx context.Context, conn *sql.Conn, name string) (catalog, kind string, err error) {
+	err = conn.QueryRowContext(ctx,
+		"SELECT table_catalog, table_type FROM information_schema.tables WHERE table_name = ? AND table_catalog IN ('temp', '"+scratchCatalog+"') ORDER BY table_catalog <> 'temp' LIMIT 1", name).Scan(&catalog, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return "", "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("look up %s: %w", name, err)
+		return "", "", fmt.Errorf("look up %s: %w", name, err)
 	}
-	return kind, nil
+	return catalog, kind, nil
 }
 
 // tempKinds is tempKind of every temp object and every table of the
@@ -565,7 +599,7 @@ func tempKinds(ctx context.Context, conn *sql.Conn) (map[string]string, error) {
 }
 
 func dropTemp(ctx context.Context, conn *sql.Conn, name string) error {
-	kind, err := tempKind(ctx, conn, name)
+	catalog, kind, err := tempObject(ctx, conn, name)
 	if err != nil || kind == "" {
 		return err
 	}
@@ -573,8 +607,25 @@ func dropTemp(ctx context.Context, conn *sql.Conn, name string) error {
 	if kind == "VIEW" {
 		what = "VIEW"
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("DROP %s temp.main.%s", what, duck.Ident(name))); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("DROP %s %s.main.%s", what, duck.Ident(catalog), duck.Ident(name))); err != nil {
 		return fmt.Errorf("build: incremental drop %s: %w", name, err)
+	}
+	return nil
+}
+
+// dropWorking drops the incremental build's working tables (inc_…,
+// scope_…) once the merged marts are written and read from their files.
+func dropWorking(ctx context.Context, conn *sql.Conn) error {
+	kinds, err := tempKinds(ctx, conn)
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(kinds)) {
+		if kinds[name] != "VIEW" && (strings.HasPrefix(name, "inc_") || strings.HasPrefix(name, "scope_")) {
+			if err := dropTemp(ctx, conn, name); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -1,9 +1,11 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,13 +129,25 @@ func martRows(t testing.TB, db *sql.DB, lakeDir string) map[string][][]string {
 // equal, row for row, a full build of the same lake. The synthetic exports
 // bring new contacts, late outcome events for old journeys, surveys, and
 // identity links that stitch keys to persons for the first time.
+//
+// Both homes of the working tables are run: temp tables, and the
+// intermediates' database file a lake too big for memory_limit gets.
 func TestIncrementalEqualsFull(t *testing.T) {
+	for _, mode := range []string{build.IntermediatesMemory, build.IntermediatesFile} {
+		t.Run(mode, func(t *testing.T) { incrementalEqualsFull(t, mode) })
+	}
+}
+
+func incrementalEqualsFull(t *testing.T, mode string) {
 	ctx := context.Background()
 	db := openDB(t)
 	lakeDir := t.TempDir()
 	ingestDays := dailyLake(t, db, lakeDir, 5000, 21)
 	o := build.DefaultOptions()
 	o.TimeZone = synth.BusinessZone
+	o.Intermediates, o.TempDir = mode, t.TempDir()
+	var log bytes.Buffer
+	o.Logger = slog.New(slog.NewTextHandler(&log, nil))
 
 	ingestDays(1, 18)
 	o.Batches = batchIDs(t, lakeDir)
@@ -147,12 +161,19 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	for day := 19; day <= 21; day++ {
 		ingestDays(day, day)
 		o.Batches = batchIDs(t, lakeDir)
+		log.Reset()
 		res, err := build.Update(ctx, db, lakeDir, o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !res.Incremental {
 			t.Fatalf("day %d: full build (%s), want incremental", day, res.FullReason)
+		}
+		if inFile := strings.Contains(log.String(), "intermediate tables in a database file"); inFile != (mode == build.IntermediatesFile) {
+			t.Errorf("day %d: working tables in a file: %v, want %v", day, inFile, mode == build.IntermediatesFile)
+		}
+		if left, _ := filepath.Glob(filepath.Join(o.TempDir, "*.duckdb*")); len(left) > 0 {
+			t.Errorf("day %d: the intermediates' file outlived the update: %v", day, left)
 		}
 		if !equalsFull(t, db, lakeDir, o) {
 			t.Fatalf("day %d: the incremental marts differ from a full build", day)

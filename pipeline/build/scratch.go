@@ -106,14 +106,11 @@ var tempTable = regexp.MustCompile(`(?m)^CREATE OR REPLACE TEMP TABLE ([a-z_][a-
 // it once search_path is set): temp objects first, then the file's
 // tables, then the input views.
 func onDisk(steps []Step, file, db string) []Step {
-	attach := Step{Name: "00_intermediates.sql", SQL: fmt.Sprintf(
-		"-- the models' tables live in a database file (compressed; [lake] intermediates)\n"+
-			"DETACH DATABASE IF EXISTS %[1]s;\nATTACH %[2]s AS %[1]s;\nSET search_path = %[3]s;\n",
-		scratchCatalog, duck.Quote(file), duck.Quote(scratchCatalog+".main,"+db+".main"))}
+	attach := Step{Name: "00_intermediates.sql", SQL: attachScratchSQL(file, db)}
 	out := []Step{}
 	for i, s := range steps {
 		if s.Model.Name != "" {
-			s.SQL = tempTable.ReplaceAllString(s.SQL, "CREATE OR REPLACE TABLE "+scratchCatalog+".main.$1 AS")
+			s.SQL = inScratch(s.SQL)
 		}
 		out = append(out, s)
 		if i == 0 { // after the prelude: the settings and catalog tables first
@@ -121,6 +118,21 @@ func onDisk(steps []Step, file, db string) []Step {
 		}
 	}
 	return out
+}
+
+// attachScratchSQL attaches the intermediates' database file and points
+// the search path at it (onDisk).
+func attachScratchSQL(file, db string) string {
+	return fmt.Sprintf(
+		"-- the models' tables live in a database file (compressed; [lake] intermediates)\n"+
+			"DETACH DATABASE IF EXISTS %[1]s;\nATTACH %[2]s AS %[1]s;\nSET search_path = %[3]s;\n",
+		scratchCatalog, duck.Quote(file), duck.Quote(scratchCatalog+".main,"+db+".main"))
+}
+
+// inScratch returns SQL whose temp tables are created in the
+// intermediates' database file instead.
+func inScratch(q string) string {
+	return tempTable.ReplaceAllString(q, "CREATE OR REPLACE TABLE "+scratchCatalog+".main.$1 AS")
 }
 
 // printedDB is the default database the printed script names in its
