@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -204,21 +205,32 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	}
 	columns = append(columns, contract.BatchCol, contract.FileCol, contract.LineCol)
 	fill := map[string]string{"inputs": duck.Ident(inputs) + ".main", "contact_columns": strings.Join(columns, ", ")}
-	// home puts a statement's tables where the build keeps its working
-	// tables: temp tables, or the intermediates' file for a lake that does
-	// not fit memory_limit. Held as temp tables, 100M contacts' keys and
-	// events (seeds.sql) spilled 20 GB before the first model ran.
-	home := func(q string) string { return q }
+	// seeds.sql's tables hold every contact's key and every event of the
+	// lake: for a lake that does not fit memory_limit they go in the
+	// intermediates' file (compressed, evicted without spilling). As temp
+	// tables, 100M contacts' spilled 20 GB before the first model ran. The
+	// tables of the touched persons (a few % of the lake) stay temp tables:
+	// in the file their models took twice as long.
+	seedsInFile := false
 	sqlFile := func(name string) (string, error) {
 		q, err := fillSQL("sql/incremental/"+name, mcsql.Incremental(name), fill)
-		return home(q), err
+		if seedsInFile && name == "seeds.sql" {
+			q = inScratch(q)
+		}
+		return q, err
 	}
 	run := func(name string) error {
 		q, err := sqlFile(name)
 		if err != nil {
 			return err
 		}
-		return exec(strings.TrimSuffix(name, ".sql"), q)
+		// statement by statement, for the debug log's time of each
+		for _, st := range statements(q) {
+			if err := exec(strings.TrimSuffix(name, ".sql")+" "+statementTarget(st), st); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 
 	for _, s := range steps[:2] { // the prelude (variables, catalog) and the macros
@@ -239,8 +251,8 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		if err := exec("intermediates", attachScratchSQL(file, inputs)); err != nil {
 			return Result{}, err
 		}
-		home = inScratch
-		log.Info("intermediate tables in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit)
+		seedsInFile = true
+		log.Info("the lake's keys and events in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit)
 	}
 	for _, m := range append(incrementalMarts(), MartSpec{Name: "coverage"}) {
 		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m.Name, duck.Quote(lake.MartPattern(lakeDir, m.Name)))
@@ -319,7 +331,6 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		if s.Model.Scope == mcsql.ScopeAggregate {
 			continue
 		}
-		s.SQL = home(s.SQL)
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
 		}
@@ -330,16 +341,16 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 			}
 		case s.Model.Scope == mcsql.ScopeLake && s.Model.Mart != nil && len(s.Model.SumColumns) > 0:
 			// merged now: the models after it read the whole lake's
-			if err := keepScope(ctx, conn, s.Model.Name, home); err != nil {
+			if err := keepScope(ctx, conn, s.Model.Name); err != nil {
 				return Result{}, err
 			}
-			if err := mergeMart(ctx, conn, nil, martSpec(s.Model), home, log); err != nil {
+			if err := mergeMart(ctx, conn, nil, martSpec(s.Model), log); err != nil {
 				return Result{}, err
 			}
 		case s.Model.Scope == mcsql.ScopeLake:
 			return Result{}, fmt.Errorf("build: incremental: no merge for the lake-scoped model %s (pipeline/build/incremental.go)", s.Model.Name)
 		case s.Model.Mart != nil:
-			if err := keepScope(ctx, conn, s.Model.Name, home); err != nil {
+			if err := keepScope(ctx, conn, s.Model.Name); err != nil {
 				return Result{}, err
 			}
 		}
@@ -360,7 +371,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		return Result{}, err
 	}
 	for _, m := range personMarts() {
-		if err := mergeMart(ctx, conn, w, m, home, log); err != nil {
+		if err := mergeMart(ctx, conn, w, m, log); err != nil {
 			return Result{}, err
 		}
 	}
@@ -399,7 +410,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 // the months that changed); a mart of counts ("merge: sum … by …") adds the
 // recomputed rows and subtracts the replaced journeys' (merge.sql,
 // inc_removed_<mart>).
-func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, home func(string) string, log *slog.Logger) error {
+func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, log *slog.Logger) error {
 	exec := func(q string) error {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("build: incremental merge %s: %w", m.Name, err)
@@ -459,8 +470,8 @@ func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, h
 	if kind, err := tempKind(ctx, conn, "inc_old_"+m.Name); err != nil {
 		return err
 	} else if kind == "" {
-		if err := exec(home(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE inc_old_%s AS SELECT * FROM old_%s o WHERE EXISTS (SELECT 1 FROM %s r WHERE %s)",
-			m.Name, m.Name, removed, match))); err != nil {
+		if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE inc_old_%s AS SELECT * FROM old_%s o WHERE EXISTS (SELECT 1 FROM %s r WHERE %s)",
+			m.Name, m.Name, removed, match)); err != nil {
 			return err
 		}
 	}
@@ -540,12 +551,12 @@ func checkResolution(ctx context.Context, conn *sql.Conn, prev map[string]int64)
 // keepScope keeps a person-scoped mart the models have just made as the
 // table scope_<mart>; a mart defined as a view is pointed at that table so
 // the models after it read it once more, not recompute it.
-func keepScope(ctx context.Context, conn *sql.Conn, m string, home func(string) string) error {
+func keepScope(ctx context.Context, conn *sql.Conn, m string) error {
 	kind, err := tempKind(ctx, conn, m)
 	if err != nil {
 		return err
 	}
-	stmts := []string{home(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE scope_%s AS SELECT * FROM %s", m, duck.Ident(m)))}
+	stmts := []string{fmt.Sprintf("CREATE OR REPLACE TEMP TABLE scope_%s AS SELECT * FROM %s", m, duck.Ident(m))}
 	if kind == "VIEW" {
 		stmts = append(stmts, fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM scope_%s", duck.Ident(m), m))
 	}
@@ -628,4 +639,38 @@ func dropWorking(ctx context.Context, conn *sql.Conn) error {
 		}
 	}
 	return nil
+}
+
+// statements splits one of the sql/incremental files into its statements:
+// comment lines dropped, a statement ending with ";" at the end of a line
+// (those files keep to that; none has ";" ending a line inside a string).
+func statements(q string) []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(q) {
+		if strings.HasPrefix(strings.TrimSpace(line), "--") {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(strings.TrimRight(line, " \t\r\n"), ";") {
+			if st := strings.TrimSpace(cur.String()); st != ";" {
+				out = append(out, st)
+			}
+			cur.Reset()
+		}
+	}
+	if st := strings.TrimSpace(cur.String()); st != "" {
+		out = append(out, st)
+	}
+	return out
+}
+
+var statementObject = regexp.MustCompile(`(?i)\b(?:TABLE|VIEW|INTO)\s+([A-Za-z0-9_.]+)`)
+
+// statementTarget names what a statement makes or fills ("" if none).
+func statementTarget(st string) string {
+	if m := statementObject.FindStringSubmatch(st); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -130,7 +130,7 @@ func martRows(t testing.TB, db *sql.DB, lakeDir string) map[string][][]string {
 // bring new contacts, late outcome events for old journeys, surveys, and
 // identity links that stitch keys to persons for the first time.
 //
-// Both homes of the working tables are run: temp tables, and the
+// Both homes of the seeds' tables are run: temp tables, and the
 // intermediates' database file a lake too big for memory_limit gets.
 func TestIncrementalEqualsFull(t *testing.T) {
 	for _, mode := range []string{build.IntermediatesMemory, build.IntermediatesFile} {
@@ -169,7 +169,7 @@ func incrementalEqualsFull(t *testing.T, mode string) {
 		if !res.Incremental {
 			t.Fatalf("day %d: full build (%s), want incremental", day, res.FullReason)
 		}
-		if inFile := strings.Contains(log.String(), "intermediate tables in a database file"); inFile != (mode == build.IntermediatesFile) {
+		if inFile := strings.Contains(log.String(), "keys and events in a database file"); inFile != (mode == build.IntermediatesFile) {
 			t.Errorf("day %d: working tables in a file: %v, want %v", day, inFile, mode == build.IntermediatesFile)
 		}
 		if left, _ := filepath.Glob(filepath.Join(o.TempDir, "*.duckdb*")); len(left) > 0 {

@@ -102,3 +102,8 @@ SELECT
     getvariable('currency') AS currency
 FROM periods
 GROUP BY dimension, member, grain, period_start;
+
+-- Its working tables go once it is made (the build holds every table
+-- to its end: at 100M contacts gaming_base was 100M rows through the
+-- models after it).
+DROP TABLE cost_cells;

@@ -85,3 +85,8 @@ SELECT
     claimed / nullif(judged, 0) AS claimed_fcr,
     CAST(identified - judged AS BIGINT) AS open_contacts
 FROM rungs;
+
+-- Its working tables go once it is made (the build holds every table
+-- to its end: at 100M contacts gaming_base was 100M rows through the
+-- models after it).
+DROP TABLE fcr_cells;

@@ -123,3 +123,8 @@ SELECT
     {{kpi_columns}}
 FROM periods
 GROUP BY dimension, member, grain, period_start;
+
+-- Its working tables go once it is made (the build holds every table
+-- to its end: at 100M contacts gaming_base was 100M rows through the
+-- models after it).
+DROP TABLE gap_cells;

@@ -60,3 +60,8 @@ SELECT
     END AS spearman_rho
 FROM ranked
 GROUP BY dimension, kpi;
+
+-- Its working tables go once it is made (the build holds every table
+-- to its end: at 100M contacts gaming_base was 100M rows through the
+-- models after it).
+DROP TABLE kpi_member_rates;

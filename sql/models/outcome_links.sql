@@ -46,3 +46,8 @@ FROM case_match WHERE occurred_at <= last_at + getvariable('outcome_horizon')
 UNION ALL
 SELECT event_id, source_system, kind, occurred_at, journey_id, 'person' AS attached_by
 FROM by_person WHERE occurred_at <= last_at + getvariable('outcome_horizon');
+
+-- Its working tables go once it is made (the build holds every table
+-- to its end: at 100M contacts gaming_base was 100M rows through the
+-- models after it).
+DROP TABLE journey_spans;
