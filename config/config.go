@@ -62,6 +62,8 @@ type Lake struct {
 	// the temp directory when the lake's contacts would not fit
 	// memory_limit, else as DuckDB temp tables; "memory": temp tables;
 	// "file": the database file (compressed, evicted without spilling).
+	// An incremental update puts its tables of the whole lake's keys and
+	// events there by the same rule.
 	Intermediates string `toml:"intermediates"`
 }
 

@@ -59,15 +59,11 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (_ Result
 	// executes: the same models, their tables in a file when chosen.
 	run := steps
 	if o.IntermediatesOnDisk() {
-		file := ScratchFile(o.tempDir(), lakeDir)
-		if err := prepareScratch(ctx, conn, file); err != nil {
-			return Result{}, err
+		file, closeScratch, serr := openScratch(ctx, conn, o, lakeDir)
+		if serr != nil {
+			return Result{}, serr
 		}
-		defer func() {
-			if derr := detachScratch(conn, file); derr != nil && err == nil {
-				err = derr
-			}
-		}()
+		defer closeScratch(&err)
 		name, err := defaultDB(ctx, conn)
 		if err != nil {
 			return Result{}, err

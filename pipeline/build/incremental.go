@@ -239,15 +239,11 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		}
 	}
 	if o.IntermediatesOnDisk() {
-		file := ScratchFile(o.tempDir(), lakeDir)
-		if err := prepareScratch(ctx, conn, file); err != nil {
-			return Result{}, err
+		file, closeScratch, serr := openScratch(ctx, conn, o, lakeDir)
+		if serr != nil {
+			return Result{}, serr
 		}
-		defer func() {
-			if derr := detachScratch(conn, file); derr != nil && err == nil {
-				err = derr
-			}
-		}()
+		defer closeScratch(&err)
 		if err := exec("intermediates", attachScratchSQL(file, inputs)); err != nil {
 			return Result{}, err
 		}

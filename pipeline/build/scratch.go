@@ -83,6 +83,22 @@ func ScratchFile(dir, lakeDir string) string {
 	return filepath.Join(dir, scratchPrefix+hex.EncodeToString(h[:6])+".duckdb")
 }
 
+// openScratch makes the intermediates' file of lakeDir's build ready
+// (prepareScratch) and returns it with what detaches and removes it, to
+// defer with the caller's error: it runs after a failure too and reports
+// its own error only when there was none.
+func openScratch(ctx context.Context, conn *sql.Conn, o Options, lakeDir string) (string, func(*error), error) {
+	file := ScratchFile(o.tempDir(), lakeDir)
+	if err := prepareScratch(ctx, conn, file); err != nil {
+		return "", nil, err
+	}
+	return file, func(err *error) {
+		if derr := detachScratch(conn, file); derr != nil && *err == nil {
+			*err = derr
+		}
+	}, nil
+}
+
 // removeScratch removes a database file and its write-ahead log.
 func removeScratch(file string) error {
 	for _, p := range []string{file, file + ".wal"} {
