@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	mcsql "github.com/mcnamara/mcnamara/sql"
+	"github.com/mcnamara/mcnamara/sql/duck"
 )
 
 // Drill-down: clicking a chart element (a quadrant point, a heatmap cell, a
@@ -288,7 +290,7 @@ func (b *builder) drillFlows(s *Section) {
 		return DrillList{Title: quoted(f) + " → " + quoted(to),
 			What:    "Journeys that made this move.",
 			Measure: "flow_journeys", Scope: Scope{Dim: "flow", Member: f + "→" + to}}
-	}, drillSQL("flows"), froms, tos, steps, steps)
+	}, drillSQL("flows"), froms, tos, steps, drillParts, drillPart, drillParts, drillPart, steps)
 }
 
 // drillSQL is a query of sql/report/drill.sql (checked by TestReportQueries;
@@ -344,31 +346,35 @@ func (b *builder) drillDown(m *Model) {
 	var refs []ref
 	var ids []string
 	seen := map[string]bool{}
+	parts := b.drillParts()
 	for _, spec := range b.drills {
 		start := time.Now()
-		// the element query as the CTE the ranking reads (sql/report/drill.sql)
-		t, err := b.q.query(b.ctx, "WITH behind AS ("+spec.behind+") SELECT * FROM ("+drillSQL("lists")+") ORDER BY k1, k2, pos",
-			append(slices.Clone(spec.args), b.opts.DrillTop)...)
+		els, n, err := b.drillLists(spec, parts)
 		if err != nil {
 			b.log.Warn("report: drill-down lists", "err", err)
 			continue
 		}
-		b.log.Debug("report: drill-down lists", "lists", len(spec.lists), "took", time.Since(start))
+		b.log.Debug("report: drill-down lists", "lists", len(spec.lists), "passes", n, "took", time.Since(start))
 		for key, l := range spec.lists {
 			l.Rows = []DrillRow{} // an element with nothing behind it says so
 			d.Lists[key] = l
 		}
-		for _, r := range t.recs() {
-			keys := spec.keys[r.str("k1")+"\x00"+r.str("k2")] // none: not drawn
-			id := r.str("id")
+		for _, e := range els {
+			keys := spec.keys[e.k1+"\x00"+e.k2] // none: not drawn
 			for _, key := range keys {
-				l := d.Lists[key]
-				l.Total = r.int("total")
-				refs = append(refs, ref{l, id, r.int("n")})
+				d.Lists[key].Total = e.total
 			}
-			if len(keys) > 0 && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+			if len(keys) == 0 {
+				continue
+			}
+			for _, c := range e.top {
+				for _, key := range keys {
+					refs = append(refs, ref{d.Lists[key], c.id, c.n})
+				}
+				if !seen[c.id] {
+					seen[c.id] = true
+					ids = append(ids, c.id)
+				}
 			}
 		}
 	}
@@ -388,6 +394,138 @@ func (b *builder) drillDown(m *Model) {
 		}
 	}
 	m.Drill = d
+}
+
+// drillPart and drillParts stand, in a drill spec's arguments, for the
+// part a pass reads (hash(journey_id) % parts = part): drillDown runs a
+// spec that names them once per part and merges the parts' lists, so that
+// a query with a row for every contact (the flows') holds 1/parts of the
+// lake at a time. Specs without them run once.
+type partArg int
+
+const (
+	drillParts partArg = iota + 1
+	drillPart
+)
+
+// drillRowBytes is the memory taken for one contact's rows in a drill-down
+// pass (the flows': its node, the join on the next step, the grouping by
+// journey). At 100M contacts one pass over 6 GiB of DuckDB memory failed
+// ("could not allocate block"); 10M passed in 0.7 GiB (docs/performance.md).
+const drillRowBytes = 256
+
+// drillPartsOverride, when set, fixes the number of parts (tests).
+var drillPartsOverride int
+
+// drillParts is how many parts a drill-down pass over every contact is
+// split into: enough that each holds the contacts of a part in DuckDB's
+// memory_limit at drillRowBytes a contact; 1 when there is no limit known.
+func (b *builder) drillParts() int {
+	if drillPartsOverride > 0 {
+		return drillPartsOverride
+	}
+	if !b.span.ok || b.span.contacts <= 0 {
+		return 1
+	}
+	t, err := b.q.query(b.ctx, "SELECT current_setting('memory_limit') AS m")
+	if err != nil || len(t.rows) != 1 {
+		return 1
+	}
+	limit, ok := duck.ParseBytes(t.recs()[0].str("m"))
+	if !ok || limit <= 0 {
+		return 1
+	}
+	return int(max(1, (b.span.contacts*drillRowBytes+limit-1)/limit))
+}
+
+// drillElement is one element's lists as a query found them: how many
+// journeys are behind it and the worst of them, worst first.
+type drillElement struct {
+	k1, k2 string
+	total  int64
+	top    []drillCandidate
+}
+
+// drillCandidate is a journey of an element with its rank (sql/report/
+// drill.sql `lists`: contacts, loops, hops, customer hours, then a hash of
+// the id; the greater the worse).
+type drillCandidate struct {
+	id      string
+	n       int64
+	c, l, h int64
+	t       float64
+	x       uint64
+}
+
+// cmp orders candidates as max_by ranks them (greater is worse).
+func (a drillCandidate) cmp(o drillCandidate) int {
+	if c := cmp.Compare(a.c, o.c); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.l, o.l); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.h, o.h); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.t, o.t); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.x, o.x)
+}
+
+// drillLists runs spec's lists, in parts when its arguments name them
+// (drillPart), and returns the elements ordered by k1, k2 with the worst
+// DrillTop journeys of each: a journey is in one part only, so an
+// element's total is the sum of its parts' and its worst are the worst of
+// its parts' worst. n is how many passes ran.
+func (b *builder) drillLists(spec *drillSpec, parts int) (els []drillElement, n int, err error) {
+	if !slices.Contains(spec.args, any(drillPart)) {
+		parts = 1
+	}
+	q := "WITH behind AS (" + spec.behind + ") SELECT * FROM (" + drillSQL("lists") + ")"
+	byKey := map[string]*drillElement{}
+	for part := range parts {
+		args := make([]any, 0, len(spec.args)+1)
+		for _, a := range spec.args {
+			switch a {
+			case drillParts:
+				a = parts
+			case drillPart:
+				a = part
+			}
+			args = append(args, a)
+		}
+		t, err := b.q.query(b.ctx, q, append(args, b.opts.DrillTop)...)
+		if err != nil {
+			return nil, part, fmt.Errorf("part %d of %d: %w", part+1, parts, err)
+		}
+		counted := map[*drillElement]bool{}
+		for _, r := range t.recs() {
+			key := r.str("k1") + "\x00" + r.str("k2")
+			e := byKey[key]
+			if e == nil {
+				e = &drillElement{k1: r.str("k1"), k2: r.str("k2")}
+				byKey[key] = e
+			}
+			if !counted[e] {
+				counted[e] = true
+				e.total += r.int("total")
+			}
+			x, _ := strconv.ParseUint(r.str("x"), 10, 64)
+			e.top = append(e.top, drillCandidate{id: r.str("id"), n: r.int("n"),
+				c: r.int("c"), l: r.int("l"), h: r.int("h"), t: r.float("t"), x: x})
+		}
+	}
+	for _, e := range byKey {
+		slices.SortStableFunc(e.top, func(a, b drillCandidate) int { return b.cmp(a) })
+		e.top = e.top[:min(len(e.top), b.opts.DrillTop)]
+		els = append(els, *e)
+	}
+	slices.SortFunc(els, func(a, b drillElement) int {
+		return cmp.Or(strings.Compare(a.k1, b.k1), strings.Compare(a.k2, b.k2))
+	})
+	return els, parts, nil
 }
 
 // drillJourneys loads the journeys of the lists, with their timelines, into
