@@ -55,6 +55,7 @@ const (
 // identify the rows an incremental build replaces (person-scoped marts);
 // "merge: sum <columns> by <columns>" instead merges a person-scoped mart
 // of counts by adding the recomputed rows and subtracting the replaced ones.
+// "cells: month" marks an aggregate mart of monthly cells (Model.Cells).
 type Model struct {
 	Name  string // the relation it makes, and its file's name without .sql
 	SQL   string
@@ -65,6 +66,13 @@ type Model struct {
 	Key  []string
 	// SumColumns and SumBy are the "merge: sum … by …" of a mart of counts.
 	SumColumns, SumBy []string
+	// Cells is the "cells: <column>" of an aggregate mart whose rows are
+	// cells of one business month each (the column: its first day), made
+	// from the contact_facts rows of that month alone and from the end of
+	// data only through contact_settled; its model reads only the months
+	// from getvariable('cells_from') on, and an incremental build keeps
+	// the previous build's cells of the months before.
+	Cells string
 }
 
 // Mart says how a model's relation is written.
@@ -188,7 +196,7 @@ func parseHeader(name, text string) (Model, error) {
 		}
 		key, val, ok := strings.Cut(rest, ":")
 		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
-		if !ok || !slices.Contains([]string{"model", "reads", "scope", "mart", "key", "merge"}, key) {
+		if !ok || !slices.Contains([]string{"model", "reads", "scope", "mart", "key", "merge", "cells"}, key) {
 			break // the header ends where the description starts
 		}
 		if seen[key] {
@@ -216,6 +224,8 @@ func parseHeader(name, text string) (Model, error) {
 				return m, fmt.Errorf("header: merge %q: want \"sum <columns> by <columns>\"", val)
 			}
 			m.SumColumns, m.SumBy = list(cols), list(by)
+		case "cells":
+			m.Cells = val
 		}
 	}
 	switch {
@@ -229,6 +239,10 @@ func parseHeader(name, text string) (Model, error) {
 		return m, fmt.Errorf("header: key is for person-scoped marts")
 	case m.Scope == ScopeAggregate && len(m.SumColumns) > 0:
 		return m, fmt.Errorf("header: merge is for person- and lake-scoped marts")
+	case m.Cells != "" && (m.Scope != ScopeAggregate || m.Mart == nil || m.Mart.Month != ""):
+		return m, fmt.Errorf("header: cells is for aggregate marts written as one file")
+	case m.Cells != "" && !strings.Contains(text, "getvariable('cells_from')"):
+		return m, fmt.Errorf("header: cells: %s reads contact_facts from getvariable('cells_from') on", name)
 	case !strings.Contains(text, "TEMP TABLE "+name+" AS") && !strings.Contains(text, "TEMP VIEW "+name+" AS"):
 		return m, fmt.Errorf("does not create the relation %s (CREATE OR REPLACE TEMP TABLE|VIEW %s AS)", name, name)
 	}

@@ -45,6 +45,41 @@ func incrementalMarts() []MartSpec {
 	return out
 }
 
+// cellMarts are the aggregate marts of monthly cells ("cells: month"):
+// an incremental build recomputes their months from cells_from on and
+// keeps the previous build's earlier ones.
+func cellMarts() []MartSpec {
+	var out []MartSpec
+	for _, m := range Marts {
+		if m.Model.Cells != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// cellsFromSQL sets cells_from, the first month whose cells an incremental
+// build recomputes: the earlier of the first month whose contact_facts
+// rows changed (cf, the merge's rewritten and emptied months) and the
+// month of the first contact whose repeat window was still open at the
+// previous end of data (contact_settled can turn true for it). Before it
+// a month's contacts and their settledness are as the previous build saw
+// them. Without a record of the months (cf nil) every month is recomputed.
+func cellsFromSQL(cf *monthChange) string {
+	if cf == nil {
+		return "SET VARIABLE cells_from = DATE '0001-01-01'"
+	}
+	first := "NULL"
+	if months := slices.Concat(cf.written, cf.emptied); len(months) > 0 {
+		first = duck.Quote(slices.Min(months) + "-01")
+	}
+	return fmt.Sprintf(`SET VARIABLE cells_from = (SELECT coalesce(min(m), DATE '0001-01-01') FROM (
+	    SELECT CAST(%s AS DATE) AS m
+	    UNION ALL
+	    SELECT CAST(date_trunc('month', CAST(timezone(getvariable('time_zone'), data_end - getvariable('repeat_window')) AS DATE)) AS DATE)
+	    FROM old_coverage))`, first)
+}
+
 func martSpec(m mcsql.Model) MartSpec {
 	for _, s := range Marts {
 		if s.Name == m.Name {
@@ -250,7 +285,7 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		seedsInFile = true
 		log.Info("the lake's keys and events in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit)
 	}
-	for _, m := range append(incrementalMarts(), MartSpec{Name: "coverage"}) {
+	for _, m := range append(append(incrementalMarts(), cellMarts()...), MartSpec{Name: "coverage"}) {
 		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW old_%s AS SELECT * FROM read_parquet(%s)", m.Name, duck.Quote(lake.MartPattern(lakeDir, m.Name)))
 		if err := exec("attach previous "+m.Name, q); err != nil {
 			return Result{}, err
@@ -374,6 +409,14 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 	if err := w.writeReady(ctx, conn, log); err != nil {
 		return Result{}, err
 	}
+	if err := exec("cells from", cellsFromSQL(w.partial["contact_facts"])); err != nil {
+		return Result{}, err
+	}
+	var cellsFrom time.Time
+	if err := conn.QueryRowContext(ctx, "SELECT getvariable('cells_from')").Scan(&cellsFrom); err != nil {
+		return Result{}, fmt.Errorf("build: incremental cells from: %w", err)
+	}
+	log.Debug("cells recomputed from", "month", cellsFrom.Format(time.DateOnly))
 	// The merged marts now read their files: the working tables go, so
 	// the aggregate models have the memory.
 	if err := dropWorking(ctx, conn); err != nil {
@@ -385,6 +428,13 @@ func incremental(ctx context.Context, db *sql.DB, lakeDir string, o Options, ste
 		}
 		if err := runStep(ctx, conn, s, log); err != nil {
 			return Result{}, err
+		}
+		if c := s.Model.Cells; c != "" {
+			// the months before cells_from: the previous build's cells
+			if err := exec("cells kept "+s.Model.Name, fmt.Sprintf("INSERT INTO %[1]s BY NAME SELECT * FROM old_%[2]s WHERE %[3]s < getvariable('cells_from')",
+				duck.Ident(s.Model.Name), s.Model.Name, duck.Ident(c))); err != nil {
+				return Result{}, err
+			}
 		}
 		if err := w.writeReady(ctx, conn, log); err != nil {
 			return Result{}, err

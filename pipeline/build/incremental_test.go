@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -132,33 +133,38 @@ func martRows(t testing.TB, db *sql.DB, lakeDir string) map[string][][]string {
 //
 // Both homes of the seeds' tables are run: temp tables, and the
 // intermediates' database file a lake too big for memory_limit gets.
+//
+// "months": 75 days, so that the nights' changes start months after the
+// first and the updates keep the earlier months' cells (gap_cells).
 func TestIncrementalEqualsFull(t *testing.T) {
 	for _, mode := range []string{build.IntermediatesMemory, build.IntermediatesFile} {
-		t.Run(mode, func(t *testing.T) { incrementalEqualsFull(t, mode) })
+		t.Run(mode, func(t *testing.T) { incrementalEqualsFull(t, mode, 5000, 21, false) })
 	}
+	t.Run("months", func(t *testing.T) { incrementalEqualsFull(t, build.IntermediatesMemory, 3000, 75, true) })
 }
 
-func incrementalEqualsFull(t *testing.T, mode string) {
+func incrementalEqualsFull(t *testing.T, mode string, contacts int64, days int, wantKept bool) {
 	ctx := context.Background()
 	db := openDB(t)
 	lakeDir := t.TempDir()
-	ingestDays := dailyLake(t, db, lakeDir, 5000, 21)
+	ingestDays := dailyLake(t, db, lakeDir, contacts, days)
 	o := build.DefaultOptions()
 	o.TimeZone = synth.BusinessZone
 	o.Intermediates, o.TempDir = mode, t.TempDir()
 	var log bytes.Buffer
-	o.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	o.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	ingestDays(1, 18)
+	ingestDays(1, days-3)
 	o.Batches = batchIDs(t, lakeDir)
 	res, err := build.Update(ctx, db, lakeDir, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	keptCells := 0
 	if res.Incremental || res.FullReason == "" {
 		t.Fatalf("first build: incremental=%v reason=%q, want a full build", res.Incremental, res.FullReason)
 	}
-	for day := 19; day <= 21; day++ {
+	for day := days - 2; day <= days; day++ {
 		ingestDays(day, day)
 		o.Batches = batchIDs(t, lakeDir)
 		log.Reset()
@@ -186,6 +192,12 @@ func incrementalEqualsFull(t *testing.T, mode string) {
 			t.Errorf("day %d: recomputed %d of %d persons", day, res.Persons, persons)
 		}
 		t.Logf("day %d: recomputed %d of %d persons in %v", day, res.Persons, persons, res.Duration.Round(time.Millisecond))
+		if m := regexp.MustCompile(`msg="cells recomputed from" month=(\S+)`).FindStringSubmatch(log.String()); m != nil && m[1] > feedStart.Format("2006-01-02") {
+			keptCells++
+		}
+	}
+	if wantKept && keptCells == 0 {
+		t.Error("no update kept January's cells (cells_from stayed at the first month): the merge of cells is not exercised")
 	}
 
 	// Nothing new: nothing to do.

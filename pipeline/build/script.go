@@ -148,6 +148,10 @@ func prelude(o Options, cat *metrics.Catalog) string {
 	p("SET VARIABLE time_zone = %s;\n", duck.Quote(o.TimeZone))
 	p("SET VARIABLE resolution = %s;\n", duck.Quote(o.Resolution))
 	p("SET VARIABLE flow_steps = %d;\n", o.FlowSteps)
+	// the first month the cells of a "cells: month" mart are computed for
+	// (gap_cells.sql); an incremental build moves it to the first month a
+	// night can change
+	p("SET VARIABLE cells_from = DATE '0001-01-01';\n")
 	p("SET VARIABLE gaming_alpha = %s;\n", num64(o.GamingAlpha))
 	p("SET VARIABLE gaming_band = %s;\n", num64(o.GamingBand))
 	p("SET VARIABLE gaming_min_count = %d;\n", o.GamingMinCount)

@@ -1,5 +1,5 @@
--- The filtered views' counts, as the gap mart counts them (gap.sql's
--- gap_cells): judged contacts are those whose outcome is known
+-- The filtered views' counts, as the gap mart counts them (gap_cells.sql,
+-- the cells gap sums): judged contacts are those whose outcome is known
 -- (outcome_failed not NULL).
 
 -- name: cells
