@@ -1,5 +1,5 @@
 -- model: fcr_ladder
--- reads: contact_facts
+-- reads: fcr_cells
 -- scope: aggregate
 -- mart: order by dimension, member, grain, period_start NULLS FIRST, window_days
 -- fcr_ladder — measured first-contact resolution at 1, 3, 7 and 30 days,
@@ -23,39 +23,8 @@
 -- measured FCR falls (or stays) rung by rung over the same contacts; over
 -- the contacts each rung can judge it mostly does too.
 
-CREATE OR REPLACE TEMP TABLE fcr_cells AS
-SELECT
-    CASE WHEN grouping(agent_id) = 0 THEN 'agent'
-         WHEN grouping(team) = 0 THEN 'team'
-         WHEN grouping(department) = 0 THEN 'department'
-         WHEN grouping(channel) = 0 THEN 'channel'
-         ELSE 'all' END AS dimension,
-    CASE WHEN grouping(agent_id) = 0 THEN coalesce(agent_id, '(none)')
-         WHEN grouping(team) = 0 THEN coalesce(team, '(none)')
-         WHEN grouping(department) = 0 THEN coalesce(department, '(none)')
-         WHEN grouping(channel) = 0 THEN channel
-         ELSE 'all' END AS member,
-    week, month,
-    count(repeat_within_1d) AS j1, coalesce(count_if(repeat_within_1d), 0) AS r1,
-    coalesce(count_if(repeat_within_1d IS NOT NULL AND claimed_resolution), 0) AS c1,
-    count(repeat_within_3d) AS j3, coalesce(count_if(repeat_within_3d), 0) AS r3,
-    coalesce(count_if(repeat_within_3d IS NOT NULL AND claimed_resolution), 0) AS c3,
-    count(repeat_within_7d) AS j7, coalesce(count_if(repeat_within_7d), 0) AS r7,
-    coalesce(count_if(repeat_within_7d IS NOT NULL AND claimed_resolution), 0) AS c7,
-    count(repeat_within_30d) AS j30, coalesce(count_if(repeat_within_30d), 0) AS r30,
-    coalesce(count_if(repeat_within_30d IS NOT NULL AND claimed_resolution), 0) AS c30,
-    count(person_id) AS identified
-FROM (
-    SELECT agent_id, team, department, channel, person_id, claimed_resolution,
-        repeat_within_1d, repeat_within_3d, repeat_within_7d, repeat_within_30d,
-        CAST(date_trunc('week', business_date) AS DATE) AS week,
-        CAST(date_trunc('month', business_date) AS DATE) AS month
-    FROM contact_facts
-    WHERE person_id IS NOT NULL
-)
-GROUP BY GROUPING SETS ((agent_id, week, month), (team, week, month), (department, week, month),
-                        (channel, week, month), (week, month));
-
+-- The counts come from fcr_cells (fcr_cells.sql): one row per member,
+-- week and month, summed here into each grain.
 CREATE OR REPLACE TEMP TABLE fcr_ladder AS
 WITH periods AS (
     SELECT 'week' AS grain, week AS period_start, * EXCLUDE (week, month) FROM fcr_cells
@@ -85,8 +54,3 @@ SELECT
     claimed / nullif(judged, 0) AS claimed_fcr,
     CAST(identified - judged AS BIGINT) AS open_contacts
 FROM rungs;
-
--- Its working tables go once it is made (the build holds every table
--- to its end: at 100M contacts gaming_base was 100M rows through the
--- models after it).
-DROP TABLE fcr_cells;
