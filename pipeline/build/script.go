@@ -97,14 +97,16 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 		// and an incremental build must give what a full one does.
 		num, den, mul := m.AggParts()
 		k, t := duck.Ident(m.Name), duck.Ident("target_"+m.Name)
+		// BIGINT, as every count of the cells: a sum is a HUGEINT, which
+		// Parquet stores as DOUBLE (gap_cells is a mart)
 		cells = append(cells,
-			fmt.Sprintf("%s AS %s", num, duck.Ident(m.Name+"__num")),
-			fmt.Sprintf("%s AS %s", den, duck.Ident(m.Name+"__den")),
+			fmt.Sprintf("CAST(%s AS BIGINT) AS %s", num, duck.Ident(m.Name+"__num")),
+			fmt.Sprintf("CAST(%s AS BIGINT) AS %s", den, duck.Ident(m.Name+"__den")),
 			fmt.Sprintf("count(%s) AS %s", k, duck.Ident(m.Name+"__n")),
 			// CASE, not FILTER: over the gap's six grouping sets, 22 FILTER
 			// clauses took twice the time of the whole aggregation without
 			// them (1M contacts, DuckDB 1.5)
-			fmt.Sprintf("sum(CASE WHEN %s IS NOT NULL THEN CAST(round(%s * 1e6) AS BIGINT) END) AS %s", k, t, duck.Ident(m.Name+"__tsum")),
+			fmt.Sprintf("CAST(sum(CASE WHEN %s IS NOT NULL THEN CAST(round(%s * 1e6) AS BIGINT) END) AS BIGINT) AS %s", k, t, duck.Ident(m.Name+"__tsum")),
 			fmt.Sprintf("count(CASE WHEN %s IS NOT NULL THEN %s END) AS %s", k, t, duck.Ident(m.Name+"__tn")))
 		cols = append(cols,
 			fmt.Sprintf("sum(%s) / nullif(sum(%s), 0) * %s AS %s", duck.Ident(m.Name+"__num"), duck.Ident(m.Name+"__den"), num64(mul), k),

@@ -1,5 +1,5 @@
 -- model: cost
--- reads: contact_facts, cost_rates
+-- reads: cost_cells
 -- scope: aggregate
 -- mart: order by dimension, member, grain, period_start NULLS FIRST
 -- cost — what the contacts cost and what the gap costs, long form like gap
@@ -31,51 +31,8 @@
 --   customer_cost                 customer_hours × [costs] customer_hour
 --   currency                      of every cost column
 
-CREATE OR REPLACE TEMP TABLE cost_cells AS
-SELECT
-    CASE WHEN grouping(agent_id) = 0 THEN 'agent'
-         WHEN grouping(team) = 0 THEN 'team'
-         WHEN grouping(department) = 0 THEN 'department'
-         WHEN grouping(channel) = 0 THEN 'channel'
-         WHEN grouping(topic) = 0 THEN 'topic'
-         ELSE 'all' END AS dimension,
-    CASE WHEN grouping(agent_id) = 0 THEN coalesce(agent_id, '(none)')
-         WHEN grouping(team) = 0 THEN coalesce(team, '(none)')
-         WHEN grouping(department) = 0 THEN coalesce(department, '(none)')
-         WHEN grouping(channel) = 0 THEN channel
-         WHEN grouping(topic) = 0 THEN coalesce(topic, '(none)')
-         ELSE 'all' END AS member,
-    week, month,
-    -- CASE, not FILTER: over grouping sets a FILTER clause costs about
-    -- twice its aggregate (see kpi_cells, pipeline/build/script.go).
-    -- Every sum is of integers (microseconds, millionths of the currency,
-    -- billionths of a journey): exact in any order, so a rebuild or an
-    -- incremental update gives the same figures
-    count(*) AS contacts,
-    sum(us) AS us,
-    sum(cost) AS cost,
-    coalesce(sum(CASE WHEN is_repeat THEN us END), 0) AS fd_us,
-    coalesce(sum(CASE WHEN is_repeat THEN cost END), 0) AS fd_cost,
-    coalesce(sum(CASE WHEN follows_gap THEN us END), 0) AS gap_us,
-    coalesce(sum(CASE WHEN follows_gap THEN cost END), 0) AS gap_cost,
-    coalesce(sum(CASE WHEN journey_resolved THEN share END), 0) AS resolved,
-    coalesce(sum(CASE WHEN journey_resolved THEN cost END), 0) AS resolved_cost,
-    sum(customer_us) AS customer_us
-FROM (
-    SELECT f.agent_id, f.team, f.department, f.channel, f.topic, f.is_repeat, f.follows_gap, f.journey_resolved,
-        CAST(round(coalesce(f.handle_seconds, 0) * 1e6) AS BIGINT) AS us,
-        CAST(round((coalesce(f.handle_seconds, 0) / 3600.0 * r.hourly + r.per_contact) * 1e6) AS BIGINT) AS cost,
-        CAST(round(1e9 / f.journey_contacts) AS BIGINT) AS share,
-        CAST(round((coalesce(f.wait_seconds, 0) + coalesce(f.handle_seconds, 0)
-            + CASE WHEN f.channel IN ('branch', 'store') THEN getvariable('travel_seconds_per_visit') ELSE 0 END) * 1e6) AS BIGINT) AS customer_us,
-        CAST(date_trunc('week', f.business_date) AS DATE) AS week,
-        CAST(date_trunc('month', f.business_date) AS DATE) AS month
-    FROM contact_facts f
-    JOIN cost_rates r USING (channel)
-)
-GROUP BY GROUPING SETS ((agent_id, week, month), (team, week, month), (department, week, month),
-                        (channel, week, month), (topic, week, month), (week, month));
-
+-- The sums come from cost_cells (cost_cells.sql): one row per member,
+-- week and month, summed here into each grain.
 CREATE OR REPLACE TEMP TABLE cost AS
 WITH periods AS (
     SELECT 'week' AS grain, week AS period_start, * EXCLUDE (week, month) FROM cost_cells
@@ -102,8 +59,3 @@ SELECT
     getvariable('currency') AS currency
 FROM periods
 GROUP BY dimension, member, grain, period_start;
-
--- Its working tables go once it is made (the build holds every table
--- to its end: at 100M contacts gaming_base was 100M rows through the
--- models after it).
-DROP TABLE cost_cells;

@@ -9,6 +9,9 @@
 -- repeat_within_<W>d known), repeated (rW) and claimed-resolved judged
 -- (cW) contacts, and the identified contacts.
 --
+-- Every count and sum is cast to BIGINT: a sum is a HUGEINT, which
+-- Parquet stores as DOUBLE.
+--
 -- "cells: month" (as gap_cells): a month's cells are made from the
 -- contact_facts rows of that month alone (repeat_within_<W>d is a column
 -- there, recomputed when a window closes), so an incremental build keeps
@@ -27,14 +30,14 @@ SELECT
          WHEN grouping(channel) = 0 THEN channel
          ELSE 'all' END AS member,
     week, month,
-    count(repeat_within_1d) AS j1, coalesce(count_if(repeat_within_1d), 0) AS r1,
-    coalesce(count_if(repeat_within_1d IS NOT NULL AND claimed_resolution), 0) AS c1,
-    count(repeat_within_3d) AS j3, coalesce(count_if(repeat_within_3d), 0) AS r3,
-    coalesce(count_if(repeat_within_3d IS NOT NULL AND claimed_resolution), 0) AS c3,
-    count(repeat_within_7d) AS j7, coalesce(count_if(repeat_within_7d), 0) AS r7,
-    coalesce(count_if(repeat_within_7d IS NOT NULL AND claimed_resolution), 0) AS c7,
-    count(repeat_within_30d) AS j30, coalesce(count_if(repeat_within_30d), 0) AS r30,
-    coalesce(count_if(repeat_within_30d IS NOT NULL AND claimed_resolution), 0) AS c30,
+    count(repeat_within_1d) AS j1, CAST(coalesce(count_if(repeat_within_1d), 0) AS BIGINT) AS r1,
+    CAST(coalesce(count_if(repeat_within_1d IS NOT NULL AND claimed_resolution), 0) AS BIGINT) AS c1,
+    count(repeat_within_3d) AS j3, CAST(coalesce(count_if(repeat_within_3d), 0) AS BIGINT) AS r3,
+    CAST(coalesce(count_if(repeat_within_3d IS NOT NULL AND claimed_resolution), 0) AS BIGINT) AS c3,
+    count(repeat_within_7d) AS j7, CAST(coalesce(count_if(repeat_within_7d), 0) AS BIGINT) AS r7,
+    CAST(coalesce(count_if(repeat_within_7d IS NOT NULL AND claimed_resolution), 0) AS BIGINT) AS c7,
+    count(repeat_within_30d) AS j30, CAST(coalesce(count_if(repeat_within_30d), 0) AS BIGINT) AS r30,
+    CAST(coalesce(count_if(repeat_within_30d IS NOT NULL AND claimed_resolution), 0) AS BIGINT) AS c30,
     count(person_id) AS identified
 FROM (
     SELECT agent_id, team, department, channel, person_id, claimed_resolution,

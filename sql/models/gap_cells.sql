@@ -12,6 +12,9 @@
 -- order). Columns as in gap.sql; `month` and `week` are the first day of
 -- the business month and the Monday of the business week.
 --
+-- Every count and sum is cast to BIGINT: a sum is a HUGEINT, which
+-- Parquet stores as DOUBLE.
+--
 -- "cells: month": a month's cells are made from the contact_facts rows of
 -- that month alone, and from the end of data only through
 -- contact_settled. So an incremental build recomputes the cells from the
@@ -43,13 +46,13 @@ SELECT
     week, month, settled,
     count(*) AS contacts,
     count(outcome_failed) AS judged,
-    coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS claimed,
-    coalesce(count_if(outcome_failed), 0) AS failed,
-    coalesce(count_if(gap), 0) AS gap,
-    coalesce(count_if(outcome_failed IS NOT NULL AND claimed_resolution), 0) AS claimed_resolved,
-    coalesce(count_if(verified_resolution), 0) AS verified_resolved,
+    CAST(coalesce(count_if(outcome_failed IS NOT NULL AND claimed_success), 0) AS BIGINT) AS claimed,
+    CAST(coalesce(count_if(outcome_failed), 0) AS BIGINT) AS failed,
+    CAST(coalesce(count_if(gap), 0) AS BIGINT) AS gap,
+    CAST(coalesce(count_if(outcome_failed IS NOT NULL AND claimed_resolution), 0) AS BIGINT) AS claimed_resolved,
+    CAST(coalesce(count_if(verified_resolution), 0) AS BIGINT) AS verified_resolved,
     count(is_repeat) AS journeyed,
-    coalesce(count_if(is_repeat), 0) AS repeats,
+    CAST(coalesce(count_if(is_repeat), 0) AS BIGINT) AS repeats,
     {{kpi_cells}}
 FROM (
     SELECT *,
