@@ -7,14 +7,16 @@
 -- of the journeys the recomputed ones replace are subtracted. They are
 -- drawn by the model's own macro (flow_edges, _macros.sql) over the
 -- previous marts' rows of those journeys, in the shape the model reads.
+-- Their contacts are the previous rows of the recomputed contacts
+-- (inc_old_contact_facts, scope.sql: whole journeys, checked), not a scan
+-- of the whole previous contact_facts.
 
 CREATE OR REPLACE TEMP VIEW inc_removed_flow_steps AS
 SELECT f.journey_id, f.seq_in_journey AS seq, j.contacts AS n,
        journey_node(f.department, f.channel) AS node,
        lag(journey_node(f.department, f.channel)) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey) AS prev_node,
        f.silo_loop AS is_loop, f.ping_pong AS is_ping_pong
-FROM old_contact_facts f
-SEMI JOIN inc_removed_journeys r ON r.journey_id = f.journey_id
+FROM inc_old_contact_facts f
 JOIN old_journeys j ON j.journey_id = f.journey_id;
 
 CREATE OR REPLACE TEMP VIEW inc_removed_flow_ends AS
