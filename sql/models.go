@@ -73,6 +73,12 @@ type Model struct {
 	// from getvariable('cells_from') on, and an incremental build keeps
 	// the previous build's cells of the months before.
 	Cells string
+	// Parts is the "parts: person" of a model a full build of a lake too
+	// big for memory runs in parts of the persons (pipeline/build
+	// PersonParts): its one statement reads only the persons with
+	// hash(person_id) % getvariable('person_parts') =
+	// getvariable('person_part').
+	Parts string
 }
 
 // Mart says how a model's relation is written.
@@ -196,7 +202,7 @@ func parseHeader(name, text string) (Model, error) {
 		}
 		key, val, ok := strings.Cut(rest, ":")
 		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
-		if !ok || !slices.Contains([]string{"model", "reads", "scope", "mart", "key", "merge", "cells"}, key) {
+		if !ok || !slices.Contains([]string{"model", "reads", "scope", "mart", "key", "merge", "cells", "parts"}, key) {
 			break // the header ends where the description starts
 		}
 		if seen[key] {
@@ -226,6 +232,8 @@ func parseHeader(name, text string) (Model, error) {
 			m.SumColumns, m.SumBy = list(cols), list(by)
 		case "cells":
 			m.Cells = val
+		case "parts":
+			m.Parts = val
 		}
 	}
 	switch {
@@ -243,6 +251,8 @@ func parseHeader(name, text string) (Model, error) {
 		return m, fmt.Errorf("header: cells is for aggregate marts written as one file")
 	case m.Cells != "" && !strings.Contains(text, "getvariable('cells_from')"):
 		return m, fmt.Errorf("header: cells: %s reads contact_facts from getvariable('cells_from') on", name)
+	case m.Parts != "" && (m.Parts != "person" || !strings.Contains(text, "getvariable('person_part')")):
+		return m, fmt.Errorf("header: parts: want \"parts: person\" and a model that reads getvariable('person_parts') and getvariable('person_part')")
 	case !strings.Contains(text, "TEMP TABLE "+name+" AS") && !strings.Contains(text, "TEMP VIEW "+name+" AS"):
 		return m, fmt.Errorf("does not create the relation %s (CREATE OR REPLACE TEMP TABLE|VIEW %s AS)", name, name)
 	}

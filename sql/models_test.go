@@ -81,6 +81,8 @@ func TestModelHeaders(t *testing.T) {
 		{"cells of a person mart", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- mart: file\n-- key: k\n-- cells: month\n", ok("a"))}, "cells is for aggregate marts"},
 		{"cells of a monthly mart", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: aggregate\n-- mart: monthly m\n-- cells: month\n", ok("a"))}, "cells is for aggregate marts"},
 		{"cells without cells_from", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: aggregate\n-- mart: file\n-- cells: month\n", ok("a"))}, "from getvariable('cells_from') on"},
+		{"parts without its variables", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- parts: person\n", ok("a"))}, "parts: want"},
+		{"parts of something else", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- parts: case\n", "-- getvariable('person_part')\n"+ok("a"))}, "parts: want"},
 		{"twice", fstest.MapFS{"models/a.sql": file("-- model: a\n-- scope: person\n-- scope: person\n", ok("a"))}, "scope given twice"},
 	}
 	for _, tt := range tests {

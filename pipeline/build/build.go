@@ -68,8 +68,10 @@ func Build(ctx context.Context, db *sql.DB, lakeDir string, o Options) (_ Result
 		if err != nil {
 			return Result{}, err
 		}
-		run = onDisk(steps, file, name)
-		log.Info("intermediate tables in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit)
+		if run, err = inParts(onDisk(steps, file, name), o.PersonParts()); err != nil {
+			return Result{}, err
+		}
+		log.Info("intermediate tables in a database file", "file", file, "contacts", o.Contacts, "memory_limit", o.MemoryLimit, "person_parts", o.PersonParts())
 	}
 	w, err := newMartWriter(filepath.Join(lakeDir, lake.MartsDir), o.Hook)
 	if err != nil {

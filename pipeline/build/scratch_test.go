@@ -1,10 +1,12 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,8 +45,21 @@ func TestIntermediatesFileEqualsMemory(t *testing.T) {
 			attachFixture(t, db, fixture)
 			got := map[string]map[string][][]string{}
 			fingerprints := map[string]string{}
-			for _, mode := range []string{build.IntermediatesMemory, build.IntermediatesFile} {
+			// "parts": the file, and contact_seq run in 3 parts of the
+			// persons, as for a lake 10M contacts over a 1 GiB budget
+			const parts = "parts"
+			for _, run := range []string{build.IntermediatesMemory, build.IntermediatesFile, parts} {
+				mode := run
 				o := basicOptions(t)
+				var log bytes.Buffer
+				if run == parts {
+					mode = build.IntermediatesFile
+					o.MemoryLimit, o.Contacts = "1GiB", 10_000_000
+					o.Logger = slog.New(slog.NewTextHandler(&log, nil))
+					if n := o.PersonParts(); n != 3 {
+						t.Fatalf("PersonParts = %d, want 3 (10M contacts × 200 B over 768 MiB)", n)
+					}
+				}
 				o.Intermediates, o.TempDir = mode, t.TempDir()
 				lakeDir := t.TempDir()
 				file := build.ScratchFile(o.TempDir, lakeDir)
@@ -74,11 +89,15 @@ func TestIntermediatesFileEqualsMemory(t *testing.T) {
 						}
 					}
 				}
-				got[mode] = martRows(t, db, lakeDir)
-				fingerprints[mode] = fingerprint(t, lakeDir)
+				if run == parts && !strings.Contains(log.String(), "person_parts=3") {
+					t.Errorf("the build did not run in parts: %s", log.String())
+				}
+				got[run] = martRows(t, db, lakeDir)
+				fingerprints[run] = fingerprint(t, lakeDir)
 			}
 			// the record is the same: Update after either is incremental
-			if fingerprints[build.IntermediatesMemory] != fingerprints[build.IntermediatesFile] || fingerprints[build.IntermediatesFile] == "" {
+			if fingerprints[build.IntermediatesMemory] != fingerprints[build.IntermediatesFile] || fingerprints[parts] != fingerprints[build.IntermediatesFile] ||
+				fingerprints[build.IntermediatesFile] == "" {
 				t.Errorf("the build records fingerprints %v: the choice of intermediates must not be in it", fingerprints)
 			}
 			for _, m := range build.Marts {
@@ -87,6 +106,9 @@ func TestIntermediatesFileEqualsMemory(t *testing.T) {
 				}
 				if diff := cmp.Diff(got[build.IntermediatesMemory][m.Name], got[build.IntermediatesFile][m.Name]); diff != "" {
 					t.Errorf("mart %s differs (-temp tables +file):\n%s", m.Name, diff)
+				}
+				if diff := cmp.Diff(got[build.IntermediatesMemory][m.Name], got[parts][m.Name]); diff != "" {
+					t.Errorf("mart %s differs (-temp tables +file, contact_seq in parts):\n%s", m.Name, diff)
 				}
 			}
 		})

@@ -154,6 +154,8 @@ func prelude(o Options, cat *metrics.Catalog) string {
 	// (gap_cells.sql); an incremental build moves it to the first month a
 	// night can change
 	p("SET VARIABLE cells_from = DATE '0001-01-01';\n")
+	// the part of the persons a "parts: person" model reads (inParts)
+	p("SET VARIABLE person_parts = 1;\nSET VARIABLE person_part = 0;\n")
 	p("SET VARIABLE gaming_alpha = %s;\n", num64(o.GamingAlpha))
 	p("SET VARIABLE gaming_band = %s;\n", num64(o.GamingBand))
 	p("SET VARIABLE gaming_min_count = %d;\n", o.GamingMinCount)
@@ -289,7 +291,7 @@ func PrintScript(o Options) ([]Step, error) {
 	if err != nil || !o.IntermediatesOnDisk() {
 		return steps, err
 	}
-	return onDisk(steps, ScriptScratchFile(o), printedDB), nil
+	return inParts(onDisk(steps, ScriptScratchFile(o), printedDB), o.PersonParts())
 }
 
 // ScriptScratchFile is the intermediates' database file of the printed

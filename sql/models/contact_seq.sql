@@ -1,10 +1,14 @@
 -- model: contact_seq
 -- reads: contact_base
 -- scope: person
+-- parts: person
 -- contact_seq — which journey each identified contact belongs to, its
 -- place in it, and the silo hops and loops along the way.
 --
--- Variables: repeat_window (INTERVAL, default 7 days).
+-- Variables: repeat_window (INTERVAL, default 7 days); person_parts and
+-- person_part ("parts: person": a full build of a lake too big for memory
+-- runs this model once per part of the persons, so that each part's
+-- window sorts fit; the prelude's 1 and 0 read everyone at once).
 --
 -- A journey is the contacts of one person about one need:
 --   * contacts of a person sharing a case_id form one journey (however far
@@ -40,6 +44,7 @@ WITH ordered AS (
         lead(started_at) OVER w AS next_contact_at
     FROM contact_base
     WHERE person_id IS NOT NULL
+      AND hash(person_id) % getvariable('person_parts') = getvariable('person_part')
     WINDOW w AS (PARTITION BY person_id ORDER BY started_at, tie)
 ), chained AS (
     SELECT * EXCLUDE (prev_free_at),
