@@ -15,3 +15,7 @@ func TimeSyncs(total *time.Duration) func() {
 	}
 	return func() { syncPath = prev }
 }
+
+// ChangedMonths is changedMonths, for the tests of how a merge finds the
+// months it must rewrite.
+var ChangedMonths = changedMonths

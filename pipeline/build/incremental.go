@@ -535,7 +535,7 @@ func mergeMart(ctx context.Context, conn *sql.Conn, w *martWriter, m MartSpec, l
 		m.Name, removed, match)); err != nil {
 		return err
 	}
-	return w.writeMonths(ctx, conn, m.Name, m.Month, log)
+	return w.writeMonths(ctx, conn, m.Name, m.Month, m.Model.Key, log)
 }
 
 // checkResolution recounts the journeys judged by events per source system
