@@ -86,7 +86,7 @@ func fillSQL(file, s string, fill map[string]string) (string, error) {
 // placeholders are the models' templating; see contact_base.sql. Metric
 // expressions come from the catalog, never from data.
 func placeholders(cat *metrics.Catalog) map[string]string {
-	var values, met, held, cells, cols []string
+	var values, met, held, cells, cols, rates []string
 	for _, m := range cat.KPIs() {
 		if m.Expr != m.Name { // a KPI that is a contract column is there already
 			values = append(values, fmt.Sprintf("(%s) AS %s", m.Expr, m.Name))
@@ -107,7 +107,13 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 			// clauses took twice the time of the whole aggregation without
 			// them (1M contacts, DuckDB 1.5)
 			fmt.Sprintf("CAST(sum(CASE WHEN %s IS NOT NULL THEN CAST(round(%s * 1e6) AS BIGINT) END) AS BIGINT) AS %s", k, t, duck.Ident(m.Name+"__tsum")),
-			fmt.Sprintf("count(CASE WHEN %s IS NOT NULL THEN %s END) AS %s", k, t, duck.Ident(m.Name+"__tn")))
+			fmt.Sprintf("count(CASE WHEN %s IS NOT NULL THEN %s END) AS %s", k, t, duck.Ident(m.Name+"__tn")),
+			// attainment: contacts that met the target, of those measured
+			// against one (kpi_outcome_correlation.sql)
+			fmt.Sprintf("CAST(coalesce(count_if(%s), 0) AS BIGINT) AS %s", duck.Ident("met_"+m.Name), duck.Ident(m.Name+"__met")),
+			fmt.Sprintf("count(%s) AS %s", duck.Ident("met_"+m.Name), duck.Ident(m.Name+"__metn")))
+		rates = append(rates, fmt.Sprintf("sum(%s) / nullif(sum(%s), 0) AS %s",
+			duck.Ident(m.Name+"__met"), duck.Ident(m.Name+"__metn"), duck.Ident("met_"+m.Name)))
 		cols = append(cols,
 			fmt.Sprintf("sum(%s) / nullif(sum(%s), 0) * %s AS %s", duck.Ident(m.Name+"__num"), duck.Ident(m.Name+"__den"), num64(mul), k),
 			fmt.Sprintf("CAST(sum(%s) AS BIGINT) AS %s", duck.Ident(m.Name+"__n"), duck.Ident(m.Name+"_contacts")),
@@ -132,6 +138,7 @@ func placeholders(cat *metrics.Catalog) map[string]string {
 		"scorecard_held": heldSQL,
 		"kpi_cells":      strings.Join(cells, ",\n    "),
 		"kpi_columns":    strings.Join(cols, ",\n    "),
+		"kpi_met_rates":  strings.Join(rates, ",\n    "),
 	}
 }
 

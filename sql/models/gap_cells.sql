@@ -9,7 +9,9 @@
 -- claimed_resolved, verified_resolved, journeyed, repeats) and, for
 -- every KPI of the catalog, the integer parts of its aggregate
 -- (<kpi>__num, __den, __n, __tsum, __tn: sums of integers, exact in any
--- order). Columns as in gap.sql; `month` and `week` are the first day of
+-- order) and of its attainment (<kpi>__met of <kpi>__metn contacts met
+-- the target), and claimed success over every contact (claimed_all of
+-- claimed_n). Columns as in gap.sql; `month` and `week` are the first day of
 -- the business month and the Monday of the business week.
 --
 -- Every count and sum is cast to BIGINT: a sum is a HUGEINT, which
@@ -53,6 +55,10 @@ SELECT
     CAST(coalesce(count_if(verified_resolution), 0) AS BIGINT) AS verified_resolved,
     count(is_repeat) AS journeyed,
     CAST(coalesce(count_if(is_repeat), 0) AS BIGINT) AS repeats,
+    -- claimed success over every contact, judged or not (the scorecard's
+    -- attainment in kpi_outcome_correlation.sql)
+    CAST(coalesce(count_if(claimed_success), 0) AS BIGINT) AS claimed_all,
+    count(claimed_success) AS claimed_n,
     {{kpi_cells}}
 FROM (
     SELECT *,

@@ -1,5 +1,5 @@
 -- model: kpi_outcome_correlation
--- reads: contact_facts
+-- reads: gap_cells
 -- scope: aggregate
 -- mart: order by dimension, kpi
 -- kpi_outcome_correlation — does meeting a KPI go with customers
@@ -16,22 +16,18 @@
 -- _macros.sql): among the others only the customers who already came
 -- back are judged, a biased few.
 
+-- The members' rates from the gap's monthly cells (gap_cells.sql): sums
+-- of counts, the same ratios as averaging each contact's 0/1 (a sum of
+-- integers, exact) and a pass over a hundred thousand cells rather than
+-- every contact. '(none)' is gap_cells' member for contacts without one.
 CREATE OR REPLACE TEMP TABLE kpi_member_rates AS
-SELECT 'agent' AS dimension, agent_id AS member, count(*) AS contacts,
-       avg(CAST(COLUMNS('^met_') AS DOUBLE)),
-       avg(CAST(claimed_success AS DOUBLE)) AS met_claimed_success,
-       avg(CAST(outcome_failed AS DOUBLE)) AS outcome_failed_rate
-FROM contact_facts
-WHERE agent_id IS NOT NULL AND contact_settled(started_at)
-GROUP BY agent_id
-UNION ALL BY NAME
-SELECT 'team' AS dimension, team AS member, count(*) AS contacts,
-       avg(CAST(COLUMNS('^met_') AS DOUBLE)),
-       avg(CAST(claimed_success AS DOUBLE)) AS met_claimed_success,
-       avg(CAST(outcome_failed AS DOUBLE)) AS outcome_failed_rate
-FROM contact_facts
-WHERE team IS NOT NULL AND contact_settled(started_at)
-GROUP BY team;
+SELECT dimension, member, CAST(sum(contacts) AS BIGINT) AS contacts,
+    {{kpi_met_rates}},
+    sum(claimed_all) / nullif(sum(claimed_n), 0) AS met_claimed_success,
+    sum(failed) / nullif(sum(judged), 0) AS outcome_failed_rate
+FROM gap_cells
+WHERE settled AND dimension IN ('agent', 'team') AND member <> '(none)'
+GROUP BY dimension, member;
 
 CREATE OR REPLACE TEMP TABLE kpi_outcome_correlation AS
 WITH long AS (
