@@ -1,5 +1,5 @@
 -- model: gaming_signals
--- reads: contact_facts
+-- reads: gaming_cells
 -- scope: aggregate
 -- mart: order by dimension, member, signal, measure
 -- gaming_signals — statistical signs that an agent or team meets the
@@ -67,36 +67,22 @@
 -- selective_survey / csat_came_back, csat_not_back: the mean CSAT of the
 --   member's surveyed contacts of each group (descriptive).
 
-CREATE OR REPLACE TEMP TABLE gaming_base AS
-SELECT
-    agent_id, team, business_date, handle_seconds, hold_seconds, csat,
-    handle_seconds / nullif(target_handle_time_seconds, 0) AS x,
-    disposition IN ('transferred', 'callback', 'abandoned') AS handed_off,
-    coalesce(disposition = 'resolved', false) AS resolved_wrap,
-    repeat_within_7d AS came_back
-FROM contact_facts
-WHERE handle_seconds > 0 AND (agent_id IS NOT NULL OR team IS NOT NULL);
-
--- Each contact once per dimension, a view: made a table, its two rows a
--- contact were 200M rows at 100M contacts, ~15 GB of spill.
-CREATE OR REPLACE TEMP VIEW gaming_contacts AS
-SELECT d.dimension, d.member, b.* EXCLUDE (agent_id, team)
-FROM gaming_base b
-CROSS JOIN LATERAL (VALUES ('agent', b.agent_id), ('team', b.team)) d(dimension, member)
-WHERE d.member IS NOT NULL;
-
+-- Every count below is a sum of the members' monthly cells
+-- (gaming_cells.sql), which hold the same counts over the same contacts.
 CREATE OR REPLACE TEMP TABLE gaming_tests AS
-WITH bands AS (
+WITH members AS (
+    SELECT * FROM gaming_cells WHERE dimension <> 'all'
+), bands AS (
     SELECT dimension, member,
-        count(*) FILTER (WHERE x >= 1 - 2 * getvariable('gaming_band') AND x < 1 - getvariable('gaming_band')) AS n1,
-        count(*) FILTER (WHERE x >= 1 - getvariable('gaming_band') AND x < 1) AS n2,
-        count(*) FILTER (WHERE x >= 1 AND x < 1 + getvariable('gaming_band')) AS n3,
-        count(*) FILTER (WHERE x >= 1 + getvariable('gaming_band') AND x < 1 + 2 * getvariable('gaming_band')) AS n4,
-        count(*) FILTER (WHERE x >= 1 - getvariable('gaming_band') AND x < 1 AND handed_off) AS h2,
-        min(business_date) FILTER (WHERE x >= 1 - 2 * getvariable('gaming_band') AND x < 1 + 2 * getvariable('gaming_band')) AS d0,
-        max(business_date) FILTER (WHERE x >= 1 - 2 * getvariable('gaming_band') AND x < 1 + 2 * getvariable('gaming_band')) AS d1
-    FROM gaming_contacts
-    WHERE x IS NOT NULL
+        CAST(coalesce(sum(contacts) FILTER (WHERE band = 'b1'), 0) AS BIGINT) AS n1,
+        CAST(coalesce(sum(contacts) FILTER (WHERE band = 'b2'), 0) AS BIGINT) AS n2,
+        CAST(coalesce(sum(contacts) FILTER (WHERE band = 'b3'), 0) AS BIGINT) AS n3,
+        CAST(coalesce(sum(contacts) FILTER (WHERE band = 'b4'), 0) AS BIGINT) AS n4,
+        CAST(coalesce(sum(handed_off) FILTER (WHERE band = 'b2'), 0) AS BIGINT) AS h2,
+        min(first_date) FILTER (WHERE band IN ('b1', 'b2', 'b3', 'b4')) AS d0,
+        max(last_date) FILTER (WHERE band IN ('b1', 'b2', 'b3', 'b4')) AS d1
+    FROM members
+    WHERE cell = 'band' AND band IS NOT NULL
     GROUP BY ALL
 ), bunching AS (
     SELECT *,
@@ -105,15 +91,16 @@ WITH bands AS (
         CASE WHEN least(n1, n2, n3, n4) > 0 THEN sqrt(1 / n2 + 1 / n3 + (1 / n1 + 1 / n4) / 9) END AS se
     FROM bands
 ), under AS (
+    -- x < 1: just under the target (b2) or further under it
     SELECT dimension, member,
-        x >= 1 - getvariable('gaming_band') AS in_band,
-        count(*) AS n,
-        count(*) FILTER (WHERE handed_off) AS handed,
-        count(hold_seconds) AS n_hold,
-        count(*) FILTER (WHERE hold_seconds > 0) AS held,
-        min(business_date) AS d0, max(business_date) AS d1
-    FROM gaming_contacts
-    WHERE x < 1
+        band = 'b2' AS in_band,
+        CAST(sum(contacts) AS BIGINT) AS n,
+        CAST(sum(handed_off) AS BIGINT) AS handed,
+        CAST(sum(hold_known) AS BIGINT) AS n_hold,
+        CAST(sum(held) AS BIGINT) AS held,
+        min(first_date) AS d0, max(last_date) AS d1
+    FROM members
+    WHERE cell = 'band' AND band IN ('below', 'b1', 'b2')
     GROUP BY ALL
 ), padding AS (
     SELECT b.dimension, b.member, m.measure, m.signal,
@@ -134,20 +121,22 @@ WITH bands AS (
         least(n_band, n_rest, k_band + k_rest, n_band + n_rest - k_band - k_rest) >= getvariable('gaming_min_count') AS tested
     FROM padding
 ), weeks AS (
-    SELECT min(business_date) AS first_day,
-        max(business_date) FILTER (WHERE came_back IS NOT NULL) AS last_judged
-    FROM gaming_base
+    -- every tested contact once: the centre's survey cells
+    SELECT min(first_date) AS first_day,
+        max(last_date) FILTER (WHERE came_back IS NOT NULL) AS last_judged
+    FROM gaming_cells
+    WHERE cell = 'survey' AND dimension = 'all'
 ), weekly AS (
-    SELECT c.member, date_trunc('week', c.business_date) AS week,
-        avg(c.handle_seconds) FILTER (WHERE c.came_back IS NOT NULL) AS aht,
-        avg(CAST(c.came_back AS INTEGER)) AS repeat_rate,
-        count(c.came_back) AS n
-    FROM gaming_contacts c, weeks w
-    WHERE c.dimension = 'team'
-      AND date_trunc('week', c.business_date) >= w.first_day
-      AND date_trunc('week', c.business_date) + INTERVAL 6 DAY <= w.last_judged
+    SELECT c.member, c.week,
+        sum(c.handle_judged_e6) / nullif(sum(c.judged), 0) / 1e6 AS aht,
+        sum(c.came_back_n) / nullif(sum(c.judged), 0) AS repeat_rate,
+        CAST(sum(c.judged) AS BIGINT) AS n
+    FROM members c, weeks w
+    WHERE c.cell = 'week'
+      AND c.week >= w.first_day
+      AND c.week + INTERVAL 6 DAY <= w.last_judged
     GROUP BY ALL
-    HAVING count(c.came_back) >= getvariable('gaming_week_contacts')
+    HAVING sum(c.judged) >= getvariable('gaming_week_contacts')
 ), fits AS (
     SELECT w.member, m.measure, m.sign,
         count(*) AS k,
@@ -171,25 +160,36 @@ WITH bands AS (
     FROM fits
 ), centre AS (
     -- the centre's survey rate by wrap code and came-back
-    SELECT resolved_wrap, came_back, avg(CAST(csat IS NOT NULL AS INTEGER)) AS rate
-    FROM gaming_base
-    WHERE came_back IS NOT NULL
+    SELECT resolved_wrap, came_back, sum(surveyed) / sum(contacts) AS rate
+    FROM gaming_cells
+    WHERE cell = 'survey' AND dimension = 'all' AND came_back IS NOT NULL
+    GROUP BY ALL
+), member_wraps AS (
+    -- a member's judged contacts by wrap code and came-back: the counts
+    -- first, so that the expected surveys below add two products (one a
+    -- wrap code), in any order the same
+    SELECT dimension, member, resolved_wrap, came_back,
+        CAST(sum(contacts) AS BIGINT) AS n,
+        CAST(sum(surveyed) AS BIGINT) AS s,
+        CAST(sum(csat_e6) AS BIGINT) AS csat_e6,
+        min(first_date) AS d0, max(last_date) AS d1
+    FROM members
+    WHERE cell = 'survey' AND came_back IS NOT NULL
     GROUP BY ALL
 ), surveyed AS (
     SELECT c.dimension, c.member,
-        count(*) FILTER (WHERE c.came_back) AS n_back,
-        count(*) FILTER (WHERE NOT c.came_back) AS n_not,
-        count(c.csat) AS s,
-        count(c.csat) FILTER (WHERE c.came_back) AS o,
-        sum(r.rate) FILTER (WHERE c.came_back) AS e_back,
-        sum(r.rate) FILTER (WHERE NOT c.came_back) AS e_not,
-        avg(c.csat) FILTER (WHERE c.came_back) AS csat_back,
-        avg(c.csat) FILTER (WHERE NOT c.came_back) AS csat_not,
-        count(c.csat) FILTER (WHERE NOT c.came_back) AS o_not,
-        min(c.business_date) AS d0, max(c.business_date) AS d1
-    FROM gaming_contacts c
+        CAST(coalesce(sum(c.n) FILTER (WHERE c.came_back), 0) AS BIGINT) AS n_back,
+        CAST(coalesce(sum(c.n) FILTER (WHERE NOT c.came_back), 0) AS BIGINT) AS n_not,
+        CAST(sum(c.s) AS BIGINT) AS s,
+        CAST(coalesce(sum(c.s) FILTER (WHERE c.came_back), 0) AS BIGINT) AS o,
+        sum(c.n * r.rate) FILTER (WHERE c.came_back) AS e_back,
+        sum(c.n * r.rate) FILTER (WHERE NOT c.came_back) AS e_not,
+        sum(c.csat_e6) FILTER (WHERE c.came_back) / nullif(sum(c.s) FILTER (WHERE c.came_back), 0) / 1e6 AS csat_back,
+        sum(c.csat_e6) FILTER (WHERE NOT c.came_back) / nullif(sum(c.s) FILTER (WHERE NOT c.came_back), 0) / 1e6 AS csat_not,
+        CAST(coalesce(sum(c.s) FILTER (WHERE NOT c.came_back), 0) AS BIGINT) AS o_not,
+        min(c.d0) AS d0, max(c.d1) AS d1
+    FROM member_wraps c
     JOIN centre r ON r.resolved_wrap = c.resolved_wrap AND r.came_back = c.came_back
-    WHERE c.came_back IS NOT NULL
     GROUP BY ALL
 ), surveys AS (
     SELECT *, e_back / nullif(e_back + e_not, 0) AS q
@@ -295,8 +295,6 @@ FROM gaming_scaled t
 JOIN verdict v USING (dimension, member, signal), m;
 
 -- Its working tables go once it is made (the build holds every table
--- to its end: at 100M contacts gaming_base was 100M rows through the
--- models after it).
-DROP TABLE gaming_base;
+-- to its end).
 DROP TABLE gaming_tests;
 DROP TABLE gaming_scaled;
