@@ -9,7 +9,14 @@
 -- previous marts' rows of those journeys, in the shape the model reads.
 -- Their contacts are the previous rows of the recomputed contacts
 -- (inc_old_contact_facts, scope.sql: whole journeys, checked), not a scan
--- of the whole previous contact_facts.
+-- of the whole previous contact_facts; their journeys are read once.
+
+-- The previous rows of the replaced journeys, read once: the flows below
+-- and the journeys' merge (pipeline/build mergeMart, which compares them
+-- with the recomputed ones) both take them from here.
+CREATE OR REPLACE TEMP TABLE inc_old_journeys AS
+SELECT * FROM old_journeys o
+WHERE EXISTS (SELECT 1 FROM inc_removed_journeys r WHERE r.journey_id = o.journey_id);
 
 CREATE OR REPLACE TEMP VIEW inc_removed_flow_steps AS
 SELECT f.journey_id, f.seq_in_journey AS seq, j.contacts AS n,
@@ -17,12 +24,11 @@ SELECT f.journey_id, f.seq_in_journey AS seq, j.contacts AS n,
        lag(journey_node(f.department, f.channel)) OVER (PARTITION BY f.journey_id ORDER BY f.seq_in_journey) AS prev_node,
        f.silo_loop AS is_loop, f.ping_pong AS is_ping_pong
 FROM inc_old_contact_facts f
-JOIN old_journeys j ON j.journey_id = f.journey_id;
+JOIN inc_old_journeys j ON j.journey_id = f.journey_id;
 
 CREATE OR REPLACE TEMP VIEW inc_removed_flow_ends AS
 SELECT journey_id, contacts, last_node, outcome
-FROM old_journeys o
-SEMI JOIN inc_removed_journeys r ON r.journey_id = o.journey_id;
+FROM inc_old_journeys;
 
 CREATE OR REPLACE TEMP TABLE inc_removed_journey_flows AS
 SELECT from_node, to_node, count(*) AS journeys,
