@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/mcnamara/mcnamara/pipeline/contract"
@@ -142,15 +143,39 @@ const emptyRejects = `SELECT CAST(NULL AS VARCHAR) AS _batch_id, CAST(NULL AS VA
 	CAST(NULL AS BLOB) AS raw_bytes, CAST(NULL AS VARCHAR) AS mapped
 	WHERE false`
 
+// copyFile is the name the ingest gives the files of one COPY (a batch's
+// source file, pipeline/ingest): <batch>_f<NNN>_<i>.parquet, one in each
+// date partition.
+var copyFile = regexp.MustCompile(`^(.+_f[0-9]+)_[0-9]+\.parquet$`)
+
+// copyOf names the COPY that wrote a lake file; a file named otherwise is
+// a COPY of its own.
+func copyOf(file string) string {
+	if m := copyFile.FindStringSubmatch(filepath.Base(file)); m != nil {
+		return m[1]
+	}
+	return file
+}
+
 // tableView reads a table's files as the contract's columns. Files are
 // grouped by their columns, read per group and stacked, rather than read
 // with union_by_name: that reconciles every file's schema each time a query
 // binds the view, which over a year of daily files costs far more than the
-// query itself.
+// query itself. The files one COPY wrote have its columns, so one footer
+// is read per COPY, not per file: at 10M contacts over 366 days, 1,500
+// footers took 0.3 s of every command's start.
 func tableView(ctx context.Context, db *sql.DB, t contract.Table, files []string) (string, error) {
+	var reps []string
+	seen := map[string]bool{}
+	for _, f := range files {
+		if c := copyOf(f); !seen[c] {
+			seen[c] = true
+			reps = append(reps, f)
+		}
+	}
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
 		"SELECT file_name, string_agg(name, ',' ORDER BY name) FROM parquet_schema(%s) WHERE num_children IS NULL OR num_children = 0 GROUP BY file_name",
-		duck.QuoteList(files)))
+		duck.QuoteList(reps)))
 	if err != nil {
 		return "", err
 	}
@@ -161,7 +186,7 @@ func tableView(ctx context.Context, db *sql.DB, t contract.Table, files []string
 		if err := rows.Scan(&file, &cols); err != nil {
 			return "", err
 		}
-		schemaOf[file] = cols
+		schemaOf[copyOf(file)] = cols
 	}
 	if err := rows.Err(); err != nil {
 		return "", err
@@ -169,7 +194,7 @@ func tableView(ctx context.Context, db *sql.DB, t contract.Table, files []string
 	var order []string
 	groups := map[string][]string{}
 	for _, f := range files {
-		k := schemaOf[f]
+		k := schemaOf[copyOf(f)]
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}

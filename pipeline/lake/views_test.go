@@ -158,3 +158,24 @@ func TestRejectsOldAndNew(t *testing.T) {
 		t.Errorf("check: %v %v", rep.Problems, err)
 	}
 }
+
+// TestCopyOf: the files of one ingest COPY (one per date partition, and
+// any a size limit split off) are one group, whose footer stands for all;
+// files of another source file or batch, or named otherwise, are not.
+func TestCopyOf(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"contacts/date=2026-01-05/20261204T183147Z-a14366_f005_0.parquet", "contacts/date=2026-01-06/20261204T183147Z-a14366_f005_0.parquet", true},
+		{"contacts/date=2026-01-05/20261204T183147Z-a14366_f005_0.parquet", "contacts/date=2026-01-05/20261204T183147Z-a14366_f005_1.parquet", true},
+		{"contacts/date=2026-01-05/20261204T183147Z-a14366_f005_0.parquet", "contacts/date=2026-01-05/20261204T183147Z-a14366_f006_0.parquet", false},
+		{"contacts/date=2026-01-05/b1_f000_0.parquet", "contacts/date=2026-01-05/b3_f000_0.parquet", false},
+		{"identities/b1_f000_0.parquet", "identities/b1_f001_0.parquet", false},
+		{"contacts/date=2026-01-05/other.parquet", "contacts/date=2026-01-06/other.parquet", false},
+	} {
+		if got := copyOf(tc.a) == copyOf(tc.b); got != tc.same {
+			t.Errorf("copyOf(%s) == copyOf(%s): %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
