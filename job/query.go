@@ -32,12 +32,21 @@ func (j Job) Query(ctx context.Context, req query.Request, out string, stdout io
 		return err
 	}
 	defer db.Close()
+	// the views first, on the pool's connection, which conn then takes
+	// (taken before, it made the pool open a second one: 2.5 ms to open,
+	// 1.5 to close, of a 70 ms query)
+	if err := lake.AttachInputs(ctx, db, root); err != nil {
+		return err
+	}
+	if _, err := lake.AttachMarts(ctx, db, root); err != nil {
+		return err
+	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if err := lockDown(ctx, db, conn, root); err != nil {
+	if err := lockDown(ctx, conn, root); err != nil {
 		return err
 	}
 	if out == "" {
@@ -58,15 +67,10 @@ func (j Job) Query(ctx context.Context, req query.Request, out string, stdout io
 	return pf.CloseAtomicallyReplace()
 }
 
-// lockDown creates the views, then confines DuckDB to reading the lake:
-// no other files, no network, no settings changes by the query.
-func lockDown(ctx context.Context, db *sql.DB, conn *sql.Conn, root string) error {
-	if err := lake.AttachInputs(ctx, db, root); err != nil {
-		return err
-	}
-	if _, err := lake.AttachMarts(ctx, db, root); err != nil {
-		return err
-	}
+// lockDown confines DuckDB to reading the lake, on the connection the
+// query runs on, once the views are made: no other files, no network, no
+// settings changes by the query.
+func lockDown(ctx context.Context, conn *sql.Conn, root string) error {
 	for _, q := range []string{
 		fmt.Sprintf("SET allowed_directories = [%s]", duck.Quote(root+string(filepath.Separator))),
 		"SET enable_external_access = false",

@@ -29,10 +29,10 @@ var benchQueries = []string{
 // read-only DuckDB, the lake's views, the locked-down session, the result
 // written atomically) against DuckDB alone doing the same: the same views
 // over the same files and the same SQL copied to a Parquet file, side by
-// side; both write zstd, as `--format parquet` does (DuckDB's COPY alone
-// writes snappy, less work: 5% of the ratio on 2026-12-04). The lake is a
-// demo lake of MCNAMARA_BENCH_QUERY_CONTACTS contacts
-// (default 200000), cached under $TMPDIR.
+// side; both write zstd level 1, as `--format parquet` does (DuckDB's COPY
+// alone writes snappy, less work: 5% of the ratio on 2026-12-04). The lake
+// is a demo lake of MCNAMARA_BENCH_QUERY_CONTACTS contacts (default
+// 200000), cached under $TMPDIR.
 //
 //	go test -tags duckdb_arrow -run '^$' -bench Query -benchtime 3x ./job
 func BenchmarkQuery(b *testing.B) {
@@ -83,7 +83,7 @@ func BenchmarkQuery(b *testing.B) {
 				if _, err := lake.AttachMarts(ctx, db, cfg.Lake.Dir); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, duck.Quote(filepath.Join(out, fmt.Sprintf("duck%d.parquet", k))))); err != nil {
+				if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)", q, duck.Quote(filepath.Join(out, fmt.Sprintf("duck%d.parquet", k))))); err != nil {
 					b.Fatal(err)
 				}
 				db.Close()

@@ -66,7 +66,7 @@ func (r Request) locate(err error) error {
 	return &Error{Name: r.Name, Line: line, Err: errors.New(msg)}
 }
 
-// Run prepares the query on conn, checks it is a single SELECT whose
+// Run parses the query on conn, checks it is a single SELECT whose
 // parameters match Params exactly, and streams the result to w.
 func Run(ctx context.Context, conn *sql.Conn, r Request, w io.Writer) error {
 	if !validFormat(r.Format) {
@@ -99,50 +99,37 @@ func Run(ctx context.Context, conn *sql.Conn, r Request, w io.Writer) error {
 		return &Error{Name: r.Name, Err: fmt.Errorf("the file holds %d statements; put one SELECT per file", len(p.Statements))}
 	}
 	var args []any
-	err := conn.Raw(func(dc any) error {
-		stmt, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, r.SQL)
-		if err != nil {
-			return r.locate(err)
+	if !p.Error {
+		// Parsed: DuckDB serializes SELECT statements only, and the parse
+		// names the parameters; binding it twice (a prepare, then the
+		// query) cost a millisecond a query.
+		var st struct {
+			Params []struct {
+				Key string `json:"key"`
+			} `json:"named_param_map"`
 		}
-		defer stmt.Close()
-		ds, ok := stmt.(*duckdb.Stmt)
-		if !ok {
-			return fmt.Errorf("unexpected driver statement %T", stmt)
+		if err := json.Unmarshal(p.Statements[0], &st); err != nil {
+			return fmt.Errorf("parse query: %w", err)
 		}
-		typ, err := ds.StatementType()
+		var names []string
+		for _, kv := range st.Params {
+			names = append(names, kv.Key)
+		}
+		sort.Strings(names)
+		var err error
+		if args, err = r.bindParams(names); err != nil {
+			return err
+		}
+	} else {
+		// the prepare reports the syntax error with its line (or, should
+		// DuckDB prepare what it could not serialize, names its parameters)
+		names, err := r.prepare(ctx, conn)
 		if err != nil {
 			return err
 		}
-		if typ != duckdb.STATEMENT_TYPE_SELECT {
-			return &Error{Name: r.Name, Err: errors.New("only a single SELECT (or WITH … SELECT) query can run here: the lake is read-only")}
+		if args, err = r.bindParams(names); err != nil {
+			return err
 		}
-		used := map[string]bool{}
-		for i := 1; i <= ds.NumInput(); i++ {
-			name, err := ds.ParamName(i)
-			if err != nil {
-				return err
-			}
-			used[name] = true
-			v, ok := r.Params[name]
-			if !ok {
-				return &Error{Name: r.Name, Err: fmt.Errorf("the query uses parameter $%s but it was not given: pass --param %s=VALUE", name, name)}
-			}
-			args = append(args, sql.Named(name, v))
-		}
-		var unused []string
-		for k := range r.Params {
-			if !used[k] {
-				unused = append(unused, k)
-			}
-		}
-		if len(unused) > 0 {
-			sort.Strings(unused)
-			return &Error{Name: r.Name, Err: fmt.Errorf("--param %s given but the query never uses it (write $%s in the SQL, or drop the flag)", strings.Join(unused, ", "), unused[0])}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	if r.Format == "parquet" {
 		return writeParquet(ctx, conn, r, args, w)
@@ -213,4 +200,63 @@ func ParseParams(kv []string) (map[string]string, error) {
 		out[k] = v
 	}
 	return out, nil
+}
+
+// prepare prepares the query to report why it does not parse, with its
+// line, or that it is no single SELECT; else it returns the names of its
+// parameters.
+func (r Request) prepare(ctx context.Context, conn *sql.Conn) (names []string, err error) {
+	err = conn.Raw(func(dc any) error {
+		stmt, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, r.SQL)
+		if err != nil {
+			return r.locate(err)
+		}
+		defer stmt.Close()
+		ds, ok := stmt.(*duckdb.Stmt)
+		if !ok {
+			return fmt.Errorf("unexpected driver statement %T", stmt)
+		}
+		typ, err := ds.StatementType()
+		if err != nil {
+			return err
+		}
+		if typ != duckdb.STATEMENT_TYPE_SELECT {
+			return &Error{Name: r.Name, Err: errors.New("only a single SELECT (or WITH … SELECT) query can run here: the lake is read-only")}
+		}
+		for i := 1; i <= ds.NumInput(); i++ {
+			name, err := ds.ParamName(i)
+			if err != nil {
+				return err
+			}
+			names = append(names, name)
+		}
+		return nil
+	})
+	return names, err
+}
+
+// bindParams matches the parameters the query names with Params: each
+// named one must be given, and each given one used.
+func (r Request) bindParams(names []string) ([]any, error) {
+	var args []any
+	used := map[string]bool{}
+	for _, name := range names {
+		used[name] = true
+		v, ok := r.Params[name]
+		if !ok {
+			return nil, &Error{Name: r.Name, Err: fmt.Errorf("the query uses parameter $%s but it was not given: pass --param %s=VALUE", name, name)}
+		}
+		args = append(args, sql.Named(name, v))
+	}
+	var unused []string
+	for k := range r.Params {
+		if !used[k] {
+			unused = append(unused, k)
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		return nil, &Error{Name: r.Name, Err: fmt.Errorf("--param %s given but the query never uses it (write $%s in the SQL, or drop the flag)", strings.Join(unused, ", "), unused[0])}
+	}
+	return args, nil
 }

@@ -174,3 +174,40 @@ func TestTableLongValues(t *testing.T) {
 		t.Error("csv cut a long value")
 	}
 }
+
+// TestRunChecks: what Run accepts and refuses before it runs anything —
+// one SELECT (FROM-first, DESCRIBE, VALUES are SELECTs), its parameters
+// (named or positional) all given and every given one used; a syntax
+// error names its line.
+func TestRunChecks(t *testing.T) {
+	ctx := context.Background()
+	_, conn := openConn(t)
+	for _, tc := range []struct {
+		name, sql string
+		params    map[string]string
+		want      string // the CSV, or the error's text
+	}{
+		{"select", "SELECT 1 AS a", nil, "a\n1\n"},
+		{"from first", "FROM range(2) t(a)", nil, "a\n0\n1\n"},
+		{"values", "VALUES (3)", nil, "col0\n3\n"},
+		{"named params", "SELECT CAST($x AS INTEGER) + CAST($y AS INTEGER) AS s, CAST($x AS INTEGER) AS x", map[string]string{"x": "1", "y": "2"}, "s,x\n3,1\n"},
+		{"a param missing", "SELECT $x AS a, $y AS b", map[string]string{"x": "1"}, "the query uses parameter $y but it was not given: pass --param y=VALUE"},
+		{"a param unused", "SELECT 1 AS a", map[string]string{"z": "1"}, "--param z given but the query never uses it (write $z in the SQL, or drop the flag)"},
+		{"insert", "INSERT INTO t VALUES (1)", nil, "only a single SELECT (or WITH … SELECT) query can run here: the lake is read-only"},
+		{"pivot statement", "PIVOT (SELECT 1 AS a, 2 AS b) ON a USING sum(b)", nil, "only a single SELECT (or WITH … SELECT) query can run here: the lake is read-only"},
+		{"two statements", "SELECT 1; SELECT 2", nil, "the file holds 2 statements; put one SELECT per file"},
+		{"syntax error", "SELECT 1,\nFROM WHERE", nil, "t.sql:2:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := Run(ctx, conn, Request{Name: "t.sql", SQL: tc.sql, Params: tc.params, Format: "csv"}, &out)
+			got := out.String()
+			if err != nil {
+				got = err.Error()
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
