@@ -42,7 +42,12 @@ WITH base AS (
         t.* EXCLUDE (t_team, t_department, t_channel),
         c._batch_id, c._source_file, c._source_line
     FROM contacts c
-    LEFT JOIN identities i
+    -- only the links of keys the contacts name (most of a lake's links can
+    -- be keys of events only: 3.6M of 9.3M at 10M contacts): when they do
+    -- not fit memory, a join of them all spilled the contacts' whole rows
+    -- (800 MiB: 27.7 s against 17.4 s; 8 GiB: 1.1 s dearer)
+    LEFT JOIN (SELECT l.* FROM identities l
+               SEMI JOIN contacts k ON k.source_system = l.source_system AND k.customer_key = l.customer_key) i
            ON i.source_system = c.source_system AND i.customer_key = c.customer_key
     LEFT JOIN surveys s
            ON s.source_system = c.source_system AND s.contact_id = c.contact_id
