@@ -18,7 +18,7 @@
 # (NAME.update.log: each step's time) and, with "full", a full build of the
 # same lake for the ratio. `benchtool collect -in RECORD …` makes the JSON.
 set -euo pipefail
-BIN=$1 NAME=$2
+BIN=$(realpath "$1") NAME=$2
 D=${BENCH_DIR:-${TMPDIR:-/tmp}/mcnamara-large-10000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 T=${TOOL:-$ROOT/bin/benchtool}
