@@ -31,8 +31,9 @@ surveys, identities, rejects) and the marts (contact_facts, journeys, gap,
 journey_flows, …) are views by those names. The lake is read-only here and
 DuckDB cannot reach the network.
 
-Parameters: write $name in the SQL and pass --param name=value; values are
-bound, never spliced into the text. A parameter the SQL uses but is not
+Parameters: write $name in the SQL and pass --param name=value ($1, $2, …
+take --param 1=value, numbered from 1); values are bound, never spliced
+into the text. A parameter the SQL uses but is not
 given, or one given but unused, is an error.
 
 Formats: table (for a terminal: the first --max-rows rows, long values

@@ -236,17 +236,35 @@ func (r Request) prepare(ctx context.Context, conn *sql.Conn) (names []string, e
 }
 
 // bindParams matches the parameters the query names with Params: each
-// named one must be given, and each given one used.
+// named one must be given, and each given one used. Positional ones ($1,
+// $2, …; --param 1=VALUE) are passed in their order: database/sql names
+// must begin with a letter.
 func (r Request) bindParams(names []string) ([]any, error) {
 	var args []any
 	used := map[string]bool{}
+	pos := map[int]any{}
 	for _, name := range names {
 		used[name] = true
 		v, ok := r.Params[name]
 		if !ok {
 			return nil, &Error{Name: r.Name, Err: fmt.Errorf("the query uses parameter $%s but it was not given: pass --param %s=VALUE", name, name)}
 		}
+		if i, err := strconv.Atoi(name); err == nil && i > 0 {
+			pos[i] = v
+			continue
+		}
 		args = append(args, sql.Named(name, v))
+	}
+	top := 0
+	for i := range pos {
+		top = max(top, i)
+	}
+	for i := 1; i <= top; i++ {
+		v, ok := pos[i]
+		if !ok {
+			return nil, &Error{Name: r.Name, Err: fmt.Errorf("the query uses positional parameters up to $%d but not $%d: number them from $1 without gaps", top, i)}
+		}
+		args = append(args, v)
 	}
 	var unused []string
 	for k := range r.Params {

@@ -178,7 +178,7 @@ func TestTableLongValues(t *testing.T) {
 // TestRunChecks: what Run accepts and refuses before it runs anything —
 // one SELECT (FROM-first, DESCRIBE, VALUES are SELECTs), its parameters
 // (named or positional) all given and every given one used; a syntax
-// error names its line.
+// error or an unknown table names its line.
 func TestRunChecks(t *testing.T) {
 	ctx := context.Background()
 	_, conn := openConn(t)
@@ -190,6 +190,11 @@ func TestRunChecks(t *testing.T) {
 		{"select", "SELECT 1 AS a", nil, "a\n1\n"},
 		{"from first", "FROM range(2) t(a)", nil, "a\n0\n1\n"},
 		{"values", "VALUES (3)", nil, "col0\n3\n"},
+		{"describe", "DESCRIBE SELECT 1 AS a", nil, "column_name,column_type"},
+		{"positional params", "SELECT CAST($1 AS INTEGER) - CAST($2 AS INTEGER) AS a", map[string]string{"1": "4", "2": "1"}, "a\n3\n"},
+		{"positional gap", "SELECT $1 AS a, $3 AS b", map[string]string{"1": "4", "3": "5"}, "up to $3 but not $2"},
+		{"positional param missing", "SELECT $1 AS a, $2 AS b", map[string]string{"1": "4"}, "the query uses parameter $2 but it was not given: pass --param 2=VALUE"},
+		{"unknown table", "SELECT *\nFROM nowhere", nil, "t.sql:2:"},
 		{"named params", "SELECT CAST($x AS INTEGER) + CAST($y AS INTEGER) AS s, CAST($x AS INTEGER) AS x", map[string]string{"x": "1", "y": "2"}, "s,x\n3,1\n"},
 		{"a param missing", "SELECT $x AS a, $y AS b", map[string]string{"x": "1"}, "the query uses parameter $y but it was not given: pass --param y=VALUE"},
 		{"a param unused", "SELECT 1 AS a", map[string]string{"z": "1"}, "--param z given but the query never uses it (write $z in the SQL, or drop the flag)"},
